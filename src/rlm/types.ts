@@ -1,0 +1,67 @@
+/**
+ * Options and result of `new RLM(options).completion(context, query)`. Types only; the loop lives
+ * beside this file. Options are grouped (models, limits, sandbox, trace, hooks) rather than flat.
+ */
+
+import type { LanguageModel, ModelPoolOptions, UsageTotals } from "../models/types.js";
+import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
+import type { RlmEvent, StopReason } from "../trace/types.js";
+
+export interface Limits {
+  /** Root turns per RLM (each child has its own count). Default 30. */
+  maxIterations?: number;
+  /** Total prompt + completion tokens over the whole tree. */
+  maxTokens?: number;
+  /** Total cost over the whole tree, from the price table. */
+  maxCostUsd?: number;
+  /** Wall time for the whole completion. */
+  timeoutMs?: number;
+  /** llm_query / rlm_query calls over the whole tree. */
+  maxSubCalls?: number;
+  /** Consecutive turns whose code raised (or that had neither code nor answer). Default 5. */
+  maxErrors?: number;
+}
+
+export interface RLMOptions {
+  /** Root model: a spec string (`ollama:qwen3:4b`) or a LanguageModel. */
+  model: string | LanguageModel;
+  /** Model for llm_query; defaults to `model`. */
+  subModel?: string | LanguageModel;
+  /** Per-depth models for rlm_query children: index 1 is the model of depth-1 children, and so on. */
+  depthModels?: (string | LanguageModel)[];
+  /** 1: llm_query is a plain call and rlm_query falls back to it; 2+: rlm_query spawns child RLMs. Default 1. */
+  maxDepth?: number;
+  /** Sub-calls in flight at once per backend. Default 16. */
+  concurrency?: number;
+  limits?: Limits;
+  sandbox?: SandboxOptions;
+  pool?: Omit<ModelPoolOptions, "concurrency">;
+  /** Path of the JSONL trajectory, written incrementally. */
+  trace?: string;
+  onEvent?: (event: RlmEvent) => void;
+  /** Host functions callable from Python. */
+  tools?: Record<string, SandboxTool>;
+  /** Extra text appended to the system prompt. */
+  instructions?: string;
+}
+
+export interface CompletionOptions {
+  signal?: AbortSignal;
+}
+
+export interface CompletionResult {
+  answer: string;
+  stopReason: StopReason;
+  /** Per model spec, children included. */
+  usage: Record<string, UsageTotals>;
+  iterations: number;
+  subCalls: number;
+  /** Deepest recursion level reached (0: root only). */
+  depth: number;
+  elapsedMs: number;
+  tracePath: string | undefined;
+  /** Set when stopReason is "error": what failed and what to do. */
+  error?: string;
+}
+
+export type { ContextInput };

@@ -1,0 +1,105 @@
+/**
+ * The Sandbox contract: a persistent Python REPL that holds the context and runs the root model's
+ * code. Types only; runtimes (`pyodide`, `process`) implement it, `src/rlm` consumes it.
+ */
+
+/** What a user can load as `context`: a string, a list of parts, or named parts (path -> content). */
+export type ContextInput = string | string[] | Record<string, string>;
+
+/** A call from Python to the host: `llm_query` (kind "llm") or `rlm_query` (kind "rlm"). */
+export interface QueryRequest {
+  prompt: string;
+  /** The `model=` argument the code passed, if any. */
+  model: string | undefined;
+  kind: "llm" | "rlm";
+}
+
+/**
+ * Serves `llm_query` / `rlm_query`. Batched calls arrive as concurrent invocations (one per prompt);
+ * a rejected promise becomes an `"[error] ..."` string in Python, never an exception in a batch.
+ */
+export type QueryHandler = (request: QueryRequest, signal: AbortSignal) => Promise<string>;
+
+/** A host function exposed to Python under `name`, called with JSON-able arguments. */
+export interface SandboxTool {
+  description: string;
+  /** Receives the positional and keyword arguments Python passed, returns a JSON-able value. */
+  handler: (args: { args: unknown[]; kwargs: Record<string, unknown> }) => Promise<unknown> | unknown;
+}
+
+export interface SandboxOptions {
+  /** `pyodide` (default): CPython in WebAssembly, locked down. `process`: native python3 via a launcher. */
+  runtime?: "pyodide" | "process";
+  /** Per-exec wall-clock limit. Default 60 000 ms. */
+  timeoutMs?: number;
+  /** Memory cap for the Python heap, in MB. Default 1024 (pyodide). */
+  memoryMb?: number;
+  /** Max characters of stdout (and of stderr) kept per exec; the rest is cut (head and tail kept). */
+  maxOutputChars?: number;
+  /**
+   * For `runtime: "process"`: the launch command prefix; the driver path is appended.
+   * Default `["python3"]`. `["bwrap", ...]` or `["docker", "run", "-i", "--network", "none", ...]` also work.
+   */
+  command?: string[];
+  onQuery?: QueryHandler;
+  tools?: Record<string, SandboxTool>;
+}
+
+export interface LoadInfo {
+  /** "str" | "list" | "dict" */
+  type: "str" | "list" | "dict";
+  totalChars: number;
+  /** Lengths of the parts (one entry for a str). */
+  partLengths: number[];
+  /** Names of the parts, for a dict. */
+  keys?: string[];
+  /** Bytes that were not valid UTF-8 and were replaced (U+FFFD), if any. */
+  replacedBytes: number;
+  elapsedMs: number;
+  /** Python variable name the context was bound to (`context`, or `context_1`... in sessions). */
+  variable: string;
+}
+
+export interface VariableInfo {
+  name: string;
+  type: string;
+  /** len() where it has one, else the size of its repr. */
+  size: number;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** The traceback (or the reason) when the code raised or was stopped; undefined when it ran clean. */
+  error: string | undefined;
+  /** The submitted answer, when the code called FINAL / FINAL_VAR or set `answer["ready"] = True`. */
+  answer: string | undefined;
+  elapsedMs: number;
+  /** True when the worker had to be killed and started again: every variable was lost. */
+  restarted: boolean;
+  /** Why the exec ended early, if it did. */
+  stopped?: "timeout" | "memory" | "aborted" | "crashed";
+  /** User-defined variables after the exec (for trajectories). */
+  variables: VariableInfo[];
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface LoadOptions {
+  /** Python name to bind. Default `context`. */
+  variable?: string;
+  signal?: AbortSignal;
+}
+
+export interface Sandbox {
+  readonly runtime: "pyodide" | "process";
+  /** Loads a context into the REPL (once; bytes go through the filesystem, not the string bridge). */
+  load(context: ContextInput | Uint8Array, options?: LoadOptions): Promise<LoadInfo>;
+  exec(code: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Reads a variable's value as a string (`str(value)`); undefined when it does not exist. */
+  getVar(name: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}

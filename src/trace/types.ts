@@ -1,0 +1,141 @@
+/**
+ * Trace events and the persisted trajectory format. One set of types used by the engine (writer),
+ * the CLI progress display, the server and the viewer (readers). The trajectory format is versioned:
+ * `rlm-trajectory/1`. Field names follow the official Python `rlm` logs where they overlap
+ * (`type: "metadata" | "iteration"`, `code_blocks[].code`, `code_blocks[].result.stdout`, `stderr`,
+ * `locals`, `execution_time`, `rlm_calls`), so tools for one read the other.
+ */
+
+import type { UsageTotals } from "../models/types.js";
+
+export const TRAJECTORY_FORMAT = "rlm-trajectory/1";
+
+export type StopReason =
+  | "answer"
+  | "max-iterations"
+  | "max-tokens"
+  | "max-cost"
+  | "timeout"
+  | "max-sub-calls"
+  | "max-errors"
+  | "aborted"
+  | "error";
+
+/** One sub-call made from the REPL (llm_query / rlm_query), with the child trajectory for rlm_query. */
+export interface SubCallRecord {
+  kind: "llm" | "rlm";
+  model: string;
+  prompt: string;
+  response: string;
+  error?: string;
+  execution_time: number;
+  usage?: { promptTokens: number; completionTokens: number };
+  /** For kind "rlm": the child's iterations. */
+  children?: IterationRecord[];
+}
+
+export interface CodeBlockRecord {
+  code: string;
+  result: {
+    stdout: string;
+    stderr: string;
+    error?: string;
+    /** name -> "type, size" for user variables after the block. */
+    locals: Record<string, string>;
+    /** Seconds, as the official logs. */
+    execution_time: number;
+    rlm_calls: SubCallRecord[];
+    restarted?: boolean;
+  };
+}
+
+export interface MetadataRecord {
+  type: "metadata";
+  format: typeof TRAJECTORY_FORMAT;
+  run_id: string;
+  started_at: string;
+  query: string;
+  root_model: string;
+  sub_model: string;
+  max_depth: number;
+  depth: number;
+  context: { type: string; total_chars: number; parts: number };
+  limits: Record<string, number | undefined>;
+}
+
+export interface IterationRecord {
+  type: "iteration";
+  iteration: number;
+  depth: number;
+  /** Messages added to the root conversation since the previous iteration. */
+  prompt: { role: string; content: string }[];
+  response: string;
+  reasoning?: string;
+  code_blocks: CodeBlockRecord[];
+  final_answer?: string;
+  iteration_time: number;
+  usage: { promptTokens: number; completionTokens: number };
+}
+
+export interface ResultRecord {
+  type: "result";
+  answer: string;
+  stop_reason: StopReason;
+  iterations: number;
+  sub_calls: number;
+  depth_reached: number;
+  elapsed_ms: number;
+  usage: Record<string, UsageTotals>;
+  error?: string;
+}
+
+export type TrajectoryLine = MetadataRecord | IterationRecord | ResultRecord;
+
+/** Progress events (`onEvent`), named noun-verb. `depth` 0 is the root. */
+export type RlmEvent =
+  | { type: "run-start"; runId: string; depth: number; query: string }
+  | { type: "iteration-start"; depth: number; iteration: number }
+  | {
+      type: "model-reply";
+      depth: number;
+      iteration: number;
+      text: string;
+      usage: { promptTokens: number; completionTokens: number };
+    }
+  | { type: "code-start"; depth: number; iteration: number; index: number; code: string }
+  | {
+      type: "code-end";
+      depth: number;
+      iteration: number;
+      index: number;
+      stdout: string;
+      stderr: string;
+      error?: string;
+      elapsedMs: number;
+    }
+  | { type: "subcall-start"; depth: number; id: number; kind: "llm" | "rlm"; model: string }
+  | {
+      type: "subcall-end";
+      depth: number;
+      id: number;
+      kind: "llm" | "rlm";
+      model: string;
+      elapsedMs: number;
+      error?: string;
+    }
+  | { type: "warning"; depth: number; message: string }
+  | {
+      type: "iteration-end";
+      depth: number;
+      iteration: number;
+      usage: Record<string, UsageTotals>;
+      elapsedMs: number;
+    }
+  | { type: "run-end"; depth: number; stopReason: StopReason; answer: string; elapsedMs: number };
+
+/** Where events go: the JSONL writer, the CLI display, the server. */
+export interface TraceSink {
+  event(event: RlmEvent): void;
+  line(line: TrajectoryLine): void;
+  close(): Promise<void>;
+}
