@@ -1,0 +1,50 @@
+/**
+ * Fake model servers for tests and the simulated benchmark backend. Each speaks one real wire
+ * protocol on 127.0.0.1 (Ollama NDJSON, OpenAI SSE, Anthropic SSE) and answers from a *policy*:
+ * a function from the parsed request to a reply or a fault, so a test can script a whole RLM
+ * trajectory by writing what a model would write.
+ */
+
+export interface FakeMessage {
+  role: string;
+  content: string;
+}
+
+export interface FakeRequest {
+  protocol: "ollama" | "openai" | "anthropic";
+  /** URL path, e.g. `/v1/chat/completions`, `/api/chat`. */
+  path: string;
+  model: string;
+  /** System prompt first (Anthropic's `system` is turned into a leading system message). */
+  messages: FakeMessage[];
+  stream: boolean;
+  /** The raw JSON body, for assertions on options (num_ctx, temperature, ...). */
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A normal answer. Token counts default to a rough chars/4 estimate. */
+export interface FakeAnswer {
+  text: string;
+  reasoning?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  finishReason?: "stop" | "length";
+  /** Wait this long before the first byte (simulated latency / slow first byte). */
+  delayMs?: number;
+}
+
+/** A fault the server produces instead of an answer. */
+export type FakeFault =
+  /** An HTTP error with the protocol's error JSON (or `body`), e.g. 429 with `Retry-After`. */
+  | { fault: "status"; status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
+  /** Start streaming `text`, then destroy the socket after `afterChars` characters. */
+  | { fault: "cut-stream"; text: string; afterChars: number }
+  /** Reply 200 with a body that is not valid JSON (or a malformed stream line). */
+  | { fault: "malformed" }
+  /** Destroy the connection without any response. */
+  | { fault: "drop" };
+
+export type FakeReply = FakeAnswer | FakeFault;
+
+export type FakePolicy = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
