@@ -14,7 +14,9 @@ function escapeRegExp(text: string): string {
 
 /** A template as a pattern: slots become lazy groups; case-insensitive (sentences start capitalised). */
 function templatePattern(template: string): RegExp {
-  const parts = template.split(/(\{\w+\})/).map((part) => (/^\{\w+\}$/.test(part) ? "(.+?)" : escapeRegExp(part)));
+  const parts = template
+    .split(/(\{\w+\})/)
+    .map((part) => (/^\{\w+\}$/.test(part) ? "(.+?)" : escapeRegExp(part)));
   return new RegExp(`^${parts.join("")}$`, "i");
 }
 
