@@ -1,0 +1,19 @@
+/**
+ * Inputs: turns what a user points at (files, directories, quoted globs, `-` for stdin) into the
+ * `ContextInput` an RLM loads. One file or stdin becomes a `str`; several files or a directory
+ * become a `dict` path -> content. Directories honour `.gitignore`; binaries are skipped inside
+ * directories and refused when named directly; PDFs are read as text (pages split by form feeds).
+ * Nothing here knows about models: the CLI and the server both use it.
+ */
+export { decodeText, isBinary } from "./detect-binary.js";
+export { globBase, globToRegExp, isGlob } from "./glob.js";
+export {
+  DEFAULT_MAX_TOTAL_BYTES,
+  type InputFile,
+  type InputResult,
+  type ReadInputsOptions,
+  readInputs,
+  STDIN_NAME,
+} from "./read-inputs.js";
+export { PAGE_SEPARATOR } from "./read-pdf.js";
+export { walkDirectory } from "./walk-directory.js";
