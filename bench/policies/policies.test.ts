@@ -1,0 +1,143 @@
+/**
+ * The simulated policies, end to end over real (native) Python: the root policy's code runs in a
+ * minimal REPL (`__fixtures__/mini_repl.py`), its sub-calls are answered by the reader policy, and
+ * the observation fed back is the engine's own message format. The answer must score 1.
+ */
+
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseReply } from "../../src/rlm/parse-reply.js";
+import { firstMessage, systemPrompt } from "../../src/rlm/prompts.js";
+import type { ContextInput } from "../../src/sandbox/types.js";
+import { score } from "../scoring/index.js";
+import { TASKS } from "../tasks/index.js";
+import { readerAnswer, readRootView, simulatedRootReply } from "./index.js";
+
+const REPL = fileURLToPath(new URL("./__fixtures__/mini_repl.py", import.meta.url));
+
+interface Done {
+  stdout: string;
+  error: string | null;
+  answer: string | null;
+}
+
+function startRepl(context: ContextInput): {
+  exec(code: string): Promise<Done>;
+  close(): void;
+  subCalls: () => number;
+} {
+  const directory = mkdtempSync(join(tmpdir(), "bench-policy-"));
+  const file = join(directory, typeof context === "string" ? "context.txt" : "context.json");
+  writeFileSync(file, typeof context === "string" ? context : JSON.stringify(context));
+  const child: ChildProcessWithoutNullStreams = spawn("python3", [REPL, file]);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let subCalls = 0;
+  return {
+    subCalls: () => subCalls,
+    close: () => child.kill(),
+    exec: async (code) => {
+      child.stdin.write(`${JSON.stringify({ code })}\n`);
+      for (;;) {
+        const next = await lines.next();
+        if (next.done) throw new Error("the REPL ended");
+        const message = JSON.parse(next.value) as { type: string; prompts?: string[] } & Done;
+        if (message.type === "done") return message;
+        subCalls += message.prompts!.length;
+        const replies = message.prompts!.map((prompt) => readerAnswer(prompt));
+        child.stdin.write(`${JSON.stringify({ replies })}\n`);
+      }
+    },
+  };
+}
+
+function describeContext(context: ContextInput) {
+  const parts: string[] = typeof context === "string" ? [context] : Object.values(context);
+  return {
+    type: typeof context === "string" ? ("str" as const) : ("dict" as const),
+    totalChars: parts.reduce((sum, part) => sum + part.length, 0),
+    partLengths: parts.map((part) => part.length),
+    keys: typeof context === "string" || Array.isArray(context) ? undefined : Object.keys(context),
+    preview: (typeof context === "string" ? context : JSON.stringify(context)).slice(0, 200),
+    variable: "context",
+  };
+}
+
+/** Runs the simulated root against the mini REPL until it submits; returns the answer and sub-calls. */
+async function solve(context: ContextInput, query: string, subCallChars: number) {
+  const repl = startRepl(context);
+  const messages = [
+    {
+      role: "system",
+      content: systemPrompt({
+        subCallChars,
+        recursive: false,
+        tools: {},
+        instructions: undefined,
+        session: false,
+      }),
+    },
+    { role: "user", content: firstMessage(query, describeContext(context), subCallChars, 10) },
+  ];
+  try {
+    for (let turn = 0; turn < 6; turn++) {
+      const reply = simulatedRootReply(readRootView(messages));
+      messages.push({ role: "assistant", content: reply });
+      const parsed = parseReply(reply);
+      const outputs: string[] = [];
+      for (const block of parsed.codeBlocks) {
+        const done = await repl.exec(block.code);
+        if (done.answer !== null) return { answer: done.answer, subCalls: repl.subCalls(), turns: turn + 1 };
+        outputs.push(`stdout:\n${done.stdout}${done.error ? `\nerror:\n${done.error}` : ""}`);
+      }
+      if (parsed.final?.kind === "text")
+        return { answer: parsed.final.text, subCalls: repl.subCalls(), turns: turn + 1 };
+      if (parsed.final?.kind === "variable") {
+        const done = await repl.exec(`print(${parsed.final.name})`);
+        return { answer: done.stdout.trim(), subCalls: repl.subCalls(), turns: turn + 1 };
+      }
+      messages.push({ role: "user", content: outputs.join("\n\n") });
+    }
+    throw new Error("no answer after 6 turns");
+  } finally {
+    repl.close();
+  }
+}
+
+describe.each([
+  ["niah", 0],
+  ["linear", 0],
+  ["delegate", 1],
+  ["parallel", 8],
+  ["oolong", 1],
+  ["oolong-pairs", 1],
+  ["codebase", 0],
+])("simulated policies on %s", (name, minimumSubCalls) => {
+  it("write code that answers every question correctly from the context", async () => {
+    const instance = await TASKS[name]!.generate({ seed: 21, chars: 120_000 });
+    for (const question of instance.questions) {
+      const result = await solve(instance.context, question.query, 20_000);
+      expect({ id: question.id, score: score(question.expected, result.answer) }).toEqual({
+        id: question.id,
+        score: 1,
+      });
+      expect(result.subCalls).toBeGreaterThanOrEqual(minimumSubCalls);
+      if (name === "linear" || name === "codebase") expect(result.subCalls).toBe(0);
+    }
+  });
+});
+
+describe("the reader (simulated sub-model)", () => {
+  it("says NOT FOUND when the text does not hold the answer, and never answers from a visit", () => {
+    const prompt = (text: string) =>
+      `Read the text below and answer the question. If the text does not contain the answer, reply exactly NOT FOUND.\nQuestion: In which city did Ilse Varga end up living? Answer with the city name only.\n\nText:\n${text}`;
+    expect(readerAnswer(prompt("Ilse Varga gave a short talk at a conference in Porto."))).toBe("NOT FOUND");
+    expect(
+      readerAnswer(prompt("These days Ilse Varga lives in Galway, in a narrow flat above a bakery.")),
+    ).toBe("Galway");
+  });
+});
