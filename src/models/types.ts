@@ -19,6 +19,11 @@ export interface ChatOptions {
   timeoutMs?: number;
   /** Constrain the reply to JSON matching this schema, where the backend supports it. */
   jsonSchema?: Record<string, unknown>;
+  /**
+   * Constrain the reply to a GBNF grammar (llama.cpp syntax, root rule `root`). Only the embedded
+   * llama.cpp backend honours it; others ignore it with a warning.
+   */
+  grammar?: string;
   /** Reasoning models (Qwen3, gpt-oss): whether to think. Thinking text is returned apart from `text`. */
   think?: boolean;
 }
@@ -71,6 +76,8 @@ export interface UsageTotals {
   completionTokens: number;
   /** From the configurable price table; 0 for local models. */
   costUsd: number;
+  /** Calls answered from the on-disk cache (no request, no cost; not in `calls` or the token totals). */
+  cachedCalls?: number;
 }
 
 /** USD per million tokens. */
@@ -90,6 +97,12 @@ export interface ModelPoolOptions {
   cacheDir?: string;
   /** Prices by spec or model name; unknown remote models cost 0 with a warning. */
   prices?: Record<string, Price>;
+  /** First retry delay, doubled on each further attempt, with jitter. Default 500 ms. */
+  retryBaseDelayMs?: number;
+  /** Cap on the exponential backoff delay. Default 30 000 ms. */
+  maxRetryDelayMs?: number;
+  /** A `Retry-After` longer than this fails the call instead of waiting. Default 120 s. */
+  maxRetryAfterSeconds?: number;
 }
 
 /**
