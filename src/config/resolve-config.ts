@@ -1,0 +1,136 @@
+import type { Limits } from "../rlm/types.js";
+import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
+import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
+
+/**
+ * One precedence everywhere: command-line flags, then environment variables, then the config file,
+ * then the defaults. The result also says where the two model specs came from, so `rlm doctor` and
+ * error messages can tell the user which setting to change.
+ */
+
+export type Origin = "flag" | "environment" | "config file" | "default";
+
+/** What flags can set; every field optional (unset falls through to the next source). */
+export interface ConfigFlags {
+  config?: string;
+  model?: string;
+  subModel?: string;
+  maxDepth?: number;
+  concurrency?: number;
+  maxIterations?: number;
+  maxTokens?: number;
+  maxCostUsd?: number;
+  timeoutMs?: number;
+  maxSubCalls?: number;
+  sandbox?: "pyodide" | "process";
+  host?: string;
+  port?: number;
+  apiKey?: string;
+}
+
+export interface SandboxSettings {
+  runtime: "pyodide" | "process";
+  timeoutMs?: number;
+  memoryMb?: number;
+  command?: string[];
+}
+
+export interface RlmConfig {
+  model: string;
+  subModel: string;
+  origins: { model: Origin; subModel: Origin };
+  maxDepth: number | undefined;
+  concurrency: number | undefined;
+  limits: Limits;
+  sandbox: SandboxSettings;
+  /** The environment the model backends read: the process environment over the config file's `backends`. */
+  environment: Record<string, string | undefined>;
+  server: { host: string; port: number; apiKey: string | undefined };
+  configPath: string;
+  /** Whether a config file was found and read. */
+  configLoaded: boolean;
+}
+
+/** Config-file `backends` keys and the environment variables they stand for. */
+const BACKEND_VARIABLES = {
+  ollamaHost: "OLLAMA_HOST",
+  ollamaApiKey: "OLLAMA_API_KEY",
+  openaiApiKey: "OPENAI_API_KEY",
+  openaiBaseUrl: "OPENAI_BASE_URL",
+  anthropicApiKey: "ANTHROPIC_API_KEY",
+} as const;
+
+function set(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function pick<T>(...candidates: [T | undefined, Origin][]): { value: T | undefined; origin: Origin } {
+  for (const [value, origin] of candidates) if (value !== undefined) return { value, origin };
+  return { value: undefined, origin: "default" };
+}
+
+function backendEnvironment(file: ConfigFile | undefined, environment: Record<string, string | undefined>) {
+  const merged: Record<string, string | undefined> = { ...environment };
+  for (const [key, variable] of Object.entries(BACKEND_VARIABLES)) {
+    const fromFile = file?.backends?.[key as keyof typeof BACKEND_VARIABLES];
+    if (set(environment[variable]) === undefined && fromFile !== undefined) merged[variable] = fromFile;
+  }
+  return merged;
+}
+
+export async function resolveConfig(
+  flags: ConfigFlags = {},
+  environment: Record<string, string | undefined> = process.env,
+): Promise<RlmConfig> {
+  const namedPath = set(flags.config) ?? set(environment.RLM_CONFIG);
+  const configPath = namedPath ?? defaultConfigPath(environment);
+  const file = await loadConfigFile(configPath, namedPath !== undefined);
+
+  const model = pick<string>(
+    [set(flags.model), "flag"],
+    [set(environment.RLM_MODEL), "environment"],
+    [file?.model, "config file"],
+  );
+  const subModel = pick<string>(
+    [set(flags.subModel), "flag"],
+    [set(environment.RLM_SUB_MODEL), "environment"],
+    [file?.subModel, "config file"],
+  );
+  // A user who chose a root model but no sub-model gets the root model for sub-calls too (the
+  // library's own default), rather than a local Ollama model they may not have.
+  const subModelValue =
+    subModel.value ?? (model.value === undefined ? DEFAULT_SUB_MODEL : (model.value as string));
+  const subModelOrigin =
+    subModel.value === undefined && model.value !== undefined ? model.origin : subModel.origin;
+
+  const fileLimits = file?.limits ?? {};
+  const limits: Limits = {
+    ...fileLimits,
+    ...(flags.maxIterations !== undefined ? { maxIterations: flags.maxIterations } : {}),
+    ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
+    ...(flags.maxCostUsd !== undefined ? { maxCostUsd: flags.maxCostUsd } : {}),
+    ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+    ...(flags.maxSubCalls !== undefined ? { maxSubCalls: flags.maxSubCalls } : {}),
+  };
+  const sandbox: SandboxSettings = {
+    ...file?.sandbox,
+    runtime: flags.sandbox ?? file?.sandbox?.runtime ?? "pyodide",
+  };
+  return {
+    model: model.value ?? DEFAULT_MODEL,
+    subModel: subModelValue,
+    origins: { model: model.origin, subModel: subModelOrigin },
+    maxDepth: flags.maxDepth ?? file?.maxDepth,
+    concurrency: flags.concurrency ?? file?.concurrency,
+    limits,
+    sandbox,
+    environment: backendEnvironment(file, environment),
+    server: {
+      host: flags.host ?? file?.server?.host ?? DEFAULT_SERVER_HOST,
+      port: flags.port ?? file?.server?.port ?? DEFAULT_SERVER_PORT,
+      apiKey: set(flags.apiKey) ?? set(environment.RLM_SERVER_API_KEY) ?? file?.server?.apiKey,
+    },
+    configPath,
+    configLoaded: file !== undefined,
+  };
+}
