@@ -48,3 +48,16 @@ export type FakeFault =
 export type FakeReply = FakeAnswer | FakeFault;
 
 export type FakePolicy = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
+
+/** A running fake server. `url` is the server root (`http://127.0.0.1:PORT`, no path). */
+export interface FakeServer {
+  url: string;
+  /** Every chat request received, in arrival order (other endpoints such as `/api/show` are not recorded). */
+  requests: FakeRequest[];
+  /** HTTP requests being answered right now (chat and other endpoints). */
+  readonly inFlight: number;
+  /** The most requests ever in flight at once. */
+  readonly maxInFlight: number;
+  /** Stops listening and destroys open connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import { RlmError } from "../errors/index.js";
+
+/**
+ * Model errors that every backend raises the same way, so the pool, the RLM loop and the CLI can
+ * act on the code alone. Each one says what to do in its hint.
+ */
+
+/** The prompt does not fit the model's context window; never silently truncated. */
+export class ContextOverflowError extends RlmError {
+  /** Prompt size in tokens, when known (counted by the server or estimated before sending). */
+  readonly promptTokens: number | undefined;
+  /** The window the prompt had to fit, when known. */
+  readonly contextWindow: number | undefined;
+
+  constructor(
+    message: string,
+    details: { promptTokens?: number; contextWindow?: number; hint?: string; cause?: unknown } = {},
+  ) {
+    super("context-overflow", message, {
+      hint:
+        details.hint ??
+        "Send a shorter prompt: split the text into smaller pieces, or use a model with a larger context window.",
+      cause: details.cause,
+    });
+    this.name = "ContextOverflowError";
+    this.promptTokens = details.promptTokens;
+    this.contextWindow = details.contextWindow;
+  }
+}
+
+export function missingApiKeyError(provider: string, environmentVariable: string): RlmError {
+  return new RlmError(
+    "missing-api-key",
+    `${provider} needs an API key and ${environmentVariable} is not set.`,
+    {
+      hint: `Set ${environmentVariable} (export ${environmentVariable}=...) or pass apiKey in the model config.`,
+    },
+  );
+}
+
+export function modelNotFoundError(provider: string, model: string, hint: string, cause?: unknown): RlmError {
+  return new RlmError("model-not-found", `${provider} does not have the model "${model}".`, { hint, cause });
+}
+
+/** The server ended the stream or the body before the reply was complete; repeating may work. */
+export function streamInterruptedError(url: string, cause?: unknown): RlmError {
+  return new RlmError(
+    "stream-interrupted",
+    `The connection to ${url} closed before the reply was complete.`,
+    {
+      hint: "The server dropped the connection mid-reply; the call can be repeated.",
+      isRetryable: true,
+      cause,
+    },
+  );
+}
+
+/** The reply was not what the protocol promises (bad JSON, missing fields). */
+export function malformedResponseError(url: string, detail: string, cause?: unknown): RlmError {
+  return new RlmError("malformed-response", `The reply from ${url} is malformed: ${detail}`, {
+    hint: "Check that the URL points at a server that speaks this protocol; a garbled reply may also be transient.",
+    isRetryable: true,
+    cause,
+  });
+}

@@ -1,0 +1,91 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { postJson } from "./post-json.js";
+import { readJson } from "./read-body.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { readNdjson, readSse } from "./stream-readers.js";
+
+/** A tiny real server that writes exactly the bytes a test gives it. */
+let server: Server | undefined;
+async function serve(write: (response: import("node:http").ServerResponse) => void): Promise<string> {
+  server = createServer((_request, response) => write(response));
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  if (!running) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
+});
+const network = { target: "the test server", unreachableHint: "start it" };
+
+describe("http layer", () => {
+  it("parses Retry-After as seconds, as a date, and retry-after-ms", () => {
+    const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+    expect(parseRetryAfter(headers({ "retry-after": "2" }))).toBe(2);
+    expect(parseRetryAfter(headers({ "retry-after-ms": "1500", "retry-after": "9" }))).toBe(1.5);
+    expect(parseRetryAfter(headers({ "retry-after": new Date(10_000).toUTCString() }), 4_000)).toBe(6);
+    expect(parseRetryAfter(headers({}))).toBeUndefined();
+  });
+
+  it("reads server-sent events with comments, named events, multi-line data and CRLF", async () => {
+    const url = await serve((response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write(': keep-alive\r\n\r\nevent: message_start\r\ndata: {"a":1}\r\n\r\n');
+      response.write("data: line one\ndata: line two\n\n");
+      response.end("data: [DONE]");
+    });
+    const events = [];
+    for await (const event of readSse(await postJson({ url, body: {}, network }), url)) events.push(event);
+    expect(events).toEqual([
+      { event: "message_start", data: '{"a":1}' },
+      { event: undefined, data: "line one\nline two" },
+      { event: undefined, data: "[DONE]" },
+    ]);
+  });
+
+  it("reads NDJSON split at arbitrary byte boundaries, multi-byte characters included", async () => {
+    const url = await serve((response) => {
+      const bytes = Buffer.from('{"t":"héllo"}\n{"t":"wörld"}\n');
+      response.writeHead(200, { "content-type": "application/x-ndjson" });
+      for (let index = 0; index < bytes.length; index += 3) response.write(bytes.subarray(index, index + 3));
+      response.end();
+    });
+    const values = [];
+    for await (const value of readNdjson(await postJson({ url, body: {}, network }), url)) values.push(value);
+    expect(values).toEqual([{ t: "héllo" }, { t: "wörld" }]);
+  });
+
+  it("names the field a reply is missing", async () => {
+    const url = await serve((response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"choices": []}');
+    });
+    const schema = z.object({ choices: z.array(z.unknown()).min(1) });
+    await expect(readJson(await postJson({ url, body: {}, network }), schema, url)).rejects.toMatchObject({
+      code: "malformed-response",
+      message: expect.stringContaining("choices"),
+    });
+  });
+
+  it("lets a backend read a failure its own way before the defaults", async () => {
+    const url = await serve((response) => {
+      response.writeHead(418, { "content-type": "application/json" });
+      response.end('{"error": {"message": "short and stout", "code": "teapot"}}');
+    });
+    const { RlmError } = await import("../../errors/index.js");
+    await expect(
+      postJson({
+        url,
+        body: {},
+        network,
+        mapError: (failure) =>
+          failure.errorType === "teapot" ? new RlmError("teapot", failure.message) : undefined,
+      }),
+    ).rejects.toMatchObject({ code: "teapot", message: "short and stout" });
+  });
+});

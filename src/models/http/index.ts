@@ -1,0 +1,20 @@
+/**
+ * The one HTTP layer every network backend uses: `postJson` sends a request through a shared
+ * keep-alive undici agent (fetch and dispatcher injectable) and turns network failures and error
+ * statuses into RlmErrors that say whether a retry makes sense; the readers turn a 2xx body into
+ * validated JSON, server-sent events or NDJSON values, cancelling the request when the consumer stops.
+ */
+export { linkedAbortController } from "./abort.js";
+export {
+  defaultHttpError,
+  type HttpFailure,
+  looksLikeContextOverflow,
+  type MapHttpFailure,
+  readHttpFailure,
+} from "./error-response.js";
+export { type FetchFunction, type HttpOptions, resolveFetch, sharedDispatcher } from "./http-options.js";
+export { findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
+export { type JsonRequest, postJson, throwIfAborted } from "./post-json.js";
+export { bodyReadError, checkShape, parseJson, readJson, readLines } from "./read-body.js";
+export { parseRetryAfter } from "./retry-after.js";
+export { readNdjson, readSse, type SseEvent } from "./stream-readers.js";

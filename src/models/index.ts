@@ -1,0 +1,13 @@
+/**
+ * Models: everything that talks to a language model, behind the `LanguageModel` interface
+ * (`types.ts`). Spec strings (`spec.ts`) pick a backend — Ollama's native API, OpenAI Chat
+ * Completions and compatible servers, Anthropic Messages, in-process llama.cpp — all network
+ * backends share one HTTP layer (`http/`), and the `ModelPool` (`pool/`) wraps any model with
+ * concurrency limits, retries, timeouts, a call cache and usage totals. Errors say what to do.
+ */
+export { createModel, resolveEndpoints } from "./create-model.js";
+export { ContextOverflowError } from "./errors.js";
+export type { HttpOptions } from "./http/index.js";
+export type { ModelConfig } from "./model-config.js";
+export { type ParsedSpec, parseModelSpec } from "./spec.js";
+export type * from "./types.js";

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startFakeOllama } from "../../../test/fakes/index.js";
+import type { FakeServer } from "../../../test/fakes/types.js";
+import { runBackendSuite } from "../common.case.js";
+import { createModel } from "../create-model.js";
+import { ContextOverflowError } from "../errors.js";
+
+runBackendSuite({
+  name: "ollama",
+  start: async (policy, options) => {
+    const server = await startFakeOllama(policy, { contextLength: options?.contextLength });
+    return { server, model: createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } }) };
+  },
+  sentOptions: (body) => {
+    const options = body.options as Record<string, unknown>;
+    return { temperature: options.temperature, maxTokens: options.num_predict };
+  },
+  skip: { authentication: "local Ollama has no API keys (ollama-cloud is tested below)" },
+});
+
+describe("ollama backend specifics", () => {
+  const servers: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const track = (server: FakeServer): FakeServer => {
+    servers.push(server);
+    return server;
+  };
+
+  it("always sets num_ctx (so Ollama does not truncate at its small default), plus keep_alive and think", async () => {
+    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url }, keepAlive: "10m" });
+    await model.chat([{ role: "user", content: "hi" }], { think: false });
+    const body = server.requests[0]!.body;
+    expect((body.options as Record<string, unknown>).num_ctx).toBe(8_192);
+    expect(body.keep_alive).toBe("10m");
+    expect(body.think).toBe(false);
+    expect(body.stream).toBe(false);
+  });
+
+  it("grows num_ctx in powers of two for a long prompt, up to the window, and keeps it", async () => {
+    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
+    await model.chat([{ role: "user", content: "x".repeat(60_000) }]);
+    await model.chat([{ role: "user", content: "short" }]);
+    const sizes = server.requests.map((request) => (request.body.options as Record<string, unknown>).num_ctx);
+    expect(sizes).toEqual([32_768, 32_768]);
+    await model.chat([{ role: "user", content: "x".repeat(110_000) }]);
+    expect((server.requests[2]!.body.options as Record<string, unknown>).num_ctx).toBe(40_960);
+  });
+
+  it("raises context-overflow when Ollama filled num_ctx (it cut the prompt) instead of answering from a cut prompt", async () => {
+    // The fake, like Ollama's runner, reports prompt_eval_count = num_ctx when it truncated.
+    const server = track(
+      await startFakeOllama(() => ({ text: "answer from a cut prompt", promptTokens: 50_000 })),
+    );
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url }, numCtx: 4_096 });
+    const error = await model
+      .chat([{ role: "user", content: "short text, dense tokens" }])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ContextOverflowError);
+    expect(error).toMatchObject({ promptTokens: 4_096, contextWindow: 4_096 });
+    const streamed = (async () => {
+      for await (const _chunk of model.stream([{ role: "user", content: "again" }])) {
+        // drain
+      }
+    })();
+    await expect(streamed).rejects.toBeInstanceOf(ContextOverflowError);
+  });
+
+  it("reads the window from /api/show model_info and says to pull a missing model", async () => {
+    const server = track(
+      await startFakeOllama(() => ({ text: "ok" }), {
+        models: { "llama3.2:latest": { contextLength: 131_072, architecture: "llama" } },
+      }),
+    );
+    const present = createModel("ollama:llama3.2", { env: { OLLAMA_HOST: server.url } });
+    expect(await present.info()).toEqual({
+      spec: "ollama:llama3.2",
+      provider: "ollama",
+      model: "llama3.2",
+      contextWindow: 131_072,
+    });
+    const missing = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
+    const error = await missing.chat([{ role: "user", content: "hi" }]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "model-not-found", hint: "Pull it first: ollama pull qwen3:4b" });
+  });
+
+  it("tells the user to run ollama serve or set OLLAMA_HOST when nothing listens", async () => {
+    const server = await startFakeOllama(() => ({ text: "x" }));
+    await server.close();
+    const error = await createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } })
+      .chat([{ role: "user", content: "hi" }])
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: "backend-unreachable",
+      hint: expect.stringMatching(/ollama serve.*OLLAMA_HOST/),
+    });
+  });
+
+  it("talks to Ollama Cloud with the OLLAMA_API_KEY bearer and without num_ctx", async () => {
+    const server = track(await startFakeOllama(() => ({ text: "cloud" })));
+    const model = createModel("ollama-cloud:gpt-oss:120b", {
+      baseUrl: server.url,
+      env: { OLLAMA_API_KEY: "key-1" },
+    });
+    expect((await model.chat([{ role: "user", content: "hi" }])).text).toBe("cloud");
+    const request = server.requests[0]!;
+    expect(request.headers.authorization).toBe("Bearer key-1");
+    expect((request.body.options as Record<string, unknown>).num_ctx).toBeUndefined();
+    expect(() => createModel("ollama-cloud:gpt-oss:120b", { env: {} })).toThrowError(
+      expect.objectContaining({
+        code: "missing-api-key",
+        message: expect.stringContaining("OLLAMA_API_KEY"),
+      }),
+    );
+  });
+});

@@ -1,0 +1,194 @@
+import { RlmError } from "../../errors/index.js";
+import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
+import { ContextOverflowError, streamInterruptedError } from "../errors.js";
+import {
+  checkShape,
+  type HttpOptions,
+  type JsonRequest,
+  linkedAbortController,
+  postJson,
+  readJson,
+  readNdjson,
+} from "../http/index.js";
+import { splitThinkTags, ThinkTagSplitter } from "../reasoning.js";
+import type {
+  ChatChunk,
+  ChatMessage,
+  ChatOptions,
+  ChatResult,
+  LanguageModel,
+  ModelInfo,
+  Usage,
+} from "../types.js";
+import { buildOllamaBody } from "./build-request.js";
+import { DEFAULT_REPLY_RESERVE, growNumCtx, lowerTokenEstimate, upperTokenEstimate } from "./context-size.js";
+import { mapDoneReason, mapOllamaFailure } from "./map-ollama.js";
+import { chatLineSchema, type OllamaChatLine, showSchema } from "./ollama-schemas.js";
+
+export interface OllamaChatModelSettings {
+  spec: string;
+  provider: "ollama" | "ollama-cloud";
+  model: string;
+  /** Server root, e.g. `http://127.0.0.1:11434`. */
+  baseUrl: string;
+  apiKey: string | undefined;
+  contextWindow: number | undefined;
+  numCtx: number | undefined;
+  keepAlive: string | number | undefined;
+  http: HttpOptions | undefined;
+}
+
+/** Where `num_ctx` starts when not configured: small enough for a laptop, grown when a prompt needs more. */
+const STARTING_NUM_CTX = 8_192;
+
+/** Ollama's native API: `/api/chat` (JSON and NDJSON), `/api/show` for the real window. */
+export class OllamaChatModel implements LanguageModel {
+  readonly spec: string;
+  private windowPromise: Promise<number> | undefined;
+  private numCtx: number | undefined;
+
+  constructor(private readonly settings: OllamaChatModelSettings) {
+    this.spec = settings.spec;
+    this.numCtx = settings.numCtx;
+  }
+
+  private get cloud(): boolean {
+    return this.settings.provider === "ollama-cloud";
+  }
+
+  private request(path: string, body: Record<string, unknown>, signal: AbortSignal | undefined): JsonRequest {
+    const { baseUrl, apiKey, model } = this.settings;
+    return {
+      url: `${baseUrl}${path}`,
+      body,
+      signal,
+      http: this.settings.http,
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      network: this.cloud
+        ? {
+            target: `Ollama Cloud at ${baseUrl}`,
+            unreachableHint: "Check the network connection to ollama.com.",
+          }
+        : {
+            target: `Ollama at ${baseUrl}`,
+            unreachableHint: `Start Ollama with \`ollama serve\`, or set OLLAMA_HOST to where it runs (now ${baseUrl}).`,
+          },
+      authHint: "Set OLLAMA_API_KEY to a key from https://ollama.com/settings/keys.",
+      mapError: (failure) => mapOllamaFailure(failure, model, this.cloud),
+    };
+  }
+
+  /** The window from `/api/show` (`model_info["<arch>.context_length"]`); also proves the model is pulled. */
+  private contextWindow(signal: AbortSignal | undefined): Promise<number> {
+    if (this.settings.contextWindow !== undefined) return Promise.resolve(this.settings.contextWindow);
+    this.windowPromise ??= this.fetchContextWindow(signal);
+    this.windowPromise.catch(() => {
+      this.windowPromise = undefined;
+    });
+    return this.windowPromise;
+  }
+
+  private async fetchContextWindow(signal: AbortSignal | undefined): Promise<number> {
+    const request = this.request("/api/show", { model: this.settings.model }, signal);
+    const show = await readJson(await postJson(request), showSchema, request.url, signal);
+    const info = show.model_info ?? {};
+    const architecture = info["general.architecture"];
+    const exact = typeof architecture === "string" ? info[`${architecture}.context_length`] : undefined;
+    const any = Object.entries(info).find(([key]) => key.endsWith(".context_length"))?.[1];
+    const value = typeof exact === "number" ? exact : any;
+    return typeof value === "number" && value > 0
+      ? value
+      : (knownContextWindow(this.settings.model) ?? DEFAULT_CONTEXT_WINDOW);
+  }
+
+  /** Checks the prompt fits and picks `num_ctx` so Ollama does not silently cut it. */
+  private async prepare(messages: ChatMessage[], options: ChatOptions): Promise<number | undefined> {
+    const window = await this.contextWindow(options.signal);
+    const lower = lowerTokenEstimate(messages);
+    if (lower > window) {
+      throw new ContextOverflowError(
+        `The prompt (at least ~${lower} tokens) is longer than ${this.settings.model}'s context window of ${window} tokens.`,
+        { promptTokens: lower, contextWindow: window },
+      );
+    }
+    if (this.cloud) return undefined;
+    const needed = upperTokenEstimate(messages) + (options.maxTokens ?? DEFAULT_REPLY_RESERVE);
+    this.numCtx = growNumCtx(this.numCtx ?? Math.min(window, STARTING_NUM_CTX), needed, window);
+    return this.numCtx;
+  }
+
+  /** Ollama keeps the last `num_ctx` tokens of a longer prompt; a full window means the prompt was cut. */
+  private checkNotTruncated(line: OllamaChatLine, numCtx: number | undefined): void {
+    const evaluated = line.prompt_eval_count ?? 0;
+    if (numCtx !== undefined && evaluated >= numCtx) {
+      throw new ContextOverflowError(
+        `Ollama cut the prompt to fit num_ctx=${numCtx} tokens for ${this.settings.model}; the answer would be based on a truncated prompt.`,
+        { promptTokens: evaluated, contextWindow: numCtx },
+      );
+    }
+  }
+
+  private usage(line: OllamaChatLine): Usage {
+    return { promptTokens: line.prompt_eval_count ?? 0, completionTokens: line.eval_count ?? 0 };
+  }
+
+  async chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
+    const numCtx = await this.prepare(messages, options);
+    const body = buildOllamaBody(this.settings.model, messages, options, {
+      numCtx,
+      keepAlive: this.settings.keepAlive,
+      stream: false,
+    });
+    const request = this.request("/api/chat", body, options.signal);
+    const reply = await readJson(await postJson(request), chatLineSchema, request.url, options.signal);
+    if (reply.error)
+      throw new RlmError("server-error", `Ollama failed: ${reply.error}`, { isRetryable: true });
+    this.checkNotTruncated(reply, numCtx);
+    const split = splitThinkTags(reply.message?.content ?? "");
+    const reasoning = reply.message?.thinking || split.reasoning;
+    return {
+      text: split.text,
+      ...(reasoning ? { reasoning } : {}),
+      usage: this.usage(reply),
+      finishReason: mapDoneReason(reply.done_reason),
+    };
+  }
+
+  async *stream(messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<ChatChunk> {
+    const { controller, release } = linkedAbortController(options.signal);
+    try {
+      const numCtx = await this.prepare(messages, { ...options, signal: controller.signal });
+      const body = buildOllamaBody(this.settings.model, messages, options, {
+        numCtx,
+        keepAlive: this.settings.keepAlive,
+        stream: true,
+      });
+      const request = this.request("/api/chat", body, controller.signal);
+      const splitter = new ThinkTagSplitter();
+      for await (const value of readNdjson(await postJson(request), request.url, controller.signal)) {
+        const line = checkShape(value, chatLineSchema, request.url);
+        if (line.error)
+          throw new RlmError("server-error", `Ollama failed mid-stream: ${line.error}`, {
+            isRetryable: true,
+          });
+        if (line.message?.thinking) yield { type: "reasoning-delta", text: line.message.thinking };
+        if (line.message?.content) yield* splitter.push(line.message.content);
+        if (line.done) {
+          this.checkNotTruncated(line, numCtx);
+          yield* splitter.flush();
+          yield { type: "finish", usage: this.usage(line), finishReason: mapDoneReason(line.done_reason) };
+          return;
+        }
+      }
+      throw streamInterruptedError(request.url);
+    } finally {
+      release();
+      controller.abort();
+    }
+  }
+
+  async info(options: { signal?: AbortSignal } = {}): Promise<ModelInfo> {
+    const contextWindow = await this.contextWindow(options.signal);
+    return { spec: this.spec, provider: this.settings.provider, model: this.settings.model, contextWindow };
+  }
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
+import { postJson, readJson } from "../http/index.js";
+import type { OpenAIChatModelSettings } from "./openai-chat-model.js";
+import { modelListSchema } from "./openai-schemas.js";
+
+/** Fields servers use for the window in their `/models` list: vLLM, OpenRouter/LM Studio, llama.cpp server. */
+function windowFromEntry(entry: Record<string, unknown>): number | undefined {
+  for (const key of ["max_model_len", "context_length", "context_window", "max_context_length"]) {
+    const value = entry[key];
+    if (typeof value === "number" && value > 0) return value;
+  }
+  const meta = entry.meta;
+  if (typeof meta === "object" && meta !== null) {
+    const record = meta as Record<string, unknown>;
+    for (const key of ["n_ctx", "n_ctx_train"]) {
+      const value = record[key];
+      if (typeof value === "number" && value > 0) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The real window: the config's, else what an OpenAI-compatible server reports in `/models`,
+ * else the table of known models, else DEFAULT_CONTEXT_WINDOW. A server without `/models` is fine.
+ */
+export async function resolveOpenAIContextWindow(
+  settings: OpenAIChatModelSettings,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  if (settings.contextWindow !== undefined) return settings.contextWindow;
+  if (settings.provider === "openai-compatible") {
+    const url = `${settings.baseUrl}/models`;
+    try {
+      const response = await postJson({
+        url,
+        signal,
+        http: settings.http,
+        headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {},
+        network: {
+          target: `the server at ${settings.baseUrl}`,
+          unreachableHint: `Check that ${settings.baseUrl} is up.`,
+        },
+      });
+      const list = await readJson(response, modelListSchema, url, signal);
+      const entry =
+        list.data.find((item) => item.id === settings.model) ??
+        (list.data.length === 1 ? list.data[0] : undefined);
+      const reported = entry ? windowFromEntry(entry) : undefined;
+      if (reported !== undefined) return reported;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // No usable /models: fall through to the table, the window is still known approximately.
+    }
+  }
+  return knownContextWindow(settings.model) ?? DEFAULT_CONTEXT_WINDOW;
+}

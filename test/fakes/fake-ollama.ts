@@ -1,0 +1,161 @@
+import { type CompleteAnswer, type FakeProtocol, splitIntoPieces, startFakeServer } from "./fake-server.js";
+import type { FakeMessage, FakePolicy, FakeRequest, FakeServer } from "./types.js";
+
+export interface FakeOllamaOptions {
+  /**
+   * The models "pulled" on this server, with their context length. Undefined: every model name is
+   * accepted. A model not listed gets Ollama's 404 `model "x" not found, try pulling it first`.
+   */
+  models?: Record<string, { contextLength?: number; architecture?: string }>;
+  /** Context length `/api/show` reports for models without their own. Default 40 960 (Qwen3's). */
+  contextLength?: number;
+}
+
+/** What Ollama does when a request leaves `num_ctx` unset: a small default window. */
+export const OLLAMA_DEFAULT_NUM_CTX = 4096;
+
+const nanoseconds = (milliseconds: number): number => Math.round(milliseconds * 1e6);
+
+function messagesOf(body: Record<string, unknown>): FakeMessage[] {
+  const raw = Array.isArray(body.messages) ? body.messages : [];
+  return raw.map((item) => {
+    const message = (item ?? {}) as Record<string, unknown>;
+    return { role: String(message.role ?? "user"), content: String(message.content ?? "") };
+  });
+}
+
+function numCtxOf(request: FakeRequest): number {
+  const options = (request.body.options ?? {}) as Record<string, unknown>;
+  return typeof options.num_ctx === "number" ? options.num_ctx : OLLAMA_DEFAULT_NUM_CTX;
+}
+
+/** Like the real runner, a prompt longer than num_ctx is silently cut to num_ctx tokens. */
+function counts(request: FakeRequest, answer: CompleteAnswer) {
+  return {
+    total_duration: nanoseconds(5),
+    load_duration: nanoseconds(1),
+    prompt_eval_count: Math.min(answer.promptTokens, numCtxOf(request)),
+    prompt_eval_duration: nanoseconds(1),
+    eval_count: answer.completionTokens,
+    eval_duration: nanoseconds(3),
+  };
+}
+
+function line(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
+  const defaultContext = options.contextLength ?? 40_960;
+  const isPulled = (model: string): boolean =>
+    options.models === undefined || model in options.models || `${model}:latest` in options.models;
+  const notFound = (model: string) => ({
+    status: 404,
+    body: { error: `model "${model}" not found, try pulling it first` },
+  });
+  const wantsThinking = (request: FakeRequest): boolean => request.body.think !== false;
+  const base = (request: FakeRequest) => ({ model: request.model, created_at: new Date().toISOString() });
+  return {
+    name: "ollama",
+    chatPaths: ["/api/chat"],
+    parseChat: (body) => ({
+      model: String(body.model ?? ""),
+      messages: messagesOf(body),
+      // Ollama streams unless told not to.
+      stream: body.stream !== false,
+    }),
+    precheck: (request) => (isPulled(request.model) ? undefined : notFound(request.model)),
+    errorBody: (_status, message) => ({ error: message }),
+    answerBody: (request, answer) => ({
+      ...base(request),
+      message: {
+        role: "assistant",
+        content: answer.text,
+        ...(answer.reasoning && wantsThinking(request) ? { thinking: answer.reasoning } : {}),
+      },
+      done_reason: answer.finishReason,
+      done: true,
+      ...counts(request, answer),
+    }),
+    streamContentType: "application/x-ndjson",
+    streamChunks: (request, answer) => {
+      const thinking = answer.reasoning && wantsThinking(request) ? splitIntoPieces(answer.reasoning) : [];
+      return [
+        ...thinking.map((piece) =>
+          line({
+            ...base(request),
+            message: { role: "assistant", content: "", thinking: piece },
+            done: false,
+          }),
+        ),
+        ...splitIntoPieces(answer.text).map((piece) =>
+          line({ ...base(request), message: { role: "assistant", content: piece }, done: false }),
+        ),
+        line({
+          ...base(request),
+          message: { role: "assistant", content: "" },
+          done_reason: answer.finishReason,
+          done: true,
+          ...counts(request, answer),
+        }),
+      ];
+    },
+    textChunk: (request, text) =>
+      line({ ...base(request), message: { role: "assistant", content: text }, done: false }),
+    malformedStreamChunk: '{"model": "broken", "message": \n',
+    route: (method, path, body) => {
+      if (method === "GET" && path === "/api/version") return { status: 200, body: { version: "0.12.6" } };
+      if (method === "GET" && path === "/api/tags") {
+        const names = Object.keys(options.models ?? {});
+        return {
+          status: 200,
+          body: {
+            models: names.map((name) => ({
+              name,
+              model: name,
+              modified_at: new Date(0).toISOString(),
+              size: 1_000_000,
+              digest: "0".repeat(64),
+              details: { format: "gguf", family: options.models?.[name]?.architecture ?? "qwen3" },
+            })),
+          },
+        };
+      }
+      if (method === "POST" && path === "/api/show") {
+        const model = String(body.model ?? body.name ?? "");
+        if (!isPulled(model)) return { status: 404, body: { error: `model '${model}' not found` } };
+        const entry = options.models?.[model] ?? options.models?.[`${model}:latest`];
+        const architecture = entry?.architecture ?? "qwen3";
+        return {
+          status: 200,
+          body: {
+            modelfile: `FROM ${model}`,
+            parameters: "temperature 0.6",
+            template: "{{ .Prompt }}",
+            details: {
+              parent_model: "",
+              format: "gguf",
+              family: architecture,
+              families: [architecture],
+              parameter_size: "4.0B",
+              quantization_level: "Q4_K_M",
+            },
+            model_info: {
+              "general.architecture": architecture,
+              "general.parameter_count": 4_000_000_000,
+              [`${architecture}.context_length`]: entry?.contextLength ?? defaultContext,
+            },
+            capabilities: ["completion", "thinking"],
+            modified_at: new Date(0).toISOString(),
+          },
+        };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A fake Ollama server (`/api/chat` JSON and NDJSON, `/api/show`, `/api/tags`, `/api/version`). */
+export function startFakeOllama(policy: FakePolicy, options: FakeOllamaOptions = {}): Promise<FakeServer> {
+  return startFakeServer(ollamaProtocol(options), policy);
+}
