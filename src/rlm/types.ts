@@ -3,7 +3,7 @@
  * beside this file. Options are grouped (models, limits, sandbox, trace, hooks) rather than flat.
  */
 
-import type { LanguageModel, ModelPoolOptions, UsageTotals } from "../models/types.js";
+import type { ChatOptions, LanguageModel, ModelPoolOptions, UsageTotals } from "../models/types.js";
 import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
 
@@ -43,6 +43,17 @@ export interface RLMOptions {
   tools?: Record<string, SandboxTool>;
   /** Extra text appended to the system prompt. */
   instructions?: string;
+  /**
+   * Characters of each code block's stdout / stderr shown back to the root model (head and tail
+   * kept). Default: from the root model's context window, between 1 000 and 20 000.
+   */
+  maxObservationChars?: number;
+  /** Options for the calls of the models that write code (root and child RLMs): temperature, maxTokens, grammar... */
+  rootOptions?: Omit<ChatOptions, "signal">;
+  /** Options for `llm_query` sub-calls. */
+  subOptions?: Omit<ChatOptions, "signal">;
+  /** Fraction of the root model's window at which older turns are summarized. Default 0.7. */
+  compactAt?: number;
 }
 
 export interface CompletionOptions {

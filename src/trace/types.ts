@@ -75,6 +75,10 @@ export interface IterationRecord {
   final_answer?: string;
   iteration_time: number;
   usage: { promptTokens: number; completionTokens: number };
+  /** Set on the last call made after a limit stopped the loop: which limit. */
+  stop_reason?: StopReason;
+  /** Set when older turns were summarized before this iteration's call: how many messages were replaced. */
+  compacted_messages?: number;
 }
 
 export interface ResultRecord {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { UsageTotals } from "../models/types.js";
+import { Budget } from "./budget.js";
+import { subtractUsage, sumUsage } from "./usage.js";
+
+function usageSource(start: Record<string, UsageTotals>) {
+  const current = structuredClone(start);
+  return {
+    current,
+    read: () => structuredClone(current),
+  };
+}
+
+describe("Budget", () => {
+  it("counts usage from its creation, not from the pool's start", () => {
+    const source = usageSource({ a: { calls: 2, promptTokens: 100, completionTokens: 10, costUsd: 0.5 } });
+    const budget = new Budget({ usage: source.read, limits: { maxTokens: 50 } });
+    source.current.a = { calls: 3, promptTokens: 130, completionTokens: 15, costUsd: 0.6 };
+    expect(budget.usage()).toEqual({
+      a: { calls: 1, promptTokens: 30, completionTokens: 5, costUsd: expect.closeTo(0.1) },
+    });
+    expect(budget.check()).toBeUndefined();
+    source.current.a.promptTokens = 160;
+    expect(budget.check()).toBe("max-tokens");
+    expect(budget.signal.aborted).toBe(true);
+    budget.dispose();
+  });
+
+  it("stops on cost", () => {
+    const source = usageSource({});
+    const budget = new Budget({ usage: source.read, limits: { maxCostUsd: 0.01 } });
+    source.current.b = { calls: 1, promptTokens: 1, completionTokens: 1, costUsd: 0.02 };
+    expect(budget.check()).toBe("max-cost");
+    budget.dispose();
+  });
+
+  it("allows maxSubCalls sub-calls and refuses the next with a clear error", () => {
+    const budget = new Budget({ usage: () => ({}), limits: { maxSubCalls: 2 } });
+    budget.startSubCall();
+    budget.startSubCall();
+    expect(() => budget.startSubCall()).toThrow(/sub-call limit \(2\)/);
+    expect(budget.stopReason).toBe("max-sub-calls");
+    expect(budget.subCalls).toBe(2);
+    budget.dispose();
+  });
+
+  it("aborts with the caller's signal, and the first reason wins", () => {
+    const caller = new AbortController();
+    const budget = new Budget({ usage: () => ({}), signal: caller.signal });
+    caller.abort();
+    budget.stop("max-tokens");
+    expect(budget.stopReason).toBe("aborted");
+    expect(budget.signal.aborted).toBe(true);
+    budget.dispose();
+  });
+
+  it("stops on wall time", async () => {
+    const budget = new Budget({ usage: () => ({}), limits: { timeoutMs: 1 } });
+    await new Promise((resolve) => budget.signal.addEventListener("abort", resolve));
+    expect(budget.stopReason).toBe("timeout");
+    budget.dispose();
+  });
+
+  it("records the deepest level entered", () => {
+    const budget = new Budget({ usage: () => ({}) });
+    budget.enterDepth(2);
+    budget.enterDepth(1);
+    expect(budget.depthReached).toBe(2);
+  });
+});
+
+describe("usage arithmetic", () => {
+  it("subtracts snapshots and sums models", () => {
+    const now = {
+      a: { calls: 3, promptTokens: 30, completionTokens: 3, costUsd: 0 },
+      b: { calls: 1, promptTokens: 10, completionTokens: 1, costUsd: 0 },
+    };
+    const delta = subtractUsage(now, { b: now.b });
+    expect(Object.keys(delta)).toEqual(["a"]);
+    expect(sumUsage(now)).toEqual({ calls: 4, promptTokens: 40, completionTokens: 4, costUsd: 0 });
+  });
+});

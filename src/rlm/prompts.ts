@@ -1,0 +1,132 @@
+/**
+ * What the root model reads: the system prompt (the REPL contract and a way of working), the first
+ * message (metadata about the context, never the context itself) and the fixed messages of the
+ * loop (nudges, the last call after a limit). Written for this project; short, because small local
+ * models follow short prompts better than long ones.
+ */
+
+import type { SandboxTool } from "../sandbox/types.js";
+
+export interface SystemPromptInput {
+  /** Characters one llm_query prompt may hold (from the sub-model's context window). */
+  subCallChars: number;
+  /** Whether rlm_query starts child RLMs here (false: it behaves like llm_query). */
+  recursive: boolean;
+  tools: Record<string, SandboxTool>;
+  /** Extra user instructions, appended. */
+  instructions: string | undefined;
+  /** In a session: names of earlier contexts and `history`. */
+  session: boolean;
+}
+
+export function systemPrompt(input: SystemPromptInput): string {
+  const chars = input.subCallChars.toLocaleString("en-US");
+  const recursion = input.recursive
+    ? "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: like the two above, but each prompt goes to a helper that has its own REPL (its `context` is the prompt) and can work on it in code the way you do. Use it for sub-tasks too big or too tricky for one model call."
+    : "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: at this level they behave exactly like `llm_query` / `llm_query_batched`.";
+  const tools = Object.entries(input.tools).map(([name, tool]) => `- \`${name}(...)\`: ${tool.description}`);
+  const session = input.session
+    ? [
+        "",
+        "This is a conversation: `context` is the newest context; earlier ones stay as `context_0`, `context_1`, ...; `history` is the list of earlier `{'query', 'answer'}` pairs. Variables you made earlier are still there.",
+      ]
+    : [];
+  return [
+    "You answer a query about a context that is far too long to read at once. The context is not in this conversation: it is the variable `context` in a persistent Python REPL. You work by writing Python; you see only what your code prints, and long output is cut.",
+    "",
+    "To run code, write it in a fenced block:",
+    "```repl",
+    "print(type(context), len(context))",
+    "```",
+    "A reply may hold several blocks; they run in order. Variables, imports and functions persist from turn to turn. After each reply you get the printed output.",
+    "",
+    "In the REPL:",
+    "- `context`: the data (a str, a list of str, or a dict of str).",
+    `- \`llm_query(prompt, model=None) -> str\` (alias \`ask_llm\`): asks a language model. It sees nothing but \`prompt\`, which may hold about ${chars} characters. Put the text to read and the exact question in the prompt.`,
+    "- `llm_query_batched(prompts, model=None) -> list[str]` (alias `parallel_ask_llm`): many prompts at once, run concurrently, answers in the same order. A prompt that failed gives a string starting with `[error]`.",
+    recursion,
+    "- `SHOW_VARS()`: lists your variables.",
+    ...tools,
+    "- To submit the answer: `FINAL(answer_text)` or `FINAL_VAR(variable_name)`, in code or alone on a line outside code, or set `answer['content'] = ...` and `answer['ready'] = True`.",
+    ...session,
+    "",
+    "How to work:",
+    "1. Probe: print the type, the length, a few slices; find the structure (separators, headings, record format). Never answer before you have seen output from the context.",
+    "2. Plan a decomposition: by parts, sections or fixed-size chunks that fit one sub-call.",
+    "3. Filter in code first: slicing, `re`, counting and parsing are exact and free. Send to models only the pieces that need reading.",
+    "4. Batch: when many pieces need a model, build the list of prompts and make one `llm_query_batched` call instead of a loop of `llm_query`.",
+    "5. Keep results in variables, print short summaries, check them, then submit.",
+    ...(input.instructions ? ["", input.instructions] : []),
+  ].join("\n");
+}
+
+export interface ContextDescription {
+  type: "str" | "list" | "dict";
+  totalChars: number;
+  partLengths: number[];
+  keys: string[] | undefined;
+  preview: string;
+  variable: string;
+}
+
+const LISTED_PARTS = 100;
+
+export function firstMessage(
+  query: string,
+  context: ContextDescription,
+  subCallChars: number,
+  maxIterations: number,
+): string {
+  const parts = context.partLengths.length;
+  const kind =
+    context.type === "str"
+      ? "str"
+      : context.type === "list"
+        ? `list of ${parts} str`
+        : `dict of ${parts} str`;
+  const lines = [
+    `Query: ${query}`,
+    "",
+    `The context is loaded in the REPL as \`${context.variable === "context" ? "context" : `context\` (also \`${context.variable}`}\`:`,
+    `- type: ${kind}`,
+    `- total length: ${context.totalChars.toLocaleString("en-US")} characters`,
+  ];
+  if (context.type !== "str") {
+    const shown = context.partLengths.slice(0, LISTED_PARTS).join(", ");
+    const more = parts > LISTED_PARTS ? `, ... (${parts - LISTED_PARTS} more)` : "";
+    lines.push(`- part lengths: [${shown}${more}]`);
+  }
+  if (context.keys) {
+    const shown = context.keys.slice(0, LISTED_PARTS).map((key) => JSON.stringify(key));
+    lines.push(`- keys: [${shown.join(", ")}${context.keys.length > LISTED_PARTS ? ", ..." : ""}]`);
+  }
+  lines.push(`- starts with: ${JSON.stringify(context.preview)}`);
+  lines.push(`One llm_query prompt can take about ${subCallChars.toLocaleString("en-US")} characters.`);
+  lines.push("", `You have up to ${maxIterations} turns. Start by looking at the context with code.`);
+  return lines.join("\n");
+}
+
+export const nudges = {
+  noCode:
+    "Your reply had no ```repl code block and no FINAL(...). Write code in a ```repl block to work on `context`, or submit with FINAL(your answer) on its own line.",
+  tooEarly:
+    "That answer was not accepted: you have not looked at the context yet. First inspect `context` with code in a ```repl block.",
+  answerBeforeOutput:
+    "Your FINAL(...) was not accepted: you wrote it before seeing what your code printed. Read the output above, then submit.",
+  answerAfterError:
+    "Your answer was not accepted because your code raised an error. Fix the code and check its output first.",
+  missingVariable: (name: string) =>
+    `FINAL_VAR(${name}): there is no variable named \`${name}\`. Create it in code first, or submit with FINAL(text).`,
+};
+
+/** The last call after a limit: no more code will run. */
+export function finalAnswerRequest(why: string): string {
+  return `Stop: ${why}, so no more code will run. From what you have found so far, reply now with your best answer to the query, as FINAL(your answer).`;
+}
+
+/** Characters one sub-call may take: the window minus room for the reply, at a conservative 3 characters per token. */
+export function subCallCapacity(contextWindow: number): number {
+  const reserve = Math.min(4096, Math.floor(contextWindow / 4));
+  const chars = Math.max(1000, (contextWindow - reserve) * 3);
+  return chars >= 10_000 ? Math.floor(chars / 1000) * 1000 : chars;
+}

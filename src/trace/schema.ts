@@ -1,0 +1,137 @@
+/**
+ * Zod schemas for trajectory lines, checked against the types in `types.ts` (each schema is typed
+ * as `z.ZodType<Record>`, so the two cannot drift). Fields we added beside the official Python
+ * `rlm` log fields get defaults, so a log written by the official library reads too: its metadata
+ * has no `format` or `query`, its `prompt` may be a plain string, its `final_answer` may be null
+ * and its sub-calls are named by `root_model`.
+ */
+
+import { z } from "zod";
+import type { UsageTotals } from "../models/types.js";
+import {
+  type CodeBlockRecord,
+  type IterationRecord,
+  type MetadataRecord,
+  type ResultRecord,
+  type SubCallRecord,
+  TRAJECTORY_FORMAT,
+} from "./types.js";
+
+const stopReasonSchema = z.enum([
+  "answer",
+  "max-iterations",
+  "max-tokens",
+  "max-cost",
+  "timeout",
+  "max-sub-calls",
+  "max-errors",
+  "aborted",
+  "error",
+]);
+
+const tokenUsage = z.object({ promptTokens: z.number(), completionTokens: z.number() });
+
+const usageTotals: z.ZodType<UsageTotals, z.ZodTypeDef, unknown> = z.object({
+  calls: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  costUsd: z.number(),
+});
+
+/** A prompt is a list of messages; the official logs sometimes store a plain string. */
+const messages = z.preprocess(
+  (value) => (typeof value === "string" ? [{ role: "user", content: value }] : value),
+  z.array(z.object({ role: z.string(), content: z.string() })),
+);
+
+const nullToUndefined = (value: unknown) => (value === null ? undefined : value);
+const text = z.preprocess((value) => {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}, z.string());
+
+export const subCallSchema: z.ZodType<SubCallRecord, z.ZodTypeDef, unknown> = z.lazy(() =>
+  z.preprocess(
+    (value) => {
+      if (typeof value !== "object" || value === null) return value;
+      const record = value as Record<string, unknown>;
+      return { kind: "llm", model: record.root_model ?? "", ...record };
+    },
+    z.object({
+      kind: z.enum(["llm", "rlm"]),
+      model: z.string(),
+      prompt: text,
+      response: text,
+      error: z.preprocess(nullToUndefined, z.string().optional()),
+      execution_time: z.number().default(0),
+      usage: z.preprocess(nullToUndefined, tokenUsage.optional()),
+      children: z.preprocess(nullToUndefined, z.array(iterationSchema).optional()),
+    }),
+  ),
+);
+
+export const codeBlockSchema: z.ZodType<CodeBlockRecord, z.ZodTypeDef, unknown> = z.object({
+  code: z.string(),
+  result: z.object({
+    stdout: text,
+    stderr: text,
+    error: z.preprocess(nullToUndefined, z.string().optional()),
+    locals: z.record(text).default({}),
+    execution_time: z.number().default(0),
+    rlm_calls: z.array(subCallSchema).default([]),
+    restarted: z.boolean().optional(),
+  }),
+});
+
+export const iterationSchema: z.ZodType<IterationRecord, z.ZodTypeDef, unknown> = z.object({
+  type: z.literal("iteration"),
+  iteration: z.number(),
+  depth: z.number().default(0),
+  prompt: messages.default([]),
+  response: text,
+  reasoning: z.preprocess(nullToUndefined, z.string().optional()),
+  code_blocks: z.array(codeBlockSchema).default([]),
+  final_answer: z.preprocess(
+    (value) => (value === null ? undefined : Array.isArray(value) ? String(value.at(-1) ?? "") : value),
+    z.string().optional(),
+  ),
+  iteration_time: z.preprocess(nullToUndefined, z.number().default(0)),
+  usage: tokenUsage.default({ promptTokens: 0, completionTokens: 0 }),
+  stop_reason: stopReasonSchema.optional(),
+  compacted_messages: z.number().optional(),
+});
+
+export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = z.preprocess(
+  (value) => {
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    return { started_at: record.timestamp ?? "", ...record };
+  },
+  z.object({
+    type: z.literal("metadata"),
+    format: z.literal(TRAJECTORY_FORMAT).default(TRAJECTORY_FORMAT),
+    run_id: z.string().default(""),
+    started_at: z.string(),
+    query: text,
+    root_model: text,
+    sub_model: text,
+    max_depth: z.number().default(1),
+    depth: z.number().default(0),
+    context: z
+      .object({ type: z.string(), total_chars: z.number(), parts: z.number() })
+      .default({ type: "unknown", total_chars: 0, parts: 0 }),
+    limits: z.record(z.preprocess(nullToUndefined, z.number().optional())).default({}),
+  }),
+);
+
+export const resultSchema: z.ZodType<ResultRecord, z.ZodTypeDef, unknown> = z.object({
+  type: z.literal("result"),
+  answer: z.string(),
+  stop_reason: stopReasonSchema,
+  iterations: z.number(),
+  sub_calls: z.number(),
+  depth_reached: z.number(),
+  elapsed_ms: z.number(),
+  usage: z.record(usageTotals),
+  error: z.string().optional(),
+});
