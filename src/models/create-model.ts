@@ -1,4 +1,4 @@
-import { RlmError } from "../errors/index.js";
+import { AnthropicChatModel } from "./anthropic/anthropic-chat-model.js";
 import { missingApiKeyError } from "./errors.js";
 import { environmentOf, type ModelConfig } from "./model-config.js";
 import { OllamaChatModel } from "./ollama/ollama-chat-model.js";
@@ -88,8 +88,13 @@ export function createModel(spec: string, config: ModelConfig = {}): LanguageMod
       });
     }
     case "anthropic":
-      throw new RlmError("backend-unavailable", "The Anthropic backend is not built yet.", {
-        hint: "Use an ollama:, openai: or openai-compatible: spec for now.",
+      return new AnthropicChatModel({
+        spec: parsed.spec,
+        model: parsed.model,
+        baseUrl,
+        apiKey: requireKey(config, "ANTHROPIC_API_KEY", "Anthropic"),
+        contextWindow: config.contextWindow,
+        http: config.http,
       });
     case "llamacpp":
       return lazyModel(parsed.spec, () => loadLlamaCpp(parsed, config));

@@ -6,7 +6,8 @@ export function buildOllamaBody(
   messages: ChatMessage[],
   options: ChatOptions,
   settings: { numCtx: number | undefined; keepAlive: string | number | undefined; stream: boolean },
-): Record<string, unknown> {
+): { body: Record<string, unknown>; warnings: string[] } {
+  const warnings: string[] = [];
   const modelOptions: Record<string, unknown> = {};
   if (settings.numCtx !== undefined) modelOptions.num_ctx = settings.numCtx;
   if (options.temperature !== undefined) modelOptions.temperature = options.temperature;
@@ -16,5 +17,7 @@ export function buildOllamaBody(
   if (options.jsonSchema !== undefined) body.format = options.jsonSchema;
   if (options.think !== undefined) body.think = options.think;
   if (settings.keepAlive !== undefined) body.keep_alive = settings.keepAlive;
-  return body;
+  if (options.grammar !== undefined)
+    warnings.push("grammar is only supported by the llamacpp backend; it was ignored");
+  return { body, warnings };
 }

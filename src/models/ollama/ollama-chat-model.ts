@@ -134,7 +134,7 @@ export class OllamaChatModel implements LanguageModel {
 
   async chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
     const numCtx = await this.prepare(messages, options);
-    const body = buildOllamaBody(this.settings.model, messages, options, {
+    const { body, warnings } = buildOllamaBody(this.settings.model, messages, options, {
       numCtx,
       keepAlive: this.settings.keepAlive,
       stream: false,
@@ -151,6 +151,7 @@ export class OllamaChatModel implements LanguageModel {
       ...(reasoning ? { reasoning } : {}),
       usage: this.usage(reply),
       finishReason: mapDoneReason(reply.done_reason),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   }
 
@@ -158,7 +159,7 @@ export class OllamaChatModel implements LanguageModel {
     const { controller, release } = linkedAbortController(options.signal);
     try {
       const numCtx = await this.prepare(messages, { ...options, signal: controller.signal });
-      const body = buildOllamaBody(this.settings.model, messages, options, {
+      const { body } = buildOllamaBody(this.settings.model, messages, options, {
         numCtx,
         keepAlive: this.settings.keepAlive,
         stream: true,

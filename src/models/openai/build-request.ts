@@ -32,6 +32,8 @@ export function buildChatBody(
       json_schema: { name: "reply", schema: options.jsonSchema, strict: true },
     };
   }
+  if (options.grammar !== undefined)
+    warnings.push("grammar is only supported by the llamacpp backend; it was ignored");
   if (options.think !== undefined) {
     if (reasoningModel)
       body.reasoning_effort = options.think ? "medium" : model.startsWith("gpt-5") ? "minimal" : "low";

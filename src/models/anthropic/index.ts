@@ -1,0 +1,7 @@
+/** Anthropic Messages backend (`anthropic:` specs). */
+export {
+  ANTHROPIC_VERSION,
+  AnthropicChatModel,
+  type AnthropicChatModelSettings,
+} from "./anthropic-chat-model.js";
+export { buildAnthropicBody } from "./build-request.js";
