@@ -5,6 +5,7 @@
  * directories and refused when named directly; PDFs are read as text (pages split by form feeds).
  * Nothing here knows about models: the CLI and the server both use it.
  */
+export { bytesToText } from "./bytes-to-text.js";
 export { decodeText, isBinary } from "./detect-binary.js";
 export { globBase, globToRegExp, isGlob } from "./glob.js";
 export {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { decodeText, isBinary } from "./detect-binary.js";
-import { binaryInputError, unreadableInputError } from "./input-errors.js";
-import { isPdf, readPdfText } from "./read-pdf.js";
+import { isRlmError } from "../errors/index.js";
+import { bytesToText } from "./bytes-to-text.js";
+import { unreadableInputError } from "./input-errors.js";
 
 /**
  * Reads one file as text. Text formats (plain, Markdown, JSON, JSONL, CSV, source code) are kept
@@ -26,13 +26,11 @@ export async function tryReadFile(path: string): Promise<FileOutcome> {
   } catch (error) {
     return { ok: false, reason: "unreadable", error: unreadableInputError(path, error) };
   }
-  if (isPdf(path, bytes)) {
-    try {
-      return { ok: true, file: { text: await readPdfText(path, bytes), kind: "pdf", bytes: bytes.length } };
-    } catch (error) {
-      return { ok: false, reason: "unreadable", error: error as Error };
-    }
+  try {
+    const { text, kind } = await bytesToText(path, bytes);
+    return { ok: true, file: { text, kind, bytes: bytes.length } };
+  } catch (error) {
+    const reason = isRlmError(error) && error.code === "input-binary" ? "binary" : "unreadable";
+    return { ok: false, reason, error: error as Error };
   }
-  if (isBinary(bytes)) return { ok: false, reason: "binary", error: binaryInputError(path) };
-  return { ok: true, file: { text: decodeText(bytes).text, kind: "text", bytes: bytes.length } };
 }

@@ -1,0 +1,39 @@
+import type { LanguageModel } from "../models/types.js";
+import type { CompletionOptions, CompletionResult, RLMOptions } from "../rlm/types.js";
+import type { ContextInput } from "../sandbox/types.js";
+
+/** What the server needs from an RLM: one completion per request (`RLM` fits). */
+export interface CompletionEngine {
+  completion(context: ContextInput, query: string, options?: CompletionOptions): Promise<CompletionResult>;
+}
+
+export interface RlmServerOptions {
+  /**
+   * The model names clients may ask for, each mapped to the root model it runs. The first entry is
+   * listed first by `/v1/models`. Names not listed get a 404, so a client cannot point the server
+   * at arbitrary hosts through `openai-compatible:` specs.
+   */
+  models: Record<string, string | LanguageModel>;
+  /** Options shared by every request's RLM (sub-model, limits, sandbox, pool...); `model` comes from the request. */
+  rlm: Omit<RLMOptions, "model" | "onEvent" | "trace">;
+  /** Builds the engine for one request. */
+  createEngine: (options: RLMOptions) => CompletionEngine;
+  /** When set, every request except `/health` must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Largest accepted request body. Default 256 MB. */
+  maxBodyBytes?: number;
+  /** When set, each request's trajectory is written to `<directory>/<completion id>.jsonl`. */
+  traceDirectory?: string;
+  /** Called when a chat request ends (for the serve command's access log). */
+  onRequestEnd?: (record: RequestLog) => void;
+}
+
+export interface RequestLog {
+  id: string;
+  model: string;
+  stream: boolean;
+  status: number;
+  stopReason?: string;
+  elapsedMs: number;
+  error?: string;
+}
