@@ -18,12 +18,14 @@ export function subtractUsage(
   for (const [model, totals] of Object.entries(now)) {
     const base = before[model] ?? emptyUsage();
     const calls = totals.calls - base.calls;
-    if (calls <= 0) continue;
+    const cachedCalls = (totals.cachedCalls ?? 0) - (base.cachedCalls ?? 0);
+    if (calls <= 0 && cachedCalls <= 0) continue;
     result[model] = {
       calls,
       promptTokens: totals.promptTokens - base.promptTokens,
       completionTokens: totals.completionTokens - base.completionTokens,
       costUsd: totals.costUsd - base.costUsd,
+      ...(cachedCalls > 0 ? { cachedCalls } : {}),
     };
   }
   return result;
@@ -37,6 +39,7 @@ export function sumUsage(usage: Record<string, UsageTotals>): UsageTotals {
     total.promptTokens += totals.promptTokens;
     total.completionTokens += totals.completionTokens;
     total.costUsd += totals.costUsd;
+    if (totals.cachedCalls) total.cachedCalls = (total.cachedCalls ?? 0) + totals.cachedCalls;
   }
   return total;
 }

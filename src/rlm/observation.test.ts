@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { truncateHeadTail as truncateMiddle } from "../sandbox/truncate.js";
 import type { ExecResult } from "../sandbox/types.js";
 import { observationMessage } from "./observation.js";
 import { firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
-import { truncateMiddle } from "./truncate.js";
 
 function exec(fields: Partial<ExecResult>): ExecResult {
   return {

@@ -5,8 +5,8 @@
  * what the code printed.
  */
 
+import { truncateHeadTail } from "../sandbox/truncate.js";
 import type { ExecResult, VariableInfo } from "../sandbox/types.js";
-import { truncateMiddle } from "./truncate.js";
 
 export interface BlockOutcome {
   code: string;
@@ -48,9 +48,9 @@ function describeBlock(block: BlockOutcome, index: number, count: number, maxCha
   const label = count > 1 ? `[block ${index + 1} of ${count}]` : "[output]";
   const status = result.error ? "raised an error" : "ran";
   const lines = [`${label} ${status} in ${(result.elapsedMs / 1000).toFixed(2)} s`];
-  if (result.stdout) lines.push(`stdout:\n${truncateMiddle(result.stdout, maxChars)}`);
-  if (result.stderr) lines.push(`stderr:\n${truncateMiddle(result.stderr, maxChars)}`);
-  if (result.error) lines.push(`error:\n${truncateMiddle(result.error, maxChars)}`);
+  if (result.stdout) lines.push(`stdout:\n${truncateHeadTail(result.stdout, maxChars)}`);
+  if (result.stderr) lines.push(`stderr:\n${truncateHeadTail(result.stderr, maxChars)}`);
+  if (result.error) lines.push(`error:\n${truncateHeadTail(result.error, maxChars)}`);
   if (!result.stdout && !result.stderr && !result.error) lines.push("(no output: use print() to see values)");
   if (result.restarted) {
     lines.push(

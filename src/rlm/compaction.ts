@@ -1,0 +1,66 @@
+/**
+ * Keeps the root conversation inside the root model's window. When the conversation nears the
+ * window (a fraction `compactAt` of it, estimated at 3 characters per token), the turns between
+ * the system prompt and the last exchange are summarized by one call to the same model, and
+ * replaced by that summary, placed before the current query. Variables in the REPL are untouched,
+ * so nothing computed is lost, only the transcript of how.
+ */
+
+import type { ChatMessage } from "../models/types.js";
+import { truncateHeadTail } from "../sandbox/truncate.js";
+import type { Tree, TreeNode } from "./tree.js";
+
+const CHARS_PER_TOKEN = 3;
+const DEFAULT_COMPACT_AT = 0.7;
+
+export interface Compaction {
+  /** Messages replaced by the summary. */
+  replaced: number;
+  summary: ChatMessage;
+}
+
+/**
+ * Compacts `conversation` in place when needed. `queryStart` is the index of the current query's
+ * first message; returns its new index and what was done (undefined when nothing was).
+ */
+export async function compactIfNeeded(
+  tree: Tree,
+  node: TreeNode,
+  conversation: ChatMessage[],
+  queryStart: number,
+): Promise<{ queryStart: number; compaction: Compaction | undefined }> {
+  const fraction = tree.options.compactAt ?? DEFAULT_COMPACT_AT;
+  const threshold = node.contextWindow * fraction * CHARS_PER_TOKEN;
+  const size = conversation.reduce((total, message) => total + message.content.length, 0);
+  const head = conversation[0];
+  const query = conversation[queryStart];
+  if (size <= threshold || !head || !query) return { queryStart, compaction: undefined };
+  const tailStart = Math.max(queryStart + 1, conversation.length - 2);
+  const tail = conversation.slice(tailStart);
+  const middle = [...conversation.slice(1, queryStart), ...conversation.slice(queryStart + 1, tailStart)];
+  if (middle.length < 2) return { queryStart, compaction: undefined };
+  const transcript = middle.map((message) => `[${message.role}]\n${message.content}`).join("\n\n");
+  const reply = await node.model.chat(
+    [
+      {
+        role: "system",
+        content:
+          "You condense the working notes of an agent that answers a query by running Python on a large `context` variable. Keep: facts found (with exact values), variables created and what they hold, approaches that failed, and what is left to do. Drop code that is no longer needed. Be brief.",
+      },
+      { role: "user", content: truncateHeadTail(transcript, Math.floor(threshold / 2)) },
+    ],
+    { signal: node.signal },
+  );
+  tree.budget.check();
+  const summary: ChatMessage = {
+    role: "user",
+    content: `Summary of earlier turns (removed to save room; the REPL still holds every variable):\n${reply.text.trim()}\n\n${query.content}`,
+  };
+  conversation.splice(0, conversation.length, head, summary, ...tail);
+  tree.emit({
+    type: "warning",
+    depth: node.depth,
+    message: `Summarized ${middle.length} older messages to fit the root model's window.`,
+  });
+  return { queryStart: 1, compaction: { replaced: middle.length, summary } };
+}

@@ -1,0 +1,136 @@
+/**
+ * The RLM loop for one query: ask the model, run its code, show it the output, until it submits
+ * an answer or a limit stops it (then one last call asks for its best answer). Used alike by the
+ * root and by child RLMs; only the root writes trajectory lines (a child's iterations are returned
+ * and nested in its parent's sub-call record).
+ */
+
+import type { ChatMessage } from "../models/types.js";
+import type { IterationRecord, StopReason } from "../trace/types.js";
+import { compactIfNeeded } from "./compaction.js";
+import { lastCall } from "./last-call.js";
+import { observationMessage } from "./observation.js";
+import { observationChars } from "./options.js";
+import { parseReply } from "./parse-reply.js";
+import { describeError } from "./query-handler.js";
+import type { Tree, TreeNode } from "./tree.js";
+import { runTurn } from "./turn.js";
+
+const CANCELLED = "Cancelled: the code that started this sub-RLM was stopped.";
+
+export interface LoopOutcome {
+  answer: string;
+  stopReason: StopReason;
+  /** Turns run (the last call after a limit not counted). */
+  iterations: number;
+  records: IterationRecord[];
+  error: string | undefined;
+}
+
+/**
+ * Runs the loop on `conversation` (mutated: a session keeps it). `queryStart` is the index of this
+ * query's first message; everything from there on is the first iteration's prompt.
+ */
+export async function runLoop(
+  tree: Tree,
+  node: TreeNode,
+  conversation: ChatMessage[],
+  queryStart: number,
+): Promise<LoopOutcome> {
+  const { limits } = tree;
+  const records: IterationRecord[] = [];
+  const maxChars = observationChars(tree.options, node.contextWindow);
+  let start = queryStart;
+  let pending = conversation.slice(queryStart);
+  let iteration = 0;
+  let consecutiveErrors = 0;
+  const keep = (record: IterationRecord) => {
+    records.push(record);
+    if (node.depth === 0) tree.sink.line(record);
+  };
+  const outcome = (stopReason: StopReason, answer: string, error?: string): LoopOutcome => ({
+    answer,
+    stopReason,
+    iterations: iteration,
+    records,
+    error,
+  });
+  const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
+    // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
+    if (reason === "aborted" || (node.depth > 0 && tree.budget.stopReason)) return outcome(reason, "");
+    try {
+      const last = await lastCall(tree, node, conversation, reason, iteration + 1);
+      keep(last.record);
+      return outcome(reason, last.answer);
+    } catch (error) {
+      return outcome(reason, "", `The last call for an answer failed: ${describeError(error)}`);
+    }
+  };
+
+  try {
+    for (;;) {
+      if (node.signal.aborted && !tree.budget.stopReason) return outcome("aborted", "", CANCELLED);
+      const stop =
+        tree.budget.stopReason ??
+        (iteration >= limits.maxIterations ? "max-iterations" : undefined) ??
+        (consecutiveErrors >= limits.maxErrors ? "max-errors" : undefined);
+      if (stop) return await stopWith(stop);
+      iteration++;
+      const started = performance.now();
+      tree.emit({ type: "iteration-start", depth: node.depth, iteration });
+      const compacted = await compactIfNeeded(tree, node, conversation, start);
+      start = compacted.queryStart;
+      if (compacted.compaction) pending = [compacted.compaction.summary, ...pending];
+      const reply = await node.model.chat(conversation, { ...tree.options.rootOptions, signal: node.signal });
+      tree.budget.check();
+      for (const warning of reply.warnings ?? [])
+        tree.emit({ type: "warning", depth: node.depth, message: warning });
+      conversation.push({ role: "assistant", content: reply.text });
+      tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
+      const parsed = parseReply(reply.text);
+      const turn = await runTurn(tree, node, parsed, iteration);
+      consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
+      const reasoning = [reply.reasoning, parsed.thinking].filter(Boolean).join("\n");
+      keep({
+        type: "iteration",
+        iteration,
+        depth: node.depth,
+        prompt: pending,
+        response: reply.text,
+        ...(reasoning ? { reasoning } : {}),
+        code_blocks: turn.records,
+        ...(turn.answer !== undefined ? { final_answer: turn.answer } : {}),
+        iteration_time: (performance.now() - started) / 1000,
+        usage: reply.usage,
+        ...(compacted.compaction ? { compacted_messages: compacted.compaction.replaced } : {}),
+      });
+      tree.emit({
+        type: "iteration-end",
+        depth: node.depth,
+        iteration,
+        usage: tree.budget.usage(),
+        elapsedMs: performance.now() - started,
+      });
+      if (turn.answer !== undefined) return outcome("answer", turn.answer);
+      const observation =
+        turn.outcomes.length > 0
+          ? observationMessage({
+              blocks: turn.outcomes,
+              iteration,
+              maxIterations: limits.maxIterations,
+              maxChars,
+              notes: turn.notes,
+            })
+          : turn.notes.join("\n\n");
+      const message: ChatMessage = { role: "user", content: observation };
+      conversation.push(message);
+      pending = [message];
+    }
+  } catch (error) {
+    // A call or an exec cancelled because a limit fired (or the caller aborted) is that limit's
+    // stop, not an error.
+    if (tree.budget.stopReason) return await stopWith(tree.budget.stopReason);
+    if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
+    return outcome("error", "", describeError(error));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Serves the sandbox's `llm_query` / `rlm_query` calls for one RLM: counts each against the tree's
+ * budget, sends `llm` calls to the pool (cancelled with the exec and with the tree), starts a child
+ * RLM for `rlm` calls while depth allows (else a plain call), and records every call, child
+ * trajectory included, in the running code block's list.
+ */
+
+import { isRlmError } from "../errors/index.js";
+import type { QueryHandler } from "../sandbox/types.js";
+import type { SubCallRecord } from "../trace/types.js";
+import type { ChildOutcome, StartChild } from "./child-types.js";
+import { modelForDepth, specOf, type Tree, type TreeNode } from "./tree.js";
+
+/** Prompts and responses longer than this are cut in the trajectory (not in the call). */
+const RECORDED_CHARS = 100_000;
+
+export function createQueryHandler(
+  getTree: () => Tree,
+  node: Pick<TreeNode, "depth" | "calls" | "signal">,
+  startChild: StartChild,
+): QueryHandler {
+  return async (request, signal) => {
+    const tree = getTree();
+    const { budget, options } = tree;
+    budget.startSubCall();
+    const recursive = request.kind === "rlm" && node.depth + 1 < (options.maxDepth ?? 1);
+    const kind = recursive ? "rlm" : "llm";
+    const model = request.model ?? (recursive ? modelForDepth(options, node.depth + 1) : tree.subModel);
+    const spec = specOf(model);
+    const id = tree.nextSubCallId();
+    // The block that made the call is the one running now; keep its list even if the call outlives it.
+    const calls = node.calls.current;
+    const started = performance.now();
+    tree.emit({ type: "subcall-start", depth: node.depth, id, kind, model: spec });
+    const record: SubCallRecord = {
+      kind,
+      model: spec,
+      prompt: clip(request.prompt),
+      response: "",
+      execution_time: 0,
+    };
+    try {
+      const combined = AbortSignal.any([signal, node.signal]);
+      let response: string;
+      if (recursive) {
+        const child: ChildOutcome = await startChild(tree, node.depth + 1, request.prompt, model, combined);
+        record.children = child.records;
+        if (child.error !== undefined) throw new Error(child.error);
+        response = child.answer;
+      } else {
+        const reply = await tree.pool
+          .get(model)
+          .chat([{ role: "user", content: request.prompt }], { ...options.subOptions, signal: combined });
+        response = reply.text;
+        record.usage = reply.usage;
+        for (const warning of reply.warnings ?? [])
+          tree.emit({ type: "warning", depth: node.depth, message: warning });
+      }
+      record.response = clip(response);
+      return response;
+    } catch (error) {
+      record.error = describeError(error);
+      throw new Error(record.error);
+    } finally {
+      record.execution_time = (performance.now() - started) / 1000;
+      calls.push(record);
+      tree.emit({
+        type: "subcall-end",
+        depth: node.depth,
+        id,
+        kind,
+        model: spec,
+        elapsedMs: performance.now() - started,
+        ...(record.error !== undefined ? { error: record.error } : {}),
+      });
+      budget.check();
+    }
+  };
+}
+
+function clip(text: string): string {
+  if (text.length <= RECORDED_CHARS) return text;
+  return `${text.slice(0, RECORDED_CHARS)}\n[... ${text.length - RECORDED_CHARS} characters not recorded ...]`;
+}
+
+export function describeError(error: unknown): string {
+  if (isRlmError(error)) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,76 @@
+/**
+ * Recursion end to end: `rlm_query` starts child RLMs with their own sandboxes and per-depth
+ * models, down to `maxDepth`, where it falls back to a plain sub-model call. Children share the
+ * budget and the pool (usage includes them), and their trajectories nest in the parent's record.
+ */
+
+import { afterEach, describe, expect, it } from "vitest";
+import { makeDocument } from "../../test/policies/documents.js";
+import { READING_ANSWER, READING_NEEDLE, readerSub } from "../../test/policies/experiments.js";
+import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
+import { relayRoot } from "../../test/policies/recursion.js";
+import { readTrajectory } from "../trace/index.js";
+import type { RlmEvent } from "../trace/types.js";
+import { RLM } from "./index.js";
+
+let models: FakeModels | undefined;
+afterEach(async () => {
+  await models?.close();
+  models = undefined;
+});
+
+describe("recursion", () => {
+  it("depth 2: root -> child RLMs -> grandchild RLMs -> sub-model, with per-depth models", async () => {
+    const document = makeDocument({ chars: 20_000, needle: READING_NEEDLE, at: 0.5 });
+    const chunks = Math.ceil(document.length / 6000);
+    models = await fakeModels({ root: relayRoot, child: relayRoot, grandchild: relayRoot, sub: readerSub });
+    const spec = models.spec;
+    const trace = traceFile("depth2");
+    const events: RlmEvent[] = [];
+    const rlm = new RLM({
+      model: spec("root"),
+      subModel: spec("sub"),
+      depthModels: [spec("root"), spec("child"), spec("grandchild")],
+      maxDepth: 3,
+      sandbox: { runtime: "process" },
+      trace,
+      onEvent: (event) => events.push(event),
+    });
+    const result = await rlm.completion(document, "Where was the spare key hidden?");
+
+    expect(result).toMatchObject({ answer: READING_ANSWER, stopReason: "answer", depth: 2 });
+    // Each chunk: one rlm_query from the root, one from its child, one plain call from the grandchild.
+    expect(result.subCalls).toBe(chunks * 3);
+    expect(result.usage[spec("root")]?.calls).toBe(3);
+    expect(result.usage[spec("child")]?.calls).toBe(chunks * 3);
+    expect(result.usage[spec("grandchild")]?.calls).toBe(chunks * 3);
+    expect(result.usage[spec("sub")]?.calls).toBe(chunks);
+    expect(promptsSeenBy(models.server, "root")).not.toContain(READING_NEEDLE);
+    expect(new Set(events.map((event) => event.depth))).toEqual(new Set([0, 1, 2]));
+
+    const { runs } = await readTrajectory(trace);
+    const rootCalls = runs[0]?.iterations[1]?.code_blocks[0]?.result.rlm_calls ?? [];
+    expect(rootCalls).toHaveLength(chunks);
+    const child = rootCalls[0];
+    expect(child).toMatchObject({ kind: "rlm", model: spec("child") });
+    expect(child?.children?.map((iteration) => iteration.depth)).toEqual([1, 1, 1]);
+    const grandchild = child?.children?.[1]?.code_blocks[0]?.result.rlm_calls[0];
+    expect(grandchild).toMatchObject({ kind: "rlm", model: spec("grandchild") });
+    const plain = grandchild?.children?.[1]?.code_blocks[0]?.result.rlm_calls[0];
+    expect(plain).toMatchObject({ kind: "llm", model: spec("sub") });
+    expect(rootCalls.filter((call) => call.response === READING_ANSWER)).toHaveLength(1);
+  });
+
+  it("maxDepth 1: rlm_query is a plain sub-model call", async () => {
+    const document = makeDocument({ chars: 3_000, needle: READING_NEEDLE });
+    models = await fakeModels({ root: relayRoot, sub: readerSub });
+    const rlm = new RLM({
+      model: models.spec("root"),
+      subModel: models.spec("sub"),
+      sandbox: { runtime: "process" },
+    });
+    const result = await rlm.completion(document, "Where was the spare key hidden?");
+    expect(result).toMatchObject({ answer: READING_ANSWER, depth: 0, subCalls: 1 });
+    expect(result.usage[models.spec("sub")]?.calls).toBe(1);
+  });
+});

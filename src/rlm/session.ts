@@ -1,0 +1,191 @@
+/**
+ * A conversation with one RLM: the sandbox and the root conversation are kept across queries, so
+ * variables, earlier contexts (`context_0`, `context_1`, ...) and `history` (earlier query/answer
+ * pairs) stay available; `context` is always the newest context. A one-shot `completion` is a
+ * session of one query. Each query has its own budget, trajectory lines and result.
+ */
+
+import { Budget } from "../budget/index.js";
+import { RlmError } from "../errors/index.js";
+import { createModelPool } from "../models/pool/create-model-pool.js";
+import type { ChatMessage, ModelPool } from "../models/types.js";
+import type { ContextInput } from "../sandbox/types.js";
+import { createTraceSink } from "../trace/index.js";
+import { startChild } from "./child.js";
+import { describeContext } from "./context-description.js";
+import { runLoop } from "./loop.js";
+import { contextWindowOf, openNode } from "./node.js";
+import { resolveLimits } from "./options.js";
+import { type ContextDescription, firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
+import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
+import type { Tree, TreeNode } from "./tree.js";
+import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
+
+export interface HistoryEntry {
+  query: string;
+  answer: string;
+}
+
+export class RlmSession {
+  readonly history: HistoryEntry[] = [];
+  private readonly options: RLMOptions;
+  private readonly isSession: boolean;
+  private pool: ModelPool | undefined;
+  private node: TreeNode | undefined;
+  private tree: Tree | undefined;
+  private readonly conversation: ChatMessage[] = [];
+  private contextCount = 0;
+  private latest: ContextDescription | undefined;
+  private tracePath: string | undefined;
+  /** Characters one sub-call may take, from the sub-model's window (read once per session). */
+  private subCallCapacity = 0;
+  private busy = false;
+  private closed = false;
+
+  constructor(options: RLMOptions, isSession: boolean) {
+    this.options = options;
+    this.isSession = isSession;
+  }
+
+  /** Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one). */
+  async completion(
+    context: ContextInput | undefined,
+    query: string,
+    completionOptions: CompletionOptions = {},
+  ): Promise<CompletionResult> {
+    this.checkUsable(query);
+    this.busy = true;
+    const options = this.options;
+    const limits = resolveLimits(options.limits);
+    this.pool ??= createModelPool({ ...options.pool, concurrency: options.concurrency });
+    const pool = this.pool;
+    const runId = newRunId();
+    this.tracePath ??= tracePathFor(options.trace, runId);
+    const budget = new Budget({ limits, usage: () => pool.usage(), signal: completionOptions.signal });
+    const sink = createTraceSink({
+      path: this.tracePath,
+      append: this.history.length > 0,
+      onEvent: options.onEvent,
+    });
+    let subCallId = 0;
+    const tree: Tree = {
+      options,
+      limits,
+      pool,
+      budget,
+      sink,
+      callerSignal: completionOptions.signal,
+      subCallChars: 0,
+      subModel: options.subModel ?? options.model,
+      nextSubCallId: () => ++subCallId,
+      emit: (event) => sink.event(event),
+    };
+    this.tree = tree;
+    try {
+      const node = await this.rootNode(tree);
+      const description = await this.loadContext(node, context, budget.signal);
+      await this.setHistory(node);
+      if (this.conversation.length === 0) {
+        this.conversation.push({ role: "system", content: this.systemPrompt(tree) });
+      }
+      const queryStart = this.conversation.length;
+      this.conversation.push({
+        role: "user",
+        content: firstMessage(query, description, tree.subCallChars, limits.maxIterations),
+      });
+      sink.line(metadataLine(tree, runId, query, description));
+      sink.event({ type: "run-start", runId, depth: 0, query });
+      const outcome = await runLoop(tree, node, this.conversation, queryStart);
+      this.history.push({ query, answer: outcome.answer });
+      return finishRun(tree, outcome);
+    } catch (error) {
+      // Setup failed (sandbox, context) or was cancelled before the loop began.
+      if (budget.stopReason === "aborted") return finishRun(tree, undefined);
+      throw error;
+    } finally {
+      budget.dispose();
+      await sink.close();
+      this.busy = false;
+    }
+  }
+
+  /** Closes the sandbox and the pool (cancelling anything still running). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.node?.sandbox.close();
+    await this.pool?.close();
+  }
+
+  private checkUsable(query: string): void {
+    if (this.closed) {
+      throw new RlmError("session-closed", "This RLM session is closed.", {
+        hint: "Start a new one with rlm.session().",
+      });
+    }
+    if (this.busy) {
+      throw new RlmError("session-busy", "This RLM session is already answering a query.", {
+        hint: "Await the running completion first, or use separate sessions for parallel queries.",
+      });
+    }
+    if (typeof query !== "string" || query.trim() === "") {
+      throw new RlmError("invalid-query", "The query is empty.", {
+        hint: "Pass the question as a non-empty string.",
+      });
+    }
+  }
+
+  private async rootNode(tree: Tree): Promise<TreeNode> {
+    if (this.node) {
+      this.node.signal = tree.budget.signal;
+    } else {
+      const subModel = tree.pool.get(tree.subModel);
+      const [subWindow, node] = await Promise.all([
+        contextWindowOf(tree, subModel, 0),
+        openNode(() => this.tree ?? tree, 0, this.options.model, tree.budget.signal, startChild),
+      ]);
+      this.node = node;
+      this.subCallCapacity = subCallCapacity(subWindow);
+    }
+    tree.subCallChars = this.subCallCapacity;
+    return this.node;
+  }
+
+  private async loadContext(
+    node: TreeNode,
+    context: ContextInput | undefined,
+    signal: AbortSignal,
+  ): Promise<ContextDescription> {
+    if (context === undefined) {
+      if (this.latest) return this.latest;
+      throw new RlmError("missing-context", "The first query of a session needs a context.", {
+        hint: "Pass the document (a string, a list of strings or a record of named strings).",
+      });
+    }
+    const load = await node.sandbox.load(context, { variable: "context", signal });
+    if (this.isSession) await node.sandbox.exec(`context_${this.contextCount} = context`, { signal });
+    this.contextCount++;
+    this.latest = describeContext(
+      context,
+      load,
+      this.isSession ? `context_${this.contextCount - 1}` : "context",
+    );
+    return this.latest;
+  }
+
+  private async setHistory(node: TreeNode): Promise<void> {
+    if (!this.isSession) return;
+    const json = JSON.stringify(this.history);
+    await node.sandbox.exec(`history = __import__("json").loads(${JSON.stringify(json)})`);
+  }
+
+  private systemPrompt(tree: Tree): string {
+    return systemPrompt({
+      subCallChars: tree.subCallChars,
+      recursive: (this.options.maxDepth ?? 1) > 1,
+      tools: this.options.tools ?? {},
+      instructions: this.options.instructions,
+      session: this.isSession,
+    });
+  }
+}

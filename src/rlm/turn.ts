@@ -1,0 +1,100 @@
+/**
+ * One turn after the model replied: run its code blocks in order, then decide whether the turn
+ * submitted an answer. Answers set by code (FINAL inside code, the `answer` dict) are accepted
+ * at once, since the code looked at the data. An answer written outside code is accepted after the
+ * code ran clean, except on the first turn of a query (the model cannot have looked yet; a
+ * FINAL_VAR naming a variable its own code just computed is the exception).
+ */
+
+import type { CodeBlockRecord } from "../trace/types.js";
+import type { BlockOutcome } from "./observation.js";
+import type { ParsedReply } from "./parse-reply.js";
+import { nudges } from "./prompts.js";
+import type { Tree, TreeNode } from "./tree.js";
+
+export interface TurnOutcome {
+  outcomes: BlockOutcome[];
+  records: CodeBlockRecord[];
+  /** The accepted answer, if the turn submitted one. */
+  answer: string | undefined;
+  /** Messages for the model about this turn (a rejected answer, a missing variable, a nudge). */
+  notes: string[];
+  /** Counts toward the consecutive-error limit: code raised, or neither code nor answer. */
+  failed: boolean;
+}
+
+export async function runTurn(
+  tree: Tree,
+  node: TreeNode,
+  parsed: ParsedReply,
+  iteration: number,
+): Promise<TurnOutcome> {
+  const outcomes: BlockOutcome[] = [];
+  const records: CodeBlockRecord[] = [];
+  let answer: string | undefined;
+  for (const [index, block] of parsed.codeBlocks.entries()) {
+    if (node.signal.aborted) break;
+    tree.emit({ type: "code-start", depth: node.depth, iteration, index, code: block.code });
+    node.calls.current = [];
+    const result = await node.sandbox.exec(block.code, { signal: node.signal });
+    outcomes.push({ code: block.code, result });
+    records.push({
+      code: block.code,
+      result: {
+        stdout: result.stdout,
+        stderr: result.stderr,
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        locals: Object.fromEntries(
+          result.variables.map((variable) => [variable.name, `${variable.type}, ${variable.size}`]),
+        ),
+        execution_time: result.elapsedMs / 1000,
+        rlm_calls: node.calls.current,
+        ...(result.restarted ? { restarted: true } : {}),
+      },
+    });
+    tree.emit({
+      type: "code-end",
+      depth: node.depth,
+      iteration,
+      index,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      elapsedMs: result.elapsedMs,
+    });
+    if (result.answer !== undefined) {
+      answer = result.answer;
+      break;
+    }
+  }
+  const raised = outcomes.some((outcome) => outcome.result.error !== undefined);
+  if (answer !== undefined) return { outcomes, records, answer, notes: [], failed: false };
+  const notes: string[] = [];
+  const ranCode = outcomes.length > 0;
+  if (parsed.final === undefined) {
+    if (!ranCode) notes.push(nudges.noCode);
+    return { outcomes, records, answer: undefined, notes, failed: raised || !ranCode };
+  }
+  if (parsed.final.kind === "variable") {
+    if (iteration === 1 && !ranCode) {
+      notes.push(nudges.tooEarly);
+      return { outcomes, records, answer: undefined, notes, failed: false };
+    }
+    if (raised) {
+      notes.push(nudges.answerAfterError);
+      return { outcomes, records, answer: undefined, notes, failed: true };
+    }
+    const value = await node.sandbox.getVar(parsed.final.name);
+    if (value === undefined) notes.push(nudges.missingVariable(parsed.final.name));
+    return { outcomes, records, answer: value, notes, failed: value === undefined };
+  }
+  if (iteration === 1) {
+    notes.push(ranCode ? nudges.answerBeforeOutput : nudges.tooEarly);
+    return { outcomes, records, answer: undefined, notes, failed: raised };
+  }
+  if (raised) {
+    notes.push(nudges.answerAfterError);
+    return { outcomes, records, answer: undefined, notes, failed: true };
+  }
+  return { outcomes, records, answer: parsed.final.text, notes, failed: false };
+}
