@@ -63,3 +63,29 @@ export function malformedResponseError(url: string, detail: string, cause?: unkn
     cause,
   });
 }
+
+/**
+ * A failure the server reported inside a reply that had already started (an `error` field in a
+ * stream line or event): an overflow if its words say so, else a server failure worth repeating
+ * unless `retryable` says otherwise.
+ */
+export function serverReportedError(
+  provider: string,
+  message: string,
+  options: { retryable?: boolean; isOverflow: (message: string) => boolean },
+): RlmError {
+  if (options.isOverflow(message)) {
+    return new ContextOverflowError(`The prompt is too long for the model: ${provider} said "${message}".`);
+  }
+  const retryable = options.retryable ?? true;
+  return new RlmError(
+    retryable ? "server-error" : "bad-request",
+    `${provider} failed mid-reply: ${message}`,
+    {
+      hint: retryable
+        ? "A failure on the server's side; the call can be repeated."
+        : "The request was refused; check the model and options.",
+      isRetryable: retryable,
+    },
+  );
+}

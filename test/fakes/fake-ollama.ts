@@ -9,6 +9,11 @@ export interface FakeOllamaOptions {
   models?: Record<string, { contextLength?: number; architecture?: string }>;
   /** Context length `/api/show` reports for models without their own. Default 40 960 (Qwen3's). */
   contextLength?: number;
+  /**
+   * How a prompt longer than `num_ctx` is silently cut, as the reported prompt_eval_count shows:
+   * `"half"` (current runner: num_ctx / 2 + 2 tokens kept, the default) or `"fill"` (older runner: num_ctx).
+   */
+  truncation?: "half" | "fill";
 }
 
 /** What Ollama does when a request leaves `num_ctx` unset: a small default window. */
@@ -29,12 +34,14 @@ function numCtxOf(request: FakeRequest): number {
   return typeof options.num_ctx === "number" ? options.num_ctx : OLLAMA_DEFAULT_NUM_CTX;
 }
 
-/** Like the real runner, a prompt longer than num_ctx is silently cut to num_ctx tokens. */
-function counts(request: FakeRequest, answer: CompleteAnswer) {
+/** Like the real runner, a prompt longer than num_ctx is silently cut. */
+function counts(request: FakeRequest, answer: CompleteAnswer, truncation: "half" | "fill") {
+  const numCtx = numCtxOf(request);
+  const kept = truncation === "half" ? Math.floor(numCtx / 2) + 2 : numCtx;
   return {
     total_duration: nanoseconds(5),
     load_duration: nanoseconds(1),
-    prompt_eval_count: Math.min(answer.promptTokens, numCtxOf(request)),
+    prompt_eval_count: answer.promptTokens > numCtx ? kept : answer.promptTokens,
     prompt_eval_duration: nanoseconds(1),
     eval_count: answer.completionTokens,
     eval_duration: nanoseconds(3),
@@ -75,7 +82,7 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
       },
       done_reason: answer.finishReason,
       done: true,
-      ...counts(request, answer),
+      ...counts(request, answer, options.truncation ?? "half"),
     }),
     streamContentType: "application/x-ndjson",
     streamChunks: (request, answer) => {
@@ -96,7 +103,7 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
           message: { role: "assistant", content: "" },
           done_reason: answer.finishReason,
           done: true,
-          ...counts(request, answer),
+          ...counts(request, answer, options.truncation ?? "half"),
         }),
       ];
     },

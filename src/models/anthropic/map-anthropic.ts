@@ -1,6 +1,6 @@
 import { RlmError } from "../../errors/index.js";
-import { modelNotFoundError } from "../errors.js";
-import type { HttpFailure } from "../http/index.js";
+import { modelNotFoundError, serverReportedError } from "../errors.js";
+import { type HttpFailure, looksLikeContextOverflow } from "../http/index.js";
 import type { FinishReason, Usage } from "../types.js";
 import type { AnthropicUsage } from "./anthropic-schemas.js";
 
@@ -50,14 +50,8 @@ export function streamErrorEvent(
   message: string | null | undefined,
 ): RlmError {
   const retryable = type === "overloaded_error" || type === "api_error" || type === "rate_limit_error";
-  return new RlmError(
-    retryable ? "server-error" : "bad-request",
-    `Anthropic failed mid-stream (${type ?? "error"}): ${message ?? ""}`,
-    {
-      hint: retryable
-        ? "A temporary failure; the call can be repeated."
-        : "The request was refused; check the model and options.",
-      isRetryable: retryable,
-    },
-  );
+  return serverReportedError("Anthropic", `${message ?? ""} (${type ?? "error"})`, {
+    retryable,
+    isOverflow: (text) => looksLikeContextOverflow({ message: text, errorType: type ?? undefined }),
+  });
 }

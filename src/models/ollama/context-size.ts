@@ -1,8 +1,8 @@
 import type { ChatMessage } from "../types.js";
 
 /**
- * Token estimates from UTF-8 bytes, without the model's tokenizer (Ollama's API has none). Real
- * text runs about 4 bytes a token (English) down to about 3 (code, CJK), rarely below 2 or above 6.
+ * Token estimates without the model's tokenizer (Ollama's API has none). ASCII text runs about 4
+ * characters a token (English) down to about 3 (code); other scripts about 1-2 tokens a character.
  */
 const PER_MESSAGE_OVERHEAD = 8;
 
@@ -12,9 +12,18 @@ function bytesOf(messages: ChatMessage[]): number {
   return total;
 }
 
-/** A generous estimate, for sizing `num_ctx` so the prompt is not cut. */
+/** A generous estimate, for sizing `num_ctx` so the prompt is not cut: 3 ASCII characters or half a non-ASCII one per token. */
 export function upperTokenEstimate(messages: ChatMessage[]): number {
-  return Math.ceil(bytesOf(messages) / 3) + PER_MESSAGE_OVERHEAD * messages.length;
+  let ascii = 0;
+  let other = 0;
+  for (const message of messages) {
+    const text = message.content;
+    for (let index = 0; index < text.length; index++) {
+      if (text.charCodeAt(index) < 128) ascii++;
+      else other++;
+    }
+  }
+  return Math.ceil(ascii / 3) + 2 * other + PER_MESSAGE_OVERHEAD * messages.length;
 }
 
 /** A cautious estimate: a prompt above the window even by this count cannot fit. */
@@ -31,4 +40,15 @@ export function growNumCtx(current: number, needed: number, contextWindow: numbe
   let size = current;
   while (size < needed) size *= 2;
   return Math.min(size, contextWindow);
+}
+
+/**
+ * Whether Ollama cut the prompt, from the count it evaluated. Its older runner keeps the last
+ * `num_ctx` tokens (count = num_ctx); the current one keeps enough to fill half the buffer
+ * (count = num_ctx / 2 + 2, ollama/ollama#17427). `num_ctx` is sized above a generous estimate,
+ * so a cut means the prompt really was longer than the window we gave it.
+ */
+export function looksTruncated(promptEvalCount: number, numCtx: number): boolean {
+  const half = Math.floor(numCtx / 2) + 2;
+  return promptEvalCount >= numCtx || Math.abs(promptEvalCount - half) <= 2;
 }

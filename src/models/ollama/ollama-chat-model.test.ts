@@ -50,23 +50,38 @@ describe("ollama backend specifics", () => {
     expect((server.requests[2]!.body.options as Record<string, unknown>).num_ctx).toBe(40_960);
   });
 
-  it("raises context-overflow when Ollama filled num_ctx (it cut the prompt) instead of answering from a cut prompt", async () => {
-    // The fake, like Ollama's runner, reports prompt_eval_count = num_ctx when it truncated.
-    const server = track(
-      await startFakeOllama(() => ({ text: "answer from a cut prompt", promptTokens: 50_000 })),
-    );
-    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url }, numCtx: 4_096 });
-    const error = await model
-      .chat([{ role: "user", content: "short text, dense tokens" }])
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ContextOverflowError);
-    expect(error).toMatchObject({ promptTokens: 4_096, contextWindow: 4_096 });
-    const streamed = (async () => {
-      for await (const _chunk of model.stream([{ role: "user", content: "again" }])) {
-        // drain
-      }
-    })();
-    await expect(streamed).rejects.toBeInstanceOf(ContextOverflowError);
+  it.each([
+    ["half", 2_050],
+    ["fill", 4_096],
+  ] as const)(
+    "raises context-overflow when Ollama cut the prompt (%s runner) instead of answering from it",
+    async (truncation, kept) => {
+      // Like Ollama's runners, the fake reports the count it kept after silently cutting the prompt.
+      const server = track(
+        await startFakeOllama(() => ({ text: "answer from a cut prompt", promptTokens: 50_000 }), {
+          truncation,
+        }),
+      );
+      const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url }, numCtx: 4_096 });
+      const error = await model
+        .chat([{ role: "user", content: "short text, dense tokens" }])
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ContextOverflowError);
+      expect(error).toMatchObject({ promptTokens: kept, contextWindow: 4_096 });
+      const streamed = (async () => {
+        for await (const _chunk of model.stream([{ role: "user", content: "again" }])) {
+          // drain
+        }
+      })();
+      await expect(streamed).rejects.toBeInstanceOf(ContextOverflowError);
+    },
+  );
+
+  it("sizes num_ctx generously for non-ASCII text (about two tokens a character)", async () => {
+    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 131_072 }));
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
+    await model.chat([{ role: "user", content: "漢".repeat(10_000) }]);
+    expect((server.requests[0]!.body.options as Record<string, unknown>).num_ctx).toBe(32_768);
   });
 
   it("reads the window from /api/show model_info and says to pull a missing model", async () => {

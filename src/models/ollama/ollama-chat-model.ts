@@ -1,11 +1,11 @@
-import { RlmError } from "../../errors/index.js";
 import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
-import { ContextOverflowError, streamInterruptedError } from "../errors.js";
+import { ContextOverflowError, serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   checkShape,
   type HttpOptions,
   type JsonRequest,
   linkedAbortController,
+  looksLikeContextOverflow,
   postJson,
   readJson,
   readNdjson,
@@ -21,7 +21,13 @@ import type {
   Usage,
 } from "../types.js";
 import { buildOllamaBody } from "./build-request.js";
-import { DEFAULT_REPLY_RESERVE, growNumCtx, lowerTokenEstimate, upperTokenEstimate } from "./context-size.js";
+import {
+  DEFAULT_REPLY_RESERVE,
+  growNumCtx,
+  looksTruncated,
+  lowerTokenEstimate,
+  upperTokenEstimate,
+} from "./context-size.js";
 import { mapDoneReason, mapOllamaFailure } from "./map-ollama.js";
 import { chatLineSchema, type OllamaChatLine, showSchema } from "./ollama-schemas.js";
 
@@ -37,6 +43,9 @@ export interface OllamaChatModelSettings {
   keepAlive: string | number | undefined;
   http: HttpOptions | undefined;
 }
+
+const looksLikeOverflow = (message: string): boolean =>
+  looksLikeContextOverflow({ message, errorType: undefined });
 
 /** Where `num_ctx` starts when not configured: small enough for a laptop, grown when a prompt needs more. */
 const STARTING_NUM_CTX = 8_192;
@@ -117,10 +126,10 @@ export class OllamaChatModel implements LanguageModel {
     return this.numCtx;
   }
 
-  /** Ollama keeps the last `num_ctx` tokens of a longer prompt; a full window means the prompt was cut. */
+  /** Ollama silently drops part of a prompt longer than `num_ctx`; never answer from a cut prompt. */
   private checkNotTruncated(line: OllamaChatLine, numCtx: number | undefined): void {
     const evaluated = line.prompt_eval_count ?? 0;
-    if (numCtx !== undefined && evaluated >= numCtx) {
+    if (numCtx !== undefined && looksTruncated(evaluated, numCtx)) {
       throw new ContextOverflowError(
         `Ollama cut the prompt to fit num_ctx=${numCtx} tokens for ${this.settings.model}; the answer would be based on a truncated prompt.`,
         { promptTokens: evaluated, contextWindow: numCtx },
@@ -141,8 +150,7 @@ export class OllamaChatModel implements LanguageModel {
     });
     const request = this.request("/api/chat", body, options.signal);
     const reply = await readJson(await postJson(request), chatLineSchema, request.url, options.signal);
-    if (reply.error)
-      throw new RlmError("server-error", `Ollama failed: ${reply.error}`, { isRetryable: true });
+    if (reply.error) throw serverReportedError("Ollama", reply.error, { isOverflow: looksLikeOverflow });
     this.checkNotTruncated(reply, numCtx);
     const split = splitThinkTags(reply.message?.content ?? "");
     const reasoning = reply.message?.thinking || split.reasoning;
@@ -168,10 +176,7 @@ export class OllamaChatModel implements LanguageModel {
       const splitter = new ThinkTagSplitter();
       for await (const value of readNdjson(await postJson(request), request.url, controller.signal)) {
         const line = checkShape(value, chatLineSchema, request.url);
-        if (line.error)
-          throw new RlmError("server-error", `Ollama failed mid-stream: ${line.error}`, {
-            isRetryable: true,
-          });
+        if (line.error) throw serverReportedError("Ollama", line.error, { isOverflow: looksLikeOverflow });
         if (line.message?.thinking) yield { type: "reasoning-delta", text: line.message.thinking };
         if (line.message?.content) yield* splitter.push(line.message.content);
         if (line.done) {

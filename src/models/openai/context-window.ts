@@ -1,3 +1,4 @@
+import { RlmError } from "../../errors/index.js";
 import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
 import { postJson, readJson } from "../http/index.js";
 import type { OpenAIChatModelSettings } from "./openai-chat-model.js";
@@ -49,8 +50,8 @@ export async function resolveOpenAIContextWindow(
       const reported = entry ? windowFromEntry(entry) : undefined;
       if (reported !== undefined) return reported;
     } catch (error) {
-      if (signal?.aborted) throw error;
-      // No usable /models: fall through to the table, the window is still known approximately.
+      // Nothing listening is worth saying now; a server without a usable /models falls back to the table.
+      if (signal?.aborted || (error instanceof RlmError && error.code === "backend-unreachable")) throw error;
     }
   }
   return knownContextWindow(settings.model) ?? DEFAULT_CONTEXT_WINDOW;

@@ -1,8 +1,9 @@
-import { streamInterruptedError } from "../errors.js";
+import { serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   type HttpOptions,
   type JsonRequest,
   linkedAbortController,
+  looksLikeContextOverflow,
   parseJson,
   postJson,
   readJson,
@@ -101,7 +102,13 @@ export class OpenAIChatModel implements LanguageModel {
           break;
         }
         const chunk = parseJson(event.data, chunkSchema, request.url);
-        if (chunk.error) throw streamFailure(chunk.error.message ?? "error event in stream", request.url);
+        if (chunk.error) {
+          const message = chunk.error.message ?? "error event in the stream";
+          throw serverReportedError(this.settings.baseUrl, message, {
+            isOverflow: (text) =>
+              looksLikeContextOverflow({ message: text, errorType: chunk.error?.type ?? undefined }),
+          });
+        }
         if (chunk.usage) usage = mapUsage(chunk.usage);
         const choice = chunk.choices?.[0];
         if (!choice) continue;
@@ -135,8 +142,4 @@ export class OpenAIChatModel implements LanguageModel {
     });
     return this.infoPromise;
   }
-}
-
-function streamFailure(message: string, url: string) {
-  return streamInterruptedError(url, new Error(message));
 }
