@@ -46,19 +46,19 @@ export function metadataLine(
 }
 
 /** Builds the result, writes it as the trajectory's last line and emits `run-end`. */
-export function finishRun(tree: Tree, outcome: LoopOutcome | undefined): CompletionResult {
+export function finishRun(tree: Tree, outcome: LoopOutcome): CompletionResult {
   const { budget, sink } = tree;
-  const stopReason = outcome?.stopReason ?? "aborted";
+  const stopReason = outcome.stopReason;
   const result: CompletionResult = {
-    answer: outcome?.answer ?? "",
+    answer: outcome.answer,
     stopReason,
     usage: budget.usage(),
-    iterations: outcome?.iterations ?? 0,
+    iterations: outcome.iterations,
     subCalls: budget.subCalls,
     depth: budget.depthReached,
     elapsedMs: budget.elapsedMs,
     tracePath: "path" in sink && typeof sink.path === "string" ? sink.path : undefined,
-    ...(outcome?.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
   };
   sink.line({
     type: "result",

@@ -17,6 +17,7 @@ import { runLoop } from "./loop.js";
 import { contextWindowOf, openNode } from "./node.js";
 import { resolveLimits } from "./options.js";
 import { type ContextDescription, firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
+import { describeError } from "./query-handler.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
 import type { Tree, TreeNode } from "./tree.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
@@ -99,9 +100,16 @@ export class RlmSession {
       this.history.push({ query, answer: outcome.answer });
       return finishRun(tree, outcome);
     } catch (error) {
-      // Setup failed (sandbox, context) or was cancelled before the loop began.
-      if (budget.stopReason === "aborted") return finishRun(tree, undefined);
-      throw error;
+      // Setup (sandbox, context) was cut short by a limit or the caller: a result, not a throw.
+      const reason = budget.stopReason;
+      if (reason === undefined) throw error;
+      return finishRun(tree, {
+        answer: "",
+        stopReason: reason,
+        iterations: 0,
+        records: [],
+        error: describeError(error),
+      });
     } finally {
       budget.dispose();
       await sink.close();
