@@ -73,6 +73,11 @@ export interface CompletionResult {
   tracePath: string | undefined;
   /** Set when stopReason is "error": what failed and what to do. */
   error?: string;
+  /**
+   * Set when stopReason is "error" and the failure was an RlmError: its code (`backend-unreachable`,
+   * `model-not-found`, `sandbox-...`), so the CLI picks an exit code and the server a status.
+   */
+  errorCode?: string;
 }
 
 export type { ContextInput };
