@@ -9,7 +9,7 @@ import type { FakeAnswer, FakePolicy, FakeRequest } from "../../test/fakes/types
 import { readerAnswer } from "./reader.js";
 import { codebaseRoot } from "./root-codebase.js";
 import { linearRoot, niahRoot } from "./root-needle.js";
-import { delegateRoot, parallelRoot } from "./root-reading.js";
+import { childReaderRoot, delegateRoot, parallelRoot } from "./root-reading.js";
 import { recordsRoot } from "./root-records.js";
 import { type RootView, readRootView } from "./root-view.js";
 
@@ -21,6 +21,8 @@ export const SIMULATED_DIRECT = "simulated-direct";
 /** Picks the approach from the question, as a model would from reading it. */
 export function simulatedRootReply(view: RootView): string {
   const query = view.query;
+  // A child RLM whose context is a reading prompt written by a parent (depth 2 trees).
+  if (/Read the text below and answer the question/.test(query)) return childReaderRoot(view);
   if (/special magic \w+ for/.test(query)) return niahRoot(view);
   if (/magic number/.test(query)) return linearRoot(view);
   if (/end up living\?/.test(query)) return delegateRoot(view);

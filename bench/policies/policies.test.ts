@@ -26,11 +26,12 @@ interface Done {
   answer: string | null;
 }
 
-function startRepl(context: ContextInput): {
-  exec(code: string): Promise<Done>;
-  close(): void;
-  subCalls: () => number;
-} {
+type Answerer = (prompts: string[], kind: string) => Promise<string[]>;
+
+function startRepl(
+  context: ContextInput,
+  answer: Answerer,
+): { exec(code: string): Promise<Done>; close(): void; subCalls: () => number } {
   const directory = mkdtempSync(join(tmpdir(), "bench-policy-"));
   const file = join(directory, typeof context === "string" ? "context.txt" : "context.json");
   writeFileSync(file, typeof context === "string" ? context : JSON.stringify(context));
@@ -45,10 +46,10 @@ function startRepl(context: ContextInput): {
       for (;;) {
         const next = await lines.next();
         if (next.done) throw new Error("the REPL ended");
-        const message = JSON.parse(next.value) as { type: string; prompts?: string[] } & Done;
+        const message = JSON.parse(next.value) as { type: string; kind?: string; prompts?: string[] } & Done;
         if (message.type === "done") return message;
         subCalls += message.prompts!.length;
-        const replies = message.prompts!.map((prompt) => readerAnswer(prompt));
+        const replies = await answer(message.prompts!, message.kind ?? "llm");
         child.stdin.write(`${JSON.stringify({ replies })}\n`);
       }
     },
@@ -67,15 +68,36 @@ function describeContext(context: ContextInput) {
   };
 }
 
-/** Runs the simulated root against the mini REPL until it submits; returns the answer and sub-calls. */
-async function solve(context: ContextInput, query: string, subCallChars: number) {
-  const repl = startRepl(context);
+/** The child's query, as the engine words it for a long prompt. */
+function childQuery(prompt: string): string {
+  return prompt.length <= 2_000
+    ? prompt
+    : `Do what the text in \`context\` asks (it starts: ${JSON.stringify(prompt.slice(0, 300))}).`;
+}
+
+/**
+ * Runs the simulated root against the mini REPL until it submits; returns the answer and sub-calls.
+ * With `recursive`, `rlm_query` prompts are solved by a child run of the same simulated root.
+ */
+async function solve(
+  context: ContextInput,
+  query: string,
+  subCallChars: number,
+  recursive = false,
+): Promise<{ answer: string; subCalls: number; turns: number }> {
+  const answer: Answerer = async (prompts, kind) =>
+    kind === "rlm" && recursive
+      ? Promise.all(
+          prompts.map(async (prompt) => (await solve(prompt, childQuery(prompt), subCallChars)).answer),
+        )
+      : prompts.map((prompt) => readerAnswer(prompt));
+  const repl = startRepl(context, answer);
   const messages = [
     {
       role: "system",
       content: systemPrompt({
         subCallChars,
-        recursive: false,
+        recursive,
         tools: {},
         instructions: undefined,
         session: false,
@@ -128,6 +150,18 @@ describe.each([
       expect(result.subCalls).toBeGreaterThanOrEqual(minimumSubCalls);
       if (name === "linear" || name === "codebase") expect(result.subCalls).toBe(0);
     }
+  });
+});
+
+describe("simulated policies in a depth-2 tree", () => {
+  it("parallel: the root hands big parts to child RLMs, which split them again", async () => {
+    const instance = await TASKS.parallel!.generate({ seed: 4, chars: 150_000 });
+    const question = instance.questions[0]!;
+    const result = await solve(instance.context, question.query, 20_000, true);
+    expect(score(question.expected, result.answer)).toBe(1);
+    // About 4 parts at the root (cut at paragraph ends), each read as several pieces by its child.
+    expect(result.subCalls).toBeGreaterThanOrEqual(4);
+    expect(result.subCalls).toBeLessThanOrEqual(6);
   });
 });
 

@@ -17,6 +17,8 @@ export interface RootView {
   turn: number;
   /** The last user message (the observation of the previous turn, or the first message). */
   lastObservation: string;
+  /** Whether `rlm_query` starts child RLMs here (the system prompt says so). */
+  recursive: boolean;
 }
 
 const DEFAULT_SUB_CALL_CHARS = 20_000;
@@ -25,7 +27,13 @@ function firstUserMessage(messages: readonly FakeMessage[]): string {
   return messages.find((message) => message.role === "user")?.content ?? "";
 }
 
-export function readRootView(messages: readonly FakeMessage[]): RootView {
+export function readRootView(all: readonly FakeMessage[]): RootView {
+  // In a session the conversation holds earlier queries: read from the newest "Query:" on.
+  let start = 0;
+  all.forEach((message, index) => {
+    if (message.role === "user" && message.content.startsWith("Query: ")) start = index;
+  });
+  const messages = [...all.filter((message) => message.role === "system"), ...all.slice(start)];
   const first = firstUserMessage(messages);
   const query =
     /^Query: ([\s\S]*?)\n\n/m.exec(first)?.[1] ??
@@ -42,6 +50,7 @@ export function readRootView(messages: readonly FakeMessage[]): RootView {
     totalChars: total ? Number(total.replace(/,/g, "")) : 0,
     turn: messages.filter((message) => message.role === "assistant").length,
     lastObservation: last?.content ?? "",
+    recursive: all.some((message) => message.role === "system" && message.content.includes("its own REPL")),
   };
 }
 

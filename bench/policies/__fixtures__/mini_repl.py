@@ -13,8 +13,8 @@ context = json.loads(data) if path.endswith(".json") else data
 out = sys.stdout
 
 
-def _ask(prompts):
-    out.write(json.dumps({"type": "query", "prompts": list(prompts)}) + "\n")
+def _ask(prompts, kind="llm"):
+    out.write(json.dumps({"type": "query", "kind": kind, "prompts": list(prompts)}) + "\n")
     out.flush()
     return json.loads(sys.stdin.readline())["replies"]
 
@@ -25,6 +25,14 @@ def llm_query(prompt, model=None):
 
 def llm_query_batched(prompts, model=None):
     return _ask(prompts)
+
+
+def rlm_query_batched(prompts, model=None):
+    return _ask(prompts, "rlm")
+
+
+def rlm_query(prompt, model=None):
+    return _ask([prompt], "rlm")[0]
 
 
 ask_llm = llm_query

@@ -1,0 +1,66 @@
+/**
+ * One benchmark question answered by an RLM, with its trajectory written to a JSONL file and read
+ * back into the report. Tokens are split into root and sub: by model spec when the two differ,
+ * else from the trajectory (root turns vs. sub-call records).
+ */
+
+import { join } from "node:path";
+import { RLM } from "../../src/rlm/index.js";
+import type { ContextInput } from "../../src/sandbox/types.js";
+import type { IterationRecord, TrajectoryLine } from "../../src/trace/types.js";
+import { score } from "../scoring/index.js";
+import type { BenchQuestion } from "../tasks/types.js";
+import { readTrajectory } from "./trajectory.js";
+import type { RlmRun, RunnerSettings } from "./types.js";
+
+function rootTokensFromTrajectory(lines: TrajectoryLine[]): number {
+  return lines
+    .filter((line): line is IterationRecord => line.type === "iteration" && line.depth === 0)
+    .reduce((sum, line) => sum + line.usage.promptTokens + line.usage.completionTokens, 0);
+}
+
+export async function runRlm(
+  settings: RunnerSettings,
+  context: ContextInput,
+  question: BenchQuestion,
+  traceName: string,
+): Promise<Omit<RlmRun, "trajectory"> & { trajectory: TrajectoryLine[] }> {
+  const trace = join(settings.traceDirectory, `${traceName}.jsonl`);
+  const rlm = new RLM({
+    model: settings.model,
+    subModel: settings.subModel,
+    maxDepth: settings.maxDepth,
+    concurrency: settings.concurrency,
+    limits: {
+      maxIterations: settings.maxIterations,
+      ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+    },
+    sandbox: { runtime: settings.runtime },
+    ...(settings.prices === undefined ? {} : { pool: { prices: settings.prices } }),
+    trace,
+  });
+  const result = await rlm.completion(context, question.query);
+  const trajectory = readTrajectory(result.tracePath ?? trace);
+  const totals = Object.values(result.usage);
+  const allTokens = totals.reduce((sum, usage) => sum + usage.promptTokens + usage.completionTokens, 0);
+  const rootUsage = result.usage[settings.model];
+  const rootTokens =
+    settings.model !== settings.subModel && rootUsage !== undefined
+      ? rootUsage.promptTokens + rootUsage.completionTokens
+      : rootTokensFromTrajectory(trajectory);
+  return {
+    answer: result.answer,
+    score: score(question.expected, result.answer),
+    stopReason: result.stopReason,
+    iterations: result.iterations,
+    subCalls: result.subCalls,
+    depth: result.depth,
+    elapsedMs: result.elapsedMs,
+    rootTokens,
+    subTokens: Math.max(0, allTokens - rootTokens),
+    costUsd: totals.reduce((sum, usage) => sum + usage.costUsd, 0),
+    usage: result.usage,
+    ...(result.error === undefined ? {} : { error: result.error }),
+    trajectory,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Loop overhead and a completion's fixed cost, with a zero-latency root that runs trivial code.
+ * Per-iteration overhead: time between the starts of consecutive root calls at the server, minus
+ * the model's own time there, averaged; also against the model time seen by the client (the
+ * HTTP round trip counted as model time). Fixed cost: in a session (sandbox warm), from
+ * `completion()` to the first root call plus from the last root reply to the return.
+ */
+
+import { RLM } from "../../src/rlm/index.js";
+import type { RlmEvent } from "../../src/trace/types.js";
+import type { FakeRequest } from "../../test/fakes/types.js";
+import { median, startTimedBackend, turnOf } from "./timed-backend.js";
+
+export interface LoopResult {
+  iterations: number;
+  /** (wall between first and last root call starts − server model time) / iterations. */
+  overheadMs: number;
+  /** The same against the model time the client saw (HTTP round trip included in model time). */
+  overheadClientMs: number;
+  /** Mean time of one trivial code block in the sandbox, as the engine reported it. */
+  execMs: number;
+}
+
+export interface FixedCostResult {
+  /** Median over the measured completions. */
+  fixedMs: number;
+  startToFirstCallMs: number;
+  lastReplyToReturnMs: number;
+  samples: number;
+}
+
+function trivialRoot(turns: number) {
+  return (request: FakeRequest) => {
+    const turn = turnOf(request);
+    return turn < turns ? "```repl\nx = 1\n```" : "FINAL(done)";
+  };
+}
+
+export async function measureLoop(turns: number): Promise<LoopResult> {
+  const backend = await startTimedBackend(trivialRoot(turns), () => 0);
+  const replyAt: number[] = [];
+  const startAt: number[] = [];
+  const execTimes: number[] = [];
+  const onEvent = (event: RlmEvent) => {
+    if (event.depth !== 0) return;
+    if (event.type === "iteration-start") startAt.push(performance.now());
+    if (event.type === "model-reply") replyAt.push(performance.now());
+    if (event.type === "code-end") execTimes.push(event.elapsedMs);
+  };
+  try {
+    const rlm = new RLM({ model: backend.spec("root"), limits: { maxIterations: turns + 5 }, onEvent });
+    await rlm.completion("a small context", "Loop.");
+    const roots = backend.timings
+      .filter((timing) => timing.model === "root")
+      .sort((a, b) => a.start - b.start);
+    const measured = roots.length - 1;
+    const between = roots.at(-1)!.start - roots[0]!.start;
+    const serverModel = roots.slice(0, -1).reduce((sum, timing) => sum + timing.end - timing.start, 0);
+    const clientModel = replyAt.slice(0, measured).reduce((sum, at, index) => sum + at - startAt[index]!, 0);
+    return {
+      iterations: measured,
+      overheadMs: (between - serverModel) / measured,
+      overheadClientMs: (between - clientModel) / measured,
+      execMs: execTimes.reduce((sum, value) => sum + value, 0) / Math.max(1, execTimes.length),
+    };
+  } finally {
+    await backend.close();
+  }
+}
+
+export async function measureFixedCost(samples: number): Promise<FixedCostResult> {
+  const backend = await startTimedBackend(trivialRoot(1), () => 0);
+  try {
+    const session = new RLM({ model: backend.spec("root") }).session();
+    try {
+      const starts: number[] = [];
+      const ends: number[] = [];
+      for (let index = 0; index <= samples; index++) {
+        backend.timings.splice(0);
+        const started = performance.now();
+        await session.completion(`context number ${index}`, `Query ${index}.`);
+        const returned = performance.now();
+        // The first completion starts the sandbox; it is the warm-up, not a sample.
+        if (index === 0) continue;
+        const roots = backend.timings.filter((timing) => timing.model === "root");
+        starts.push(roots[0]!.start - started);
+        ends.push(returned - roots.at(-1)!.end);
+      }
+      const totals = starts.map((start, index) => start + ends[index]!);
+      return {
+        fixedMs: median(totals),
+        startToFirstCallMs: median(starts),
+        lastReplyToReturnMs: median(ends),
+        samples,
+      };
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await backend.close();
+  }
+}
