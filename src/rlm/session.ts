@@ -7,7 +7,7 @@
 
 import { Budget } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
-import { createModelPool } from "../models/pool/create-model-pool.js";
+import { createModelPool } from "../models/pool/index.js";
 import type { ChatMessage, ModelPool } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { createTraceSink } from "../trace/index.js";

@@ -1,0 +1,138 @@
+/**
+ * Sessions end to end: one sandbox and one root conversation across queries (`context` is the
+ * newest context, `context_0`, `context_1`... the earlier ones, `history` the earlier answers),
+ * custom tools callable from Python, and compaction of a conversation that nears the window.
+ */
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakePolicy } from "../../test/fakes/types.js";
+import {
+  code,
+  lastStdout,
+  lastUserMessage,
+  scripted,
+  systemMessage,
+} from "../../test/policies/conversation.js";
+import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { readTrajectory } from "../trace/index.js";
+import { RLM } from "./index.js";
+
+let models: FakeModels | undefined;
+afterEach(async () => {
+  await models?.close();
+  models = undefined;
+});
+
+/** Answers with what the code printed, on the turn after it ran. */
+const printAndAnswer = (source: string): FakePolicy =>
+  scripted([() => code(source), (request) => `FINAL(${lastStdout(request)})`]);
+
+describe("sessions", () => {
+  it("keeps the REPL across queries: context is the newest, context_N and history hold the earlier ones", async () => {
+    const queries: Record<string, FakePolicy> = {
+      first: printAndAnswer("kept = 'from query one'\nprint(len(context))"),
+      second: printAndAnswer(
+        "print(len(context), len(context_0), len(context_1), kept, history[0]['answer'])",
+      ),
+    };
+    models = await fakeModels({
+      root: (request) => {
+        const query =
+          request.messages.findLast((message) => message.content.includes("Query: "))?.content ?? "";
+        return (query.includes("second") ? queries.second : queries.first)?.(request) ?? { text: "" };
+      },
+    });
+    const trace = traceFile("session");
+    const session = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" }, trace }).session();
+    try {
+      const one = await session.completion("a".repeat(100), "first question");
+      const two = await session.completion("b".repeat(250), "second question");
+      expect(one.answer).toBe("100");
+      expect(two.answer).toBe("250 100 250 from query one 100");
+      expect(session.history).toEqual([
+        { query: "first question", answer: "100" },
+        { query: "second question", answer: two.answer },
+      ]);
+      // One conversation: the second query's requests still hold the first query's turns.
+      const last = models.server.requests.at(-1);
+      expect(last?.messages.filter((message) => message.content.includes("Query: "))).toHaveLength(2);
+      expect(systemMessage(last ?? models.server.requests[0]!)).toContain("`context_0`, `context_1`");
+      // One trajectory file, one run per query.
+      const { runs } = await readTrajectory(trace);
+      expect(runs.map((run) => run.metadata.query)).toEqual(["first question", "second question"]);
+      expect(runs.map((run) => run.result?.answer)).toEqual(["100", two.answer]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("refuses a query after close and an empty query, with clear errors", async () => {
+    models = await fakeModels({ root: printAndAnswer("print(1)") });
+    const session = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } }).session();
+    await expect(session.completion("x", "  ")).rejects.toThrow(/query is empty/);
+    await session.close();
+    await expect(session.completion("x", "q")).rejects.toThrow(/session is closed/);
+  });
+});
+
+describe("custom tools", () => {
+  it("calls a host function from Python with JSON values and describes it in the system prompt", async () => {
+    models = await fakeModels({
+      root: printAndAnswer("print(lookup('capital', country='France')['answer'])"),
+    });
+    const calls: unknown[] = [];
+    const rlm = new RLM({
+      model: models.spec("root"),
+      sandbox: { runtime: "process" },
+      tools: {
+        lookup: {
+          description: "looks up a fact: lookup(kind, country=...) -> {'answer': str}",
+          handler: ({ args, kwargs }) => {
+            calls.push({ args, kwargs });
+            return { answer: kwargs.country === "France" && args[0] === "capital" ? "Paris" : "unknown" };
+          },
+        },
+      },
+    });
+    const result = await rlm.completion("irrelevant", "What is the capital of France?");
+    expect(result.answer).toBe("Paris");
+    expect(calls).toEqual([{ args: ["capital"], kwargs: { country: "France" } }]);
+    expect(systemMessage(models.server.requests[0]!)).toContain("`lookup(...)`: looks up a fact");
+  });
+});
+
+describe("compaction", () => {
+  it("summarizes older turns with one model call when the conversation nears the root window", async () => {
+    const summaries: string[] = [];
+    let turns = 0;
+    const root: FakePolicy = (request) => {
+      if (systemMessage(request).startsWith("You condense")) {
+        summaries.push(lastUserMessage(request));
+        return { text: "Printed blocks of x five times; nothing found yet." };
+      }
+      turns++;
+      if (turns >= 6) return { text: "FINAL(done after compaction)" };
+      return { text: code("print('x' * 3000)") };
+    };
+    models = await fakeModels({ root }, 4096);
+    const trace = traceFile("compaction");
+    const rlm = new RLM({
+      model: models.spec("root"),
+      sandbox: { runtime: "process" },
+      trace,
+      maxObservationChars: 2000,
+      compactAt: 0.5,
+    });
+    const result = await rlm.completion("some context", "Keep printing.");
+    expect(result.answer).toBe("done after compaction");
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries[0]).toContain("xxxx");
+    const after = models.server.requests
+      .filter((request) => !systemMessage(request).startsWith("You condense"))
+      .at(-1);
+    expect(after?.messages[1]?.content).toContain("Summary of earlier turns");
+    expect(after?.messages[1]?.content).toContain("Query: Keep printing.");
+    const { runs } = await readTrajectory(trace);
+    expect(runs[0]?.iterations.some((iteration) => (iteration.compacted_messages ?? 0) > 0)).toBe(true);
+  });
+});
