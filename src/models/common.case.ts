@@ -198,6 +198,22 @@ export function runBackendSuite(backend: BackendUnderTest): void {
       },
     );
 
+    test("types an error the server reports inside a stream: overflow or retryable", undefined, async () => {
+      let message = "model runner crashed";
+      const { model } = await start(() => ({ fault: "stream-error", text: "partial answer", message }));
+      const drain = async (): Promise<void> => {
+        for await (const _chunk of model.stream([{ role: "user", content: "hi" }])) {
+          // the error arrives after the text
+        }
+      };
+      expect(await rejection(drain())).toMatchObject({ code: "server-error", isRetryable: true });
+      message = "the request exceeds the available context size";
+      expect(await rejection(drain())).toBeInstanceOf(ContextOverflowError);
+      expect(await rejection(model.chat([{ role: "user", content: "hi" }]))).toBeInstanceOf(
+        ContextOverflowError,
+      );
+    });
+
     test("rejects a malformed reply with a clear error, in calls and streams", "malformed", async () => {
       const { model } = await start(() => ({ fault: "malformed" }));
       expect(await rejection(model.chat([{ role: "user", content: "hi" }]))).toMatchObject({

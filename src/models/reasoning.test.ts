@@ -6,6 +6,10 @@ describe("think tags", () => {
     expect(splitThinkTags("<think>a\nb</think>\n\nanswer")).toEqual({ text: "answer", reasoning: "a\nb" });
     expect(splitThinkTags("no tags")).toEqual({ text: "no tags", reasoning: undefined });
     expect(splitThinkTags("<think>never closed")).toEqual({ text: "", reasoning: "never closed" });
+    expect(splitThinkTags("opened by the template</think>\nanswer")).toEqual({
+      text: "answer",
+      reasoning: "opened by the template",
+    });
   });
 
   it("splits a stream whose tags are cut across deltas", () => {
@@ -21,5 +25,12 @@ describe("think tags", () => {
         .join("");
     expect(join("reasoning-delta")).toBe("plan more");
     expect(join("text-delta")).toBe("final <b>");
+  });
+
+  it("drops a stray closing tag in a stream whose template opened the block", () => {
+    const splitter = new ThinkTagSplitter();
+    const pieces = ["thought</th", "ink>\n\nanswer"].flatMap((delta) => splitter.push(delta));
+    pieces.push(...splitter.flush());
+    expect(pieces.map((piece) => piece.text).join("|")).toBe("thought|answer");
   });
 });

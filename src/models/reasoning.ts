@@ -9,6 +9,14 @@ const CLOSE = "</think>";
 /** Splits a complete reply. Text before `<think>` and after `</think>` is the answer. */
 export function splitThinkTags(content: string): { text: string; reasoning: string | undefined } {
   const start = content.indexOf(OPEN);
+  const close = content.indexOf(CLOSE);
+  // Templates that open `<think>` in the prompt leave only the closing tag in the reply.
+  if (close >= 0 && (start < 0 || close < start)) {
+    return {
+      text: content.slice(close + CLOSE.length).replace(/^\s+/, ""),
+      reasoning: content.slice(0, close),
+    };
+  }
   if (start < 0) return { text: content, reasoning: undefined };
   const end = content.indexOf(CLOSE, start + OPEN.length);
   if (end < 0) return { text: content.slice(0, start), reasoning: content.slice(start + OPEN.length) };
@@ -27,21 +35,27 @@ export type SplitPiece = { type: "text-delta" | "reasoning-delta"; text: string 
 export class ThinkTagSplitter {
   private inside = false;
   private pending = "";
-  private seenText = false;
+  /** Set after `</think>`: the whitespace that follows it is template noise. */
+  private trimLeading = false;
 
   push(delta: string): SplitPiece[] {
     this.pending += delta;
     const pieces: SplitPiece[] = [];
     while (this.pending.length > 0) {
-      const tag = this.inside ? CLOSE : OPEN;
-      const index = this.pending.indexOf(tag);
-      if (index >= 0) {
-        this.emit(pieces, this.pending.slice(0, index));
-        this.pending = this.pending.slice(index + tag.length);
-        this.inside = !this.inside;
+      // Outside, a stray `</think>` (the template opened the block in the prompt) is dropped.
+      const tags = this.inside ? [CLOSE] : [OPEN, CLOSE];
+      const found = tags
+        .map((tag) => ({ tag, index: this.pending.indexOf(tag) }))
+        .filter((candidate) => candidate.index >= 0)
+        .sort((first, second) => first.index - second.index)[0];
+      if (found) {
+        this.emit(pieces, this.pending.slice(0, found.index));
+        this.pending = this.pending.slice(found.index + found.tag.length);
+        if (found.tag === OPEN || this.inside) this.inside = !this.inside;
+        if (found.tag === CLOSE) this.trimLeading = true;
         continue;
       }
-      const keep = partialTagLength(this.pending, tag);
+      const keep = Math.max(...tags.map((tag) => partialTagLength(this.pending, tag)));
       this.emit(pieces, this.pending.slice(0, this.pending.length - keep));
       this.pending = this.pending.slice(this.pending.length - keep);
       break;
@@ -64,9 +78,9 @@ export class ThinkTagSplitter {
       return;
     }
     // The answer's leading whitespace right after `</think>` is template noise.
-    const trimmed = this.seenText ? text : text.replace(/^\s+/, "");
+    const trimmed = this.trimLeading ? text.replace(/^\s+/, "") : text;
     if (trimmed === "") return;
-    this.seenText = true;
+    this.trimLeading = false;
     pieces.push({ type: "text-delta", text: trimmed });
   }
 }

@@ -140,6 +140,8 @@ function anthropicProtocol(options: FakeAnthropicOptions): FakeProtocol {
     },
     textChunk: (_request, text) =>
       event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }),
+    streamErrorChunk: (message, errorType) =>
+      event("error", { error: { type: errorType ?? "overloaded_error", message } }),
     malformedStreamChunk: 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
     route: (method, path) => {
       if (method === "GET" && path === "/v1/models") {

@@ -109,6 +109,7 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
     },
     textChunk: (request, text) =>
       line({ ...base(request), message: { role: "assistant", content: text }, done: false }),
+    streamErrorChunk: (message) => line({ error: message }),
     malformedStreamChunk: '{"model": "broken", "message": \n',
     route: (method, path, body) => {
       if (method === "GET" && path === "/api/version") return { status: 200, body: { version: "0.12.6" } };

@@ -145,6 +145,8 @@ function openaiProtocol(options: FakeOpenAIOptions): FakeProtocol {
       ];
     },
     textChunk: (request, text) => delta(request, "chatcmpl-fake-cut", { content: text }),
+    streamErrorChunk: (message, errorType) =>
+      event({ error: { message, type: errorType ?? "server_error", param: null, code: null } }),
     malformedStreamChunk: 'data: {"id": "broken", "choices": [\n\n',
     route: (method, path) => {
       if (method === "GET" && (path === "/v1/models" || path === "/models")) {

@@ -23,6 +23,8 @@ export interface FakeProtocol {
   /** The first wire chunk of a text-only stream, used before a cut. */
   textChunk(request: FakeRequest, text: string): string;
   malformedStreamChunk: string;
+  /** The protocol's error inside a stream that already answered 200. */
+  streamErrorChunk(message: string, errorType: string | undefined): string;
   /** Other endpoints (`/api/show`, `/v1/models`...); undefined means 404. */
   route?(
     method: string,
@@ -96,6 +98,13 @@ async function writeFault(
       protocol.errorBody(fault.status, fault.message ?? "fake failure"),
       fault.headers,
     );
+    return;
+  }
+  if (fault.fault === "stream-error") {
+    if (!request.stream) return sendJson(response, 500, protocol.errorBody(500, fault.message));
+    response.writeHead(200, { "content-type": protocol.streamContentType });
+    for (const piece of splitIntoPieces(fault.text ?? "")) response.write(protocol.textChunk(request, piece));
+    response.end(protocol.streamErrorChunk(fault.message, fault.errorType));
     return;
   }
   if (fault.fault === "malformed") {

@@ -43,7 +43,13 @@ export type FakeFault =
   /** Reply 200 with a body that is not valid JSON (or a malformed stream line). */
   | { fault: "malformed" }
   /** Destroy the connection without any response. */
-  | { fault: "drop" };
+  | { fault: "drop" }
+  /**
+   * A failure reported after a 200: streams send `text`, then the protocol's in-stream error (an
+   * Ollama `{"error"}` line, an OpenAI `data: {"error"}` chunk, an Anthropic `event: error`);
+   * non-streaming requests get a 500 with `message`.
+   */
+  | { fault: "stream-error"; message: string; text?: string; errorType?: string };
 
 export type FakeReply = FakeAnswer | FakeFault;
 

@@ -74,7 +74,8 @@ export async function readHttpFailure(response: Response, url: string): Promise<
 export function defaultHttpError(failure: HttpFailure, target: string, authHint: string): RlmError {
   const { status, message, retryAfterSeconds } = failure;
   const said = `${target} answered ${status}: ${message}`;
-  if (status === 413 || (status >= 400 && status < 500 && looksLikeContextOverflow(failure))) {
+  // Some servers answer an overflow with a 500; repeating it would never help, whatever the status.
+  if (status === 413 || looksLikeContextOverflow(failure)) {
     return new ContextOverflowError(`The prompt is too long for the model. ${said}`, { cause: failure });
   }
   if (status === 401 || status === 403) {
