@@ -1,0 +1,216 @@
+/**
+ * Shared sandbox suite, part 1: loading contexts, running code with persistent state, captured
+ * output, tracebacks, the REPL echo, reserved names, answers and variables. See common.case.ts.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RlmError } from "../errors/index.js";
+import type { SandboxUnderTest } from "./common.case.js";
+import { featureIt } from "./common-helpers.case.js";
+import type { Sandbox } from "./types.js";
+
+export const RESERVED_NAMES = [
+  "context",
+  "llm_query",
+  "llm_query_batched",
+  "rlm_query",
+  "rlm_query_batched",
+  "ask_llm",
+  "parallel_ask_llm",
+  "SHOW_VARS",
+  "answer",
+  "FINAL",
+  "FINAL_VAR",
+];
+
+export function describeContract(runtime: SandboxUnderTest): void {
+  describe("contract", () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await runtime.create({ timeoutMs: 30_000 });
+    });
+    afterAll(async () => {
+      await sandbox.close();
+    });
+    const run = async (code: string) => {
+      const result = await sandbox.exec(code);
+      expect(result.restarted).toBe(false);
+      return result;
+    };
+
+    it("loads a str context and reports its size", async () => {
+      const info = await sandbox.load("héllo wörld 😀");
+      expect(info).toMatchObject({ type: "str", totalChars: 13, partLengths: [13], replacedBytes: 0 });
+      expect(info.variable).toBe("context");
+      expect(
+        (await run("print(len(context), type(context).__name__, context[-1] == '\\U0001F600')")).stdout,
+      ).toBe("13 str True\n");
+    });
+
+    it("loads a list and a dict context with their parts", async () => {
+      const list = await sandbox.load(["alpha", "", "gamma ✓"]);
+      expect(list).toMatchObject({ type: "list", totalChars: 12, partLengths: [5, 0, 7] });
+      expect((await run("print(context)")).stdout).toBe("['alpha', '', 'gamma ✓']\n");
+      const dict = await sandbox.load({ "a.txt": "one", "dir/b.md": "two\nlines" });
+      expect(dict).toMatchObject({ type: "dict", keys: ["a.txt", "dir/b.md"], partLengths: [3, 9] });
+      expect((await run("print(sorted(context.items()))")).stdout).toBe(
+        "[('a.txt', 'one'), ('dir/b.md', 'two\\nlines')]\n",
+      );
+    });
+
+    it("decodes non-UTF-8 bytes with replacement and reports how many were replaced", async () => {
+      const bytes = Uint8Array.from([0x61, 0xff, 0x62, 0xc3, 0x28, 0xe2, 0x82, 0x63]);
+      const info = await sandbox.load(bytes);
+      expect(info.type).toBe("str");
+      expect(info.replacedBytes).toBe(4);
+      const result = await run("print(context.count('\\ufffd'), context.replace('\\ufffd', '?'))");
+      expect(result.stdout).toBe("3 a?b?(?c\n");
+    });
+
+    it("loads empty contexts of every kind", async () => {
+      expect(await sandbox.load("")).toMatchObject({ type: "str", totalChars: 0 });
+      expect((await run("context")).stdout).toBe("''\n");
+      expect(await sandbox.load([])).toMatchObject({ type: "list", totalChars: 0, partLengths: [] });
+      expect(await sandbox.load({})).toMatchObject({ type: "dict", totalChars: 0, keys: [] });
+      expect((await run("print(context)")).stdout).toBe("{}\n");
+    });
+
+    it("binds sessions' context_0, context_1 and keeps `context` on the first", async () => {
+      const fresh = await runtime.create({});
+      try {
+        expect((await fresh.load("first", { variable: "context_0" })).variable).toBe("context_0");
+        await fresh.load(["second"], { variable: "context_1" });
+        const result = await fresh.exec("print(context_0, context_1, context)");
+        expect(result.stdout).toBe("first ['second'] first\n");
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it("rejects a context that is not text with a clear error", async () => {
+      const bad = [1, 2] as unknown as string[];
+      const error = await sandbox.load(bad).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RlmError);
+      expect((error as RlmError).hint).toBeTruthy();
+    });
+
+    it("keeps state across execs and captures stdout and stderr per call", async () => {
+      const first = await run("import sys\nx = 41\nprint('out')\nprint('err', file=sys.stderr)");
+      expect(first).toMatchObject({ stdout: "out\n", stderr: "err\n", error: undefined, answer: undefined });
+      const second = await run("x += 1\nprint(x)");
+      expect(second).toMatchObject({ stdout: "42\n", stderr: "" });
+      expect(await sandbox.getVar("x")).toBe("42");
+      expect(await sandbox.getVar("never_defined")).toBeUndefined();
+    });
+
+    it("returns the traceback with the failing line and keeps what ran before", async () => {
+      await run("def divide(a, b):\n    return a / b");
+      const result = await run("before = 'kept'\nprint('partial')\ndivide(1, 0)\nprint('never')");
+      expect(result.stdout).toBe("partial\n");
+      expect(result.error).toContain("ZeroDivisionError");
+      expect(result.error).toContain("return a / b");
+      expect(result.error).toContain("divide(1, 0)");
+      expect((await run("print(before)")).stdout).toBe("kept\n");
+      const syntax = await run("def broken(:\n  pass");
+      expect(syntax.error).toContain("SyntaxError");
+    });
+
+    it("echoes a bare last expression like the Python REPL, and only that", async () => {
+      expect((await run("y = 3\ny * 2")).stdout).toBe("6\n");
+      expect((await run("'text'")).stdout).toBe("'text'\n");
+      expect((await run("None")).stdout).toBe("");
+      expect((await run("y + 1\nz = y")).stdout).toBe("");
+      expect((await run("print('a')")).stdout).toBe("a\n");
+    });
+
+    it("keeps any Unicode in output, even lone surrogates", async () => {
+      const result = await run("print('中文 😀 ñ')\nprint('\\ud800' + 'end')");
+      expect(result.stdout.split("\n")[0]).toBe("中文 😀 ñ");
+      expect(result.stdout).toContain("end");
+    });
+
+    it("defines every reserved name and restores each one after it is overwritten", async () => {
+      await sandbox.load("the context");
+      const kinds = await run(`print([type(${RESERVED_NAMES.join(").__name__, type(")}).__name__])`);
+      expect(kinds.stdout).toBe(
+        `['str', ${Array(7).fill("'function'").join(", ")}, 'dict', 'function', 'function']\n`,
+      );
+      await run(RESERVED_NAMES.map((name) => `${name} = 'overwritten'`).join("\n"));
+      const after = await run(
+        `print([${RESERVED_NAMES.map((name) => `${name} == 'overwritten'`).join(", ")}])`,
+      );
+      expect(after.stdout).toBe(`[${Array(RESERVED_NAMES.length).fill("False").join(", ")}]\n`);
+      expect((await run("print(context)")).stdout).toBe("the context\n");
+      await run("del llm_query\ndel context");
+      expect((await run("print(callable(llm_query), context)")).stdout).toBe("True the context\n");
+    });
+
+    it("submits FINAL text with nested parentheses, quotes and several lines", async () => {
+      const text = `He said "it's (really) done" (see [1])\nline two\n  'indented'`;
+      const result = await run(`FINAL(${JSON.stringify(text)})\nprint("after")`);
+      expect(result.answer).toBe(text);
+      expect(result.stdout).toBe("after\n");
+      expect((await run("print('no answer now')")).answer).toBeUndefined();
+      expect((await run("FINAL(6 * 7)")).answer).toBe("42");
+      expect((await run('FINAL("""a\n(b))\n""")')).answer).toBe("a\n(b))\n");
+    });
+
+    it("submits FINAL_VAR by name and by value, and refuses an unknown name", async () => {
+      await run("result = 'the (final) answer'\nwords = ['a', 'b']\nlabel = 'yes'");
+      expect((await run('FINAL_VAR("result")')).answer).toBe("the (final) answer");
+      expect((await run("FINAL_VAR(result)")).answer).toBe("the (final) answer");
+      expect((await run("FINAL_VAR(words)")).answer).toBe("['a', 'b']");
+      expect((await run("FINAL_VAR(label)")).answer).toBe("yes");
+      expect((await run("FINAL_VAR(' result ')")).answer).toBe("the (final) answer");
+      const missing = await run('FINAL_VAR("reslt")');
+      expect(missing.answer).toBeUndefined();
+      expect(missing.error).toContain("reslt");
+      expect(
+        (await run("def inner():\n    local = 'from a function'\n    FINAL_VAR('local')\ninner()")).answer,
+      ).toBe("from a function");
+    });
+
+    it("submits through the answer dict, then resets it", async () => {
+      const result = await run('answer["content"] = "dict answer"\nanswer["ready"] = True');
+      expect(result.answer).toBe("dict answer");
+      expect((await run("print(answer)")).stdout).toBe("{'content': '', 'ready': False}\n");
+      expect((await run('answer["content"] = "draft"')).answer).toBeUndefined();
+      expect((await run('print(answer["content"])')).stdout).toBe("draft\n");
+      expect((await run('answer = {"content": "rebound", "ready": True}')).answer).toBe("rebound");
+    });
+
+    it("lists user variables in SHOW_VARS and in the result, without reserved names or modules", async () => {
+      const result = await run("import json\nitems = [1, 2, 3]\nSHOW_VARS()");
+      expect(result.stdout).toContain("items: list (size 3)");
+      expect(result.stdout).not.toContain("llm_query");
+      expect(result.stdout).not.toContain("json");
+      const names = result.variables.map((variable) => variable.name);
+      expect(names).toContain("items");
+      expect(names).not.toContain("json");
+      expect(names).not.toContain("context");
+      expect(result.variables.find((variable) => variable.name === "items")).toEqual({
+        name: "items",
+        type: "list",
+        size: 3,
+      });
+      expect((await run("print(SHOW_VARS())")).stdout).toContain("items: list (size 3)");
+    });
+
+    it("survives SystemExit", async () => {
+      const exit = await run("raise SystemExit(3)");
+      expect(exit.error).toContain("SystemExit");
+      expect((await run("print('alive')")).stdout).toBe("alive\n");
+    });
+
+    featureIt(runtime, "stdin-closed", "answers input() with EOF instead of waiting", async () => {
+      const input = await run("try:\n    input()\nexcept BaseException as e:\n    print(type(e).__name__)");
+      expect(input.stdout).toBe("EOFError\n");
+    });
+
+    it("refuses calls after close", async () => {
+      const closing = await runtime.create({});
+      await closing.close();
+      await expect(closing.exec("print(1)")).rejects.toBeInstanceOf(RlmError);
+    });
+  });
+}

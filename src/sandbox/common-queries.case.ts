@@ -1,0 +1,134 @@
+/**
+ * Shared sandbox suite, part 2: the bridge to the host: `llm_query` / `rlm_query` and their batched
+ * forms and aliases served by `onQuery`, and host tools with JSON values. See common.case.ts.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SandboxUnderTest } from "./common.case.js";
+import { barrierHandler, upperCaseHandler } from "./common-helpers.case.js";
+import type { QueryRequest, Sandbox, SandboxTool } from "./types.js";
+
+export function describeQueries(runtime: SandboxUnderTest): void {
+  describe("queries and tools", () => {
+    let sandbox: Sandbox;
+    const seen: QueryRequest[] = [];
+    const toolCalls: unknown[] = [];
+    const tools: Record<string, SandboxTool> = {
+      lookup: {
+        description: "Echoes its arguments back with a total.",
+        handler: ({ args, kwargs }) => {
+          toolCalls.push({ args, kwargs });
+          const numbers = args.filter((value): value is number => typeof value === "number");
+          return { args, kwargs, total: numbers.reduce((sum, value) => sum + value, 0), nothing: null };
+        },
+      },
+      fails: {
+        description: "Always fails.",
+        handler: async () => {
+          throw new Error("the disk is on fire");
+        },
+      },
+    };
+    beforeAll(async () => {
+      sandbox = await runtime.create({
+        timeoutMs: 30_000,
+        tools,
+        onQuery: (request, signal) => {
+          seen.push(request);
+          return upperCaseHandler(request, signal);
+        },
+      });
+    });
+    afterAll(async () => {
+      await sandbox.close();
+    });
+
+    it("llm_query and ask_llm send one prompt with the model and return the text", async () => {
+      const result = await sandbox.exec(
+        "a = llm_query('hello')\nb = ask_llm('hi', model='small')\nprint(a, b)",
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.stdout).toBe("llm:default:HELLO llm:small:HI\n");
+      expect(seen.slice(-2)).toEqual([
+        { prompt: "hello", model: undefined, kind: "llm" },
+        { prompt: "hi", model: "small", kind: "llm" },
+      ]);
+    });
+
+    it("rlm_query and rlm_query_batched are sent with kind rlm", async () => {
+      const result = await sandbox.exec("print(rlm_query('deep'), rlm_query_batched(['x', 'y'], model='m'))");
+      expect(result.stdout).toBe("rlm:default:DEEP ['rlm:m:X', 'rlm:m:Y']\n");
+    });
+
+    it("a failed llm_query raises RuntimeError with an [error] message", async () => {
+      const result = await sandbox.exec(
+        "try:\n    llm_query('please FAIL')\nexcept RuntimeError as e:\n    print(e)",
+      );
+      expect(result.stdout).toBe("[error] sub-call failed for please FAIL\n");
+    });
+
+    it("llm_query_batched keeps input order and turns one failure into an [error] slot", async () => {
+      const code = "out = llm_query_batched(['one', 'two FAIL', 'three'])\nfor line in out: print(line)";
+      const result = await sandbox.exec(code);
+      expect(result.error).toBeUndefined();
+      expect(result.stdout).toBe(
+        "llm:default:ONE\n[error] sub-call failed for two FAIL\nllm:default:THREE\n",
+      );
+      const alias = await sandbox.exec("parallel_ask_llm(['p', 'q'])");
+      expect(alias.stdout).toBe("['llm:default:P', 'llm:default:Q']\n");
+      expect((await sandbox.exec("llm_query_batched([])")).stdout).toBe("[]\n");
+      const wrong = await sandbox.exec("llm_query_batched('one prompt')");
+      expect(wrong.error).toContain("list of prompts");
+    });
+
+    it("calls a host tool with JSON values and returns its JSON result", async () => {
+      const code = "r = lookup(1, 2.5, 'x', [True, None], {'k': 'ü'}, mode='fast', depth=3)\nprint(r)";
+      const result = await sandbox.exec(code);
+      expect(result.error).toBeUndefined();
+      expect(toolCalls.at(-1)).toEqual({
+        args: [1, 2.5, "x", [true, null], { k: "ü" }],
+        kwargs: { mode: "fast", depth: 3 },
+      });
+      expect(result.stdout).toBe(
+        "{'args': [1, 2.5, 'x', [True, None], {'k': 'ü'}], 'kwargs': {'mode': 'fast', 'depth': 3}, 'total': 3.5, 'nothing': None}\n",
+      );
+      expect((await sandbox.exec("print(lookup.__doc__)")).stdout).toBe(
+        "Echoes its arguments back with a total.\n",
+      );
+    });
+
+    it("reports a failing tool, refuses non-JSON arguments and restores an overwritten tool", async () => {
+      const failed = await sandbox.exec("fails()");
+      expect(failed.error).toContain("the disk is on fire");
+      const bad = await sandbox.exec("lookup(object())");
+      expect(bad.error).toContain("JSON");
+      await sandbox.exec("lookup = None");
+      expect((await sandbox.exec("print(callable(lookup))")).stdout).toBe("True\n");
+    });
+
+    it("runs a batch concurrently on the host", async () => {
+      const { handler, maxInFlight } = barrierHandler(6);
+      const concurrent = await runtime.create({ onQuery: handler });
+      try {
+        const result = await concurrent.exec(
+          "r = llm_query_batched([str(i) for i in range(6)])\nprint(r[0], r[5])",
+        );
+        expect(result.stdout).toBe("done 0 done 5\n");
+        expect(maxInFlight()).toBe(6);
+      } finally {
+        await concurrent.close();
+      }
+    });
+
+    it("tells the code when no model is connected", async () => {
+      const lonely = await runtime.create({});
+      try {
+        const result = await lonely.exec("llm_query('anyone?')");
+        expect(result.error).toContain("[error]");
+        expect(result.error).toContain("onQuery");
+      } finally {
+        await lonely.close();
+      }
+    });
+  });
+}

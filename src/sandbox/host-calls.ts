@@ -1,0 +1,74 @@
+/**
+ * Answers the Python driver's `_rlm_host_call` requests (shared by every runtime): `query` runs
+ * `onQuery` once per prompt, all at once, and returns the results in input order with failures as
+ * `{ok: false}` slots; `tool` runs a host tool. Never throws: every failure is a reply Python can raise.
+ */
+
+import { z } from "zod";
+import type { QueryHandler, SandboxTool } from "./types.js";
+
+const hostRequestSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("query"),
+    kind: z.enum(["llm", "rlm"]),
+    model: z.string().nullable(),
+    prompts: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal("tool"),
+    name: z.string(),
+    args: z.array(z.unknown()),
+    kwargs: z.record(z.unknown()),
+  }),
+]);
+
+export type QuerySlot = { ok: true; text: string } | { ok: false; error: string };
+export type HostReply =
+  | { results: QuerySlot[] }
+  | { ok: true; value: unknown }
+  | { ok: false; error: string };
+
+export interface HostCallHandlers {
+  onQuery?: QueryHandler | undefined;
+  tools?: Record<string, SandboxTool> | undefined;
+}
+
+export async function answerHostCall(
+  request: unknown,
+  handlers: HostCallHandlers,
+  signal: AbortSignal,
+): Promise<HostReply> {
+  const parsed = hostRequestSchema.safeParse(request);
+  if (!parsed.success) return { ok: false, error: `malformed host call: ${parsed.error.message}` };
+  const call = parsed.data;
+  if (call.type === "query") {
+    const { onQuery } = handlers;
+    if (onQuery === undefined) {
+      const error = "no model is connected to this sandbox (it was created without onQuery)";
+      return { results: call.prompts.map(() => ({ ok: false, error })) };
+    }
+    const model = call.model ?? undefined;
+    const settled = await Promise.allSettled(
+      call.prompts.map((prompt) => onQuery({ prompt, model, kind: call.kind }, signal)),
+    );
+    return { results: settled.map(toSlot) };
+  }
+  const tool = handlers.tools?.[call.name];
+  if (tool === undefined) return { ok: false, error: `no tool named ${call.name}` };
+  try {
+    const value = await tool.handler({ args: call.args, kwargs: call.kwargs });
+    return { ok: true, value: value === undefined ? null : value };
+  } catch (error) {
+    return { ok: false, error: describe(error) };
+  }
+}
+
+function toSlot(outcome: PromiseSettledResult<string>): QuerySlot {
+  if (outcome.status === "rejected") return { ok: false, error: describe(outcome.reason) };
+  if (typeof outcome.value !== "string") return { ok: false, error: "the query handler returned no text" };
+  return { ok: true, text: outcome.value };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,116 @@
+"""Entry point of the `process` sandbox runtime: native CPython speaking JSON lines over stdio.
+
+The host launches `<command...> process_main.py`. The real fd 0 / fd 1 are kept for the protocol;
+user code gets /dev/null as stdin, and fd-level writes to fd 1 land on stderr (the host keeps those
+apart), so nothing the model's code does can corrupt a message. A reader thread takes host messages
+off the pipe, so an interrupt arrives even while Python is busy: it is delivered to the main thread
+as a real SIGINT (which also wakes `time.sleep`). Messages, one JSON object per line:
+
+  host -> python: {"type": "call", "id", "method", "args"}          call a driver entry point
+                  {"type": "load", "id", "kind", "variable", "size"} then `size` raw bytes
+                  {"type": "reply", "result"}                         answer to a "host" message
+                  {"type": "interrupt"}                               KeyboardInterrupt in user code
+  python -> host: {"type": "ready", "python", "pid"}
+                  {"type": "result", "id", "value"} | {"type": "failure", "id", "message"}
+                  {"type": "host", "request"}                         a blocking _rlm_host_call
+The first line from the host is the configuration: {"memoryMb": int|None, "maxOutputChars": int}.
+"""
+
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+import traceback
+
+
+def _open_protocol():
+    incoming = os.fdopen(os.dup(0), "rb")
+    outgoing = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    return incoming, outgoing
+
+
+def _encode(message):
+    try:
+        return json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # lone surrogates in user text: escaped form is always valid
+        return json.dumps(message).encode("ascii") + b"\n"
+
+
+def _read_messages(incoming, inbox, main_thread_id):
+    while True:
+        line = incoming.readline()
+        if not line:
+            inbox.put(None)
+            return
+        message = json.loads(line)
+        if message["type"] == "interrupt":
+            signal.pthread_kill(main_thread_id, signal.SIGINT)
+        elif message["type"] == "load":
+            message["data"] = incoming.read(message["size"])
+            inbox.put(message)
+        else:
+            inbox.put(message)
+
+
+def main():
+    incoming, outgoing = _open_protocol()
+    config = json.loads(incoming.readline())
+    if config.get("memoryMb"):
+        import resource
+
+        limit = int(config["memoryMb"]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def send(message):
+        outgoing.write(_encode(message))
+        outgoing.flush()
+
+    inbox = queue.Queue()
+
+    def host_call(request):
+        send({"type": "host", "request": request})
+        while True:
+            message = inbox.get()
+            if message is None:
+                os._exit(0)
+            if message["type"] == "reply":
+                return message["result"]
+
+    driver_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "driver.py")
+    driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": host_call}
+    with open(driver_path, encoding="utf-8") as file:
+        exec(compile(file.read(), driver_path, "exec"), driver)
+    driver["_rlm_configure"]({"max_output_chars": config.get("maxOutputChars", 100_000)})
+
+    reader = threading.Thread(
+        target=_read_messages, args=(incoming, inbox, threading.main_thread().ident), daemon=True
+    )
+    reader.start()
+    send({"type": "ready", "python": sys.version.split()[0], "pid": os.getpid()})
+    while True:
+        message = inbox.get()
+        if message is None:
+            return
+        try:
+            if message["type"] == "load":
+                data = message.pop("data")
+                value = driver["_rlm_load_bytes"](data, message["kind"], message["variable"])
+                del data
+            elif message["type"] == "call":
+                value = driver[message["method"]](*message["args"])
+            else:
+                continue
+            send({"type": "result", "id": message["id"], "value": value})
+        except BaseException as error:  # noqa: BLE001 - reported to the host, the loop goes on
+            text = "".join(traceback.format_exception_only(type(error), error)).strip()
+            send({"type": "failure", "id": message.get("id"), "message": text})
+
+
+if __name__ == "__main__":
+    main()
