@@ -3,6 +3,8 @@
  * llama.cpp) provides, and what the pool wraps. Types only.
  */
 
+import type { ModelConfig } from "./model-config.js";
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
@@ -103,6 +105,8 @@ export interface ModelPoolOptions {
   maxRetryDelayMs?: number;
   /** A `Retry-After` longer than this fails the call instead of waiting. Default 120 s. */
   maxRetryAfterSeconds?: number;
+  /** How `get(spec)` creates backends (env, API keys, HTTP dispatcher, llama.cpp threads...). */
+  modelConfig?: ModelConfig;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { RlmError } from "../../errors/index.js";
 import type { ChatMessage, ChatOptions, ChatResult, FinishReason } from "../types.js";
 import { grammarFor } from "./grammar.js";
-import { loadNodeLlamaCpp } from "./load-library.js";
+import { loadNodeLlamaCpp, takeRecentLlamaLog } from "./load-library.js";
 import type { LoadedModel } from "./loaded-models.js";
 import { checkPromptFits, toChatHistory, toCompletionPrompt } from "./prompt.js";
 
@@ -27,10 +27,15 @@ function finishReason(stopReason: StopReason): FinishReason {
 function generationError(error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   if (error instanceof RlmError) return error;
-  return new RlmError("llamacpp-error", `llama.cpp failed while generating: ${String(error)}`, {
-    hint: "This is usually a resource problem (memory, context size); try a smaller contextSize or model.",
-    cause: error,
-  });
+  const log = takeRecentLlamaLog();
+  return new RlmError(
+    "llamacpp-error",
+    `llama.cpp failed while generating: ${String(error)}${log ? ` (llama.cpp: ${log})` : ""}`,
+    {
+      hint: "This is usually a resource problem (memory, context size); try a smaller contextSize or model.",
+      cause: error,
+    },
+  );
 }
 
 /**

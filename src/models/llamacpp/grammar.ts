@@ -1,6 +1,6 @@
 import { RlmError } from "../../errors/index.js";
 import type { ChatOptions } from "../types.js";
-import type { Llama } from "./load-library.js";
+import { type Llama, takeRecentLlamaLog } from "./load-library.js";
 
 export type LlamaGrammar = Awaited<ReturnType<Llama["createGrammar"]>>;
 
@@ -47,9 +47,10 @@ export async function grammarFor(
       );
     }
   } catch (error) {
+    const log = takeRecentLlamaLog();
     throw new RlmError(
       "invalid-grammar",
-      `The ${grammar !== undefined ? "GBNF grammar" : "JSON schema"} could not be compiled: ${String(error)}`,
+      `The ${grammar !== undefined ? "GBNF grammar" : "JSON schema"} could not be compiled: ${String(error)}${log ? ` (llama.cpp: ${log})` : ""}`,
       {
         hint:
           grammar !== undefined

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RlmError } from "../../errors/index.js";
 import type { ContextOverflowError } from "../errors.js";
+import { createModelPool } from "../pool/index.js";
 import type { ChatChunk, LanguageModel } from "../types.js";
 import { createLlamaCppModel, disposeLlamaCppModels } from "./index.js";
 import { importNodeLlamaCpp } from "./load-library.js";
@@ -134,6 +135,7 @@ describe.skipIf(!haveModels)("llamacpp real inference on the tiny models", () =>
       .chat([{ role: "user", content: "x" }], { grammar: "root ::= (" })
       .catch((thrown: unknown) => thrown);
     expect((error as RlmError).code).toBe("invalid-grammar");
+    expect((error as RlmError).message).toMatch(/failed to parse grammar/i);
   });
 
   it("cancels a generation on abort and serves the next call on the freed sequence", async () => {
@@ -179,5 +181,23 @@ describe.skipIf(!haveModels)("llamacpp real inference on the tiny models", () =>
     expect(info).toMatchObject({ provider: "llamacpp", model: STORIES });
     expect(info.contextWindow).toBeGreaterThanOrEqual(64);
     expect((error as ContextOverflowError).contextWindow).toBe(info.contextWindow);
+  });
+
+  it("runs from a llamacpp: spec through the model pool, counted at $0", async () => {
+    const pool = createModelPool({ modelConfig: { llamacpp: { threads: 1, gpu: false, contextSize: 256 } } });
+    const spec = `llamacpp:${STORIES}`;
+    const result = await pool.get(spec).chat([{ role: "user", content: "Once upon a time" }], {
+      temperature: 0,
+      maxTokens: 12,
+    });
+    expect(storiesReference().startsWith(result.text)).toBe(true);
+    expect(pool.usage()[spec]).toEqual({
+      calls: 1,
+      promptTokens: result.usage.promptTokens,
+      completionTokens: 12,
+      costUsd: 0,
+      cachedCalls: 0,
+    });
+    await pool.close();
   });
 });

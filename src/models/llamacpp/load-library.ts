@@ -8,6 +8,15 @@ export type Llama = Awaited<ReturnType<NodeLlamaCpp["getLlama"]>>;
 export type LlamaGpu = false | "auto";
 
 let library: Promise<NodeLlamaCpp> | undefined;
+/** The last lines llama.cpp logged at warning level or above: put into errors instead of printed. */
+const recentLog: string[] = [];
+
+/** What llama.cpp said recently (e.g. why a grammar did not parse), for error messages. */
+export function takeRecentLlamaLog(): string {
+  const text = recentLog.join(" | ");
+  recentLog.length = 0;
+  return text;
+}
 const instances = new Map<string, Promise<Llama>>();
 
 function missingPackageError(cause: unknown): RlmError {
@@ -58,7 +67,17 @@ export function sharedLlama(gpu: LlamaGpu): Promise<Llama> {
     instance = (async () => {
       const { getLlama, LlamaLogLevel } = await loadNodeLlamaCpp();
       try {
-        return await getLlama({ gpu, build: "never", progressLogs: false, logLevel: LlamaLogLevel.error });
+        return await getLlama({
+          gpu,
+          build: "never",
+          progressLogs: false,
+          logLevel: LlamaLogLevel.warn,
+          // Library code never prints: llama.cpp's complaints are kept for the next error message.
+          logger: (_level, message) => {
+            recentLog.push(message.trim());
+            if (recentLog.length > 20) recentLog.shift();
+          },
+        });
       } catch (error) {
         throw new RlmError(
           "llamacpp-unavailable",

@@ -1,0 +1,58 @@
+import { RlmError } from "../../errors/index.js";
+import { linkedAbortController } from "../http/abort.js";
+import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
+
+export function timeoutError(spec: string, timeoutMs: number): RlmError {
+  return new RlmError("timeout", `The call to ${spec} did not finish within ${timeoutMs} ms.`, {
+    hint: "Raise timeoutMs (per call or on the pool), ask for fewer tokens, or check that the server is not overloaded.",
+  });
+}
+
+/** Starts the per-attempt timer: aborts the linked controller with a typed timeout error when it fires. */
+function startTimer(spec: string, options: ChatOptions | undefined, defaultTimeoutMs: number) {
+  const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
+  const { controller, release } = linkedAbortController(options?.signal);
+  const error = timeoutError(spec, timeoutMs);
+  const timer = setTimeout(() => controller.abort(error), timeoutMs);
+  return {
+    signal: controller.signal,
+    /** The typed timeout when our timer (not the caller) ended the call; else what the backend threw. */
+    translate: (thrown: unknown): unknown => (controller.signal.reason === error ? error : thrown),
+    stop: (): void => {
+      clearTimeout(timer);
+      release();
+    },
+  };
+}
+
+/**
+ * Per-call timeout (`options.timeoutMs`, else the pool's default). The pool applies it inside the
+ * concurrency limit, so time spent waiting for a free slot does not count: the timer measures the
+ * server. A timeout is not retryable: a server that is too slow once is likely too slow again.
+ */
+export function withTimeout(model: LanguageModel, defaultTimeoutMs: number): LanguageModel {
+  return {
+    spec: model.spec,
+    info: (options) => model.info(options),
+    async chat(messages: ChatMessage[], options?: ChatOptions): Promise<ChatResult> {
+      const timer = startTimer(model.spec, options, defaultTimeoutMs);
+      try {
+        return await model.chat(messages, { ...options, signal: timer.signal });
+      } catch (error) {
+        throw timer.translate(error);
+      } finally {
+        timer.stop();
+      }
+    },
+    async *stream(messages: ChatMessage[], options?: ChatOptions): AsyncIterable<ChatChunk> {
+      const timer = startTimer(model.spec, options, defaultTimeoutMs);
+      try {
+        yield* model.stream(messages, { ...options, signal: timer.signal });
+      } catch (error) {
+        throw timer.translate(error);
+      } finally {
+        timer.stop();
+      }
+    },
+  };
+}

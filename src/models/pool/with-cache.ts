@@ -1,0 +1,65 @@
+import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
+import { cacheKey } from "./cache-key.js";
+import type { CallCache } from "./call-cache.js";
+import type { UsageCounter } from "./usage.js";
+
+function writeFailedWarning(error: unknown, dir: string): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `The reply could not be stored in the call cache at ${dir} (${reason}); the call itself succeeded.`;
+}
+
+/** Replays a cached reply as the chunks a live stream would have produced. */
+function* replay(result: ChatResult): Iterable<ChatChunk> {
+  if (result.reasoning) yield { type: "reasoning-delta", text: result.reasoning };
+  if (result.text) yield { type: "text-delta", text: result.text };
+  yield { type: "finish", usage: result.usage, finishReason: result.finishReason };
+}
+
+/**
+ * Answers a call from the on-disk cache when the same (model, messages, options) was answered
+ * before, without any request; stores every new complete reply. A cache hit costs nothing and is
+ * counted as `cachedCalls`, not in the token totals. A failed write never fails the call.
+ */
+export function withCache(model: LanguageModel, cache: CallCache, counter: UsageCounter): LanguageModel {
+  return {
+    spec: model.spec,
+    info: (options) => model.info(options),
+    async chat(messages: ChatMessage[], options?: ChatOptions): Promise<ChatResult> {
+      const key = cacheKey(model.spec, messages, options);
+      const cached = await cache.read(key);
+      if (cached !== undefined) {
+        counter.recordCached(model.spec);
+        return cached;
+      }
+      const result = await model.chat(messages, options);
+      try {
+        await cache.write(key, model.spec, result);
+        return result;
+      } catch (error) {
+        return { ...result, warnings: [...(result.warnings ?? []), writeFailedWarning(error, cache.dir)] };
+      }
+    },
+    async *stream(messages: ChatMessage[], options?: ChatOptions): AsyncIterable<ChatChunk> {
+      const key = cacheKey(model.spec, messages, options);
+      const cached = await cache.read(key);
+      if (cached !== undefined) {
+        counter.recordCached(model.spec);
+        yield* replay(cached);
+        return;
+      }
+      let text = "";
+      let reasoning = "";
+      for await (const chunk of model.stream(messages, options)) {
+        if (chunk.type === "text-delta") text += chunk.text;
+        else if (chunk.type === "reasoning-delta") reasoning += chunk.text;
+        else {
+          const result: ChatResult = { text, usage: chunk.usage, finishReason: chunk.finishReason };
+          if (reasoning !== "") result.reasoning = reasoning;
+          // Stored before the finish chunk is handed on, so a consumer that stops right there still caches.
+          await cache.write(key, model.spec, result).catch(() => undefined);
+        }
+        yield chunk;
+      }
+    },
+  };
+}
