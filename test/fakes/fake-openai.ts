@@ -10,8 +10,14 @@ import type { FakeMessage, FakePolicy, FakeRequest, FakeServer } from "./types.j
 export interface FakeOpenAIOptions {
   /** Models this server serves; undefined accepts any name. Others get OpenAI's 404 `model_not_found`. */
   models?: string[];
-  /** Context window, reported by `/v1/models` as `max_model_len` (vLLM's field); longer prompts get a 400. */
+  /** Context window; longer prompts get a 400. Reported the way `flavor` does. */
   contextLength?: number;
+  /**
+   * Which server to imitate in what it reports: `"vllm"` (default) puts `max_model_len` in
+   * `/v1/models`; `"llama.cpp"` puts the training context in `/v1/models` `meta.n_ctx_train` and the
+   * real window in `/props` `default_generation_settings.n_ctx`.
+   */
+  flavor?: "vllm" | "llama.cpp";
 }
 
 function textOf(content: unknown): string {
@@ -160,14 +166,28 @@ function openaiProtocol(options: FakeOpenAIOptions): FakeProtocol {
               object: "model",
               created: 0,
               owned_by: "fake",
-              ...(options.contextLength === undefined ? {} : { max_model_len: options.contextLength }),
+              ...(options.contextLength === undefined ? {} : windowFields(options)),
             })),
           },
+        };
+      }
+      if (method === "GET" && path === "/props" && options.flavor === "llama.cpp") {
+        return {
+          status: 200,
+          body: { default_generation_settings: { n_ctx: options.contextLength ?? 4_096 }, total_slots: 1 },
         };
       }
       return undefined;
     },
   };
+}
+
+function windowFields(options: FakeOpenAIOptions): Record<string, unknown> {
+  const window = options.contextLength ?? 4_096;
+  // llama.cpp reports what the model was trained for, not what the server was started with.
+  return options.flavor === "llama.cpp"
+    ? { meta: { n_ctx_train: window * 4, n_vocab: 32_000 } }
+    : { max_model_len: window };
 }
 
 /**

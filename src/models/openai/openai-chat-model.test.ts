@@ -61,6 +61,16 @@ describe("openai backend specifics", () => {
     });
   });
 
+  it("reads a llama.cpp server's real window from /props, not the training context in /models", async () => {
+    const server = await startFakeOpenAI(() => ({ text: "x" }), {
+      contextLength: 6_000,
+      flavor: "llama.cpp",
+    });
+    servers.push(server);
+    const model = createModel(`openai-compatible:${server.url}/v1#whatever.gguf`, { env: {} });
+    expect((await model.info()).contextWindow).toBe(6_000);
+  });
+
   it("says which model is missing and how to list the served ones", async () => {
     const server = await startFakeOpenAI(() => ({ text: "x" }), { models: ["served"] });
     servers.push(server);
