@@ -5,6 +5,7 @@
  */
 
 import { describe, expect, it } from "vitest";
+import { RlmError } from "../errors/index.js";
 import type { SandboxUnderTest } from "./common.case.js";
 import { featureIt } from "./common-helpers.case.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
@@ -100,6 +101,19 @@ export function describeLimits(runtime: SandboxUnderTest): void {
         expect(raw.stdout).toContain("fine");
         expect(raw.stdout + raw.stderr).toContain("raw fd line");
       });
+    });
+
+    it("settles a running exec when the sandbox is closed", async () => {
+      const sandbox = await runtime.create({ timeoutMs: 30_000 });
+      const running = sandbox.exec("while True: pass");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sandbox.close();
+      const outcome = await running.then(
+        (result) => result.error,
+        (error: unknown) => (error instanceof RlmError ? error.code : String(error)),
+      );
+      expect(outcome).toBeTruthy();
+      await expect(sandbox.exec("print(1)")).rejects.toBeInstanceOf(RlmError);
     });
 
     featureIt(runtime, "memory-cap", "turns a memory bomb into a MemoryError and keeps working", async () => {

@@ -44,7 +44,8 @@ export class ProcessSandbox implements Sandbox {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly loaded: LoadedContext[] = [];
   private closed = false;
-  private querySignal: AbortSignal = new AbortController().signal;
+  /** Aborts the host-side queries of the exec in progress (on its timeout, abort, or close). */
+  private queries = new AbortController();
 
   private constructor(private readonly options: SandboxOptions) {}
 
@@ -89,7 +90,7 @@ export class ProcessSandbox implements Sandbox {
         return { ...notRun(error), restarted, stopped: "aborted", elapsedMs: performance.now() - started };
       }
       const controller = new AbortController();
-      this.querySignal = controller.signal;
+      this.queries = controller;
       const outcome = await runSupervised({
         child,
         run: async () => driverExecSchema.parse(await child.call("_rlm_exec", [code])),
@@ -119,6 +120,7 @@ export class ProcessSandbox implements Sandbox {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.queries.abort();
     const child = this.child;
     this.child = undefined;
     if (child !== undefined) {
@@ -130,8 +132,7 @@ export class ProcessSandbox implements Sandbox {
   /** Runs calls one at a time: the child has one Python thread. */
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
-      if (this.closed)
-        throw new RlmError("sandbox-closed", "this sandbox was closed", { hint: "Create a new sandbox." });
+      if (this.closed) throw closedError();
       return task();
     });
     this.queue = run.catch(() => undefined);
@@ -146,6 +147,7 @@ export class ProcessSandbox implements Sandbox {
 
   /** A fresh child with the tools and every loaded context set up again. */
   private async restart(): Promise<PythonChild> {
+    if (this.closed) throw closedError();
     this.child?.kill();
     this.child = undefined;
     const child = await this.startChild();
@@ -163,7 +165,7 @@ export class ProcessSandbox implements Sandbox {
       memoryMb: this.options.memoryMb ?? PROCESS_DEFAULTS.memoryMb,
       maxOutputChars: this.options.maxOutputChars ?? PROCESS_DEFAULTS.maxOutputChars,
       startTimeoutMs: PROCESS_DEFAULTS.startTimeoutMs,
-      onHostCall: (request) => answerHostCall(request, this.options, this.querySignal),
+      onHostCall: (request) => answerHostCall(request, this.options, this.queries.signal),
     });
     const tools = Object.entries(this.options.tools ?? {}).map(([name, tool]) => ({
       name,
@@ -195,4 +197,8 @@ export class ProcessSandbox implements Sandbox {
 
 function notRun(error: string): Omit<ExecResult, "elapsedMs" | "restarted"> {
   return { stdout: "", stderr: "", error, answer: undefined, variables: [] };
+}
+
+function closedError(): RlmError {
+  return new RlmError("sandbox-closed", "this sandbox was closed", { hint: "Create a new sandbox." });
 }

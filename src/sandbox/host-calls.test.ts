@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { answerHostCall } from "./host-calls.js";
+
+const signal = new AbortController().signal;
+
+describe("answerHostCall", () => {
+  it("answers a batch in input order with failures as slots", async () => {
+    const reply = await answerHostCall(
+      { type: "query", kind: "llm", model: "m", prompts: ["slow", "bad", "fast"] },
+      {
+        onQuery: async ({ prompt, model }) => {
+          if (prompt === "bad") throw new Error("no luck");
+          await new Promise((resolve) => setTimeout(resolve, prompt === "slow" ? 30 : 1));
+          return `${model}:${prompt}`;
+        },
+      },
+      signal,
+    );
+    expect(reply).toEqual({
+      results: [
+        { ok: true, text: "m:slow" },
+        { ok: false, error: "no luck" },
+        { ok: true, text: "m:fast" },
+      ],
+    });
+  });
+
+  it("says what is wrong with a malformed request or an unknown tool, never throws", async () => {
+    expect(await answerHostCall({ type: "query", prompts: "x" }, {}, signal)).toMatchObject({ ok: false });
+    const unknown = await answerHostCall({ type: "tool", name: "nope", args: [], kwargs: {} }, {}, signal);
+    expect(unknown).toEqual({ ok: false, error: "no tool named nope" });
+  });
+
+  it("returns null for a tool that returns nothing", async () => {
+    const tools = { quiet: { description: "", handler: () => undefined } };
+    const reply = await answerHostCall(
+      { type: "tool", name: "quiet", args: [], kwargs: {} },
+      { tools },
+      signal,
+    );
+    expect(reply).toEqual({ ok: true, value: null });
+  });
+});
