@@ -7,7 +7,8 @@
 
 import { createModelPool } from "../../src/models/pool/create-model-pool.js";
 import { RLM } from "../../src/rlm/index.js";
-import { startTimedBackend, type Timing, turnOf } from "./timed-backend.js";
+import type { ServerTiming } from "./backend-process.js";
+import { startTimedBackend } from "./timed-backend.js";
 
 export interface FanOutResult {
   calls: number;
@@ -21,9 +22,9 @@ export interface FanOutResult {
   poolOnlyRatio: number;
 }
 
-function span(timings: Timing[], model: string): number {
-  const mine = timings.filter((timing) => timing.model === model);
-  return Math.max(...mine.map((timing) => timing.end)) - Math.min(...mine.map((timing) => timing.start));
+function span(timings: ServerTiming[]): number {
+  const subs = timings.filter((timing) => timing.model === "sub");
+  return Math.max(...subs.map((timing) => timing.end)) - Math.min(...subs.map((timing) => timing.start));
 }
 
 export async function measureFanOut(
@@ -31,33 +32,29 @@ export async function measureFanOut(
   concurrency: number,
   latencyMs: number,
 ): Promise<FanOutResult> {
-  const backend = await startTimedBackend(
-    (request) => {
-      if (request.model !== "root") return "ok";
-      return turnOf(request) === 0
-        ? '```repl\nreplies = llm_query_batched([f"item {i}" for i in range(' +
-            calls +
-            ')])\nprint(len(replies), sum(1 for r in replies if r.startswith("[error]")))\n```'
-        : "FINAL(done)";
-    },
-    (request) => (request.model === "sub" ? latencyMs : 0),
-  );
+  const backend = await startTimedBackend({
+    rootReplies: [
+      `\`\`\`repl\nreplies = llm_query_batched([f"item {i}" for i in range(${calls})])\n` +
+        'print(len(replies), "errors:", sum(1 for r in replies if r.startswith("[error]")))\n```',
+      "FINAL(done)",
+    ],
+    subLatencyMs: latencyMs,
+  });
   try {
     const rlm = new RLM({ model: backend.spec("root"), subModel: backend.spec("sub"), concurrency });
     const result = await rlm.completion("a small context", "Run the fan-out.");
-    const serverWallMs = span(backend.timings, "sub");
-    const maxInFlight = backend.server.maxInFlight;
-    const errors = result.stopReason === "answer" ? 0 : 1;
+    const engine = await backend.timings(true);
 
     // The same N calls straight through the pool: the HTTP path without the sandbox.
-    backend.timings.splice(0);
     const pool = createModelPool({ concurrency });
     const sub = pool.get(backend.spec("sub"));
     await Promise.all(
       Array.from({ length: calls }, (_, index) => sub.chat([{ role: "user", content: `item ${index}` }])),
     );
     await pool.close();
+    const poolOnly = await backend.timings(true);
     const idealMs = Math.ceil(calls / concurrency) * latencyMs;
+    const serverWallMs = span(engine.timings);
     return {
       calls,
       concurrency,
@@ -65,9 +62,9 @@ export async function measureFanOut(
       idealMs,
       serverWallMs,
       ratio: serverWallMs / idealMs,
-      maxInFlight,
-      errors,
-      poolOnlyRatio: span(backend.timings, "sub") / idealMs,
+      maxInFlight: engine.maxInFlight,
+      errors: result.stopReason === "answer" ? 0 : 1,
+      poolOnlyRatio: span(poolOnly.timings) / idealMs,
     };
   } finally {
     await backend.close();

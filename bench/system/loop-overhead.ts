@@ -8,8 +8,7 @@
 
 import { RLM } from "../../src/rlm/index.js";
 import type { RlmEvent } from "../../src/trace/types.js";
-import type { FakeRequest } from "../../test/fakes/types.js";
-import { median, startTimedBackend, turnOf } from "./timed-backend.js";
+import { clock, median, startTimedBackend } from "./timed-backend.js";
 
 export interface LoopResult {
   iterations: number;
@@ -29,30 +28,25 @@ export interface FixedCostResult {
   samples: number;
 }
 
-function trivialRoot(turns: number) {
-  return (request: FakeRequest) => {
-    const turn = turnOf(request);
-    return turn < turns ? "```repl\nx = 1\n```" : "FINAL(done)";
-  };
+function trivialTurns(turns: number): string[] {
+  return [...Array.from({ length: turns }, () => "```repl\nx = 1\n```"), "FINAL(done)"];
 }
 
 export async function measureLoop(turns: number): Promise<LoopResult> {
-  const backend = await startTimedBackend(trivialRoot(turns), () => 0);
+  const backend = await startTimedBackend({ rootReplies: trivialTurns(turns) });
   const replyAt: number[] = [];
   const startAt: number[] = [];
   const execTimes: number[] = [];
   const onEvent = (event: RlmEvent) => {
     if (event.depth !== 0) return;
-    if (event.type === "iteration-start") startAt.push(performance.now());
-    if (event.type === "model-reply") replyAt.push(performance.now());
+    if (event.type === "iteration-start") startAt.push(clock());
+    if (event.type === "model-reply") replyAt.push(clock());
     if (event.type === "code-end") execTimes.push(event.elapsedMs);
   };
   try {
     const rlm = new RLM({ model: backend.spec("root"), limits: { maxIterations: turns + 5 }, onEvent });
     await rlm.completion("a small context", "Loop.");
-    const roots = backend.timings
-      .filter((timing) => timing.model === "root")
-      .sort((a, b) => a.start - b.start);
+    const roots = (await backend.timings()).timings.sort((left, right) => left.start - right.start);
     const measured = roots.length - 1;
     const between = roots.at(-1)!.start - roots[0]!.start;
     const serverModel = roots.slice(0, -1).reduce((sum, timing) => sum + timing.end - timing.start, 0);
@@ -69,20 +63,22 @@ export async function measureLoop(turns: number): Promise<LoopResult> {
 }
 
 export async function measureFixedCost(samples: number): Promise<FixedCostResult> {
-  const backend = await startTimedBackend(trivialRoot(1), () => 0);
+  const backend = await startTimedBackend({
+    rootReplies: ["```repl\nprint(len(context))\n```", "FINAL(done)"],
+  });
   try {
     const session = new RLM({ model: backend.spec("root") }).session();
     try {
       const starts: number[] = [];
       const ends: number[] = [];
       for (let index = 0; index <= samples; index++) {
-        backend.timings.splice(0);
-        const started = performance.now();
+        await backend.timings(true);
+        const started = clock();
         await session.completion(`context number ${index}`, `Query ${index}.`);
-        const returned = performance.now();
+        const returned = clock();
         // The first completion starts the sandbox; it is the warm-up, not a sample.
         if (index === 0) continue;
-        const roots = backend.timings.filter((timing) => timing.model === "root");
+        const roots = (await backend.timings()).timings;
         starts.push(roots[0]!.start - started);
         ends.push(returned - roots.at(-1)!.end);
       }

@@ -1,61 +1,64 @@
 /**
- * The simulated backend of the system benchmark: a fake OpenAI-compatible server on 127.0.0.1 whose
- * policy records, for every request, when it arrived and when its reply was ready (after the
- * simulated latency), so that fan-out and overhead are measured at the server, not by the client.
+ * Starts the system benchmark's scripted backend in a child process and reads its server-side
+ * timings back: when each request arrived and when its reply was ready (after the simulated
+ * latency), on the wall clock both processes share.
  */
 
-import { startFakeOpenAI } from "../../test/fakes/index.js";
-import type { FakePolicy, FakeRequest, FakeServer } from "../../test/fakes/types.js";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { BackendScript, FromBackend, ServerTiming, ToBackend } from "./backend-process.js";
 
-export interface Timing {
-  model: string;
-  /** performance.now() at arrival (same process clock as the runner). */
-  start: number;
-  /** performance.now() when the reply was handed to the server to write. */
-  end: number;
-}
+export { clock } from "./backend-process.js";
+
+const ENTRY = fileURLToPath(new URL("./backend-process.ts", import.meta.url));
 
 export interface TimedBackend {
-  server: FakeServer;
-  timings: Timing[];
+  url: string;
   spec(model: string): string;
+  /** Timings so far (and forget them, with `clear`). */
+  timings(clear?: boolean): Promise<{ timings: ServerTiming[]; maxInFlight: number }>;
   close(): Promise<void>;
 }
 
-const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
-/** `reply` gives the text; `latencyMs` is waited inside the policy so that `end` is after it. */
 export async function startTimedBackend(
-  reply: (request: FakeRequest) => string,
-  latencyMs: (request: FakeRequest) => number,
-  contextLength = 32_768,
+  script: Partial<BackendScript> & { rootReplies: string[] },
 ): Promise<TimedBackend> {
-  const timings: Timing[] = [];
-  const policy: FakePolicy = async (request) => {
-    const start = performance.now();
-    const latency = latencyMs(request);
-    if (latency > 0) await sleep(latency);
-    const text = reply(request);
-    timings.push({ model: request.model, start, end: performance.now() });
-    return { text };
-  };
-  const server = await startFakeOpenAI(policy, { contextLength });
-  return {
-    server,
-    timings,
-    spec: (model) => `openai-compatible:${server.url}/v1#${model}`,
-    close: () => server.close(),
-  };
-}
-
-/** Turn of the current query a root request is for: assistant messages since the last "Query:". */
-export function turnOf(request: FakeRequest): number {
-  const messages = request.messages;
-  let start = 0;
-  messages.forEach((message, index) => {
-    if (message.role === "user" && message.content.startsWith("Query: ")) start = index;
+  const child = fork(ENTRY, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  return messages.slice(start).filter((message) => message.role === "assistant").length;
+  const next = (type: FromBackend["type"]) =>
+    new Promise<FromBackend>((resolve, reject) => {
+      const onMessage = (message: FromBackend) => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        resolve(message);
+      };
+      child.on("message", onMessage);
+      child.once("exit", (code) => reject(new Error(`the benchmark backend exited (${code})`)));
+    });
+  const send = (message: ToBackend) => child.send(message);
+  const started = next("started");
+  send({
+    type: "start",
+    script: { subReply: "ok", rootLatencyMs: 0, subLatencyMs: 0, contextLength: 32_768, ...script },
+  });
+  const { url } = (await started) as Extract<FromBackend, { type: "started" }>;
+  return {
+    url,
+    spec: (model) => `openai-compatible:${url}/v1#${model}`,
+    timings: async (clear = false) => {
+      const reply = next("timings");
+      send({ type: "timings", clear });
+      const message = (await reply) as Extract<FromBackend, { type: "timings" }>;
+      return { timings: message.timings, maxInFlight: message.maxInFlight };
+    },
+    close: async () => {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      send({ type: "stop" });
+      await exited;
+    },
+  };
 }
 
 export function median(values: number[]): number {
