@@ -19,7 +19,7 @@ describe("openai backend specifics", () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
   });
 
-  it("uses OPENAI_BASE_URL and OPENAI_API_KEY for openai: specs, with max_completion_tokens", async () => {
+  it("uses OPENAI_BASE_URL and OPENAI_API_KEY for openai: specs; a proxy base URL gets max_tokens", async () => {
     const server = await startFakeOpenAI(() => ({ text: "ok" }));
     servers.push(server);
     const model = createModel("openai:gpt-4o-mini", {
@@ -29,6 +29,8 @@ describe("openai backend specifics", () => {
     const request = server.requests[0]!;
     expect(request.headers.authorization).toBe("Bearer sk-test");
     expect(request.body.stop).toEqual(["\n"]);
+    // Only api.openai.com itself wants max_completion_tokens; proxies and compatible servers take max_tokens.
+    expect(request.body.max_tokens).toBe(9);
     expect((await model.info()).contextWindow).toBe(128_000);
   });
 
