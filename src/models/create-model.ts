@@ -29,7 +29,11 @@ export function resolveEndpoints(spec: string | ParsedSpec, config: ModelConfig 
     case "openai":
       return [trimSlash(config.baseUrl ?? environment.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL)];
     case "openai-compatible":
-      return [trimSlash(config.baseUrl ?? parsed.baseUrl)];
+      // A fleet may be listed in the spec itself: `openai-compatible:http://a/v1,http://b/v1#m`.
+      return (config.baseUrl ?? parsed.baseUrl)
+        .split(",")
+        .map((url) => trimSlash(url.trim()))
+        .filter((url) => url !== "");
     case "anthropic":
       return [trimSlash(config.baseUrl ?? environment.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com")];
     case "llamacpp":

@@ -9,5 +9,6 @@ export { createModel, resolveEndpoints } from "./create-model.js";
 export { ContextOverflowError } from "./errors.js";
 export type { HttpOptions } from "./http/index.js";
 export type { ModelConfig } from "./model-config.js";
+export { createModelPool, DEFAULT_PRICES } from "./pool/index.js";
 export { type ParsedSpec, parseModelSpec } from "./spec.js";
 export type * from "./types.js";
