@@ -18,7 +18,7 @@ const QUERY_CHARS = 2_000;
 
 export const startChild: StartChild = async (tree, depth, prompt, model, signal): Promise<ChildOutcome> => {
   tree.budget.enterDepth(depth);
-  const node = await openNode(() => tree, depth, model, signal, startChild);
+  const node = await openNode(tree, depth, model, signal, startChild);
   try {
     const load = await node.sandbox.load(prompt, { signal });
     const query =

@@ -6,7 +6,13 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { makeDocument } from "../../test/policies/documents.js";
-import { delegateRoot, READING_ANSWER, READING_NEEDLE, READING_QUERY, readerSub } from "../../test/policies/experiments.js";
+import {
+  delegateRoot,
+  READING_ANSWER,
+  READING_NEEDLE,
+  READING_QUERY,
+  readerSub,
+} from "../../test/policies/experiments.js";
 import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";

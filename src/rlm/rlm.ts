@@ -5,11 +5,15 @@
 
 import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "../sandbox/types.js";
+import { startChild } from "./child.js";
+import { createSlot, type SandboxSlot } from "./node.js";
 import { RlmSession } from "./session.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
 
 export class RLM {
   readonly options: RLMOptions;
+  /** A sandbox started ahead of the next completion (see `warm`). */
+  private spare: Promise<SandboxSlot> | undefined;
 
   constructor(options: RLMOptions) {
     checkOptions(options);
@@ -22,7 +26,7 @@ export class RLM {
     query: string,
     options: CompletionOptions = {},
   ): Promise<CompletionResult> {
-    const session = new RlmSession(this.options, false);
+    const session = new RlmSession(this.options, false, this.takeSpare());
     try {
       return await session.completion(context, query, options);
     } finally {
@@ -32,7 +36,36 @@ export class RLM {
 
   /** A conversation: one sandbox and one root conversation for several queries. Close it when done. */
   session(): RlmSession {
-    return new RlmSession(this.options, true);
+    return new RlmSession(this.options, true, this.takeSpare());
+  }
+
+  /**
+   * Starts a sandbox now, so the next completion does not wait for Python to start (about a second
+   * cold). With `keepWarm`, each completion also starts the one after it. Call `close()` when done:
+   * a warm sandbox is a live process or worker.
+   */
+  async warm(): Promise<void> {
+    this.spare ??= createSlot(this.options, 0, startChild);
+    await this.spare;
+  }
+
+  /** Closes the warm sandbox, if any. The RLM can still be used (it starts sandboxes as needed). */
+  async close(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    const slot = await spare?.catch(() => undefined);
+    await slot?.sandbox.close();
+  }
+
+  private takeSpare(): Promise<SandboxSlot> | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (this.options.keepWarm) {
+      this.spare = createSlot(this.options, 0, startChild);
+      // A failed start shows when the spare is used (a fresh sandbox is tried then); never unhandled.
+      this.spare.catch(() => undefined);
+    }
+    return spare;
   }
 }
 

@@ -75,6 +75,21 @@ describe("sessions", () => {
   });
 });
 
+describe("warm sandboxes", () => {
+  it("answers from a sandbox started ahead, and keeps one warm between completions", async () => {
+    models = await fakeModels({ root: printAndAnswer("print(len(context))") });
+    const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" }, keepWarm: true });
+    try {
+      await rlm.warm();
+      const first = await rlm.completion("12345", "How long?");
+      const second = await rlm.completion("1234567", "How long?");
+      expect([first.answer, second.answer]).toEqual(["5", "7"]);
+    } finally {
+      await rlm.close();
+    }
+  });
+});
+
 describe("custom tools", () => {
   it("calls a host function from Python with JSON values and describes it in the system prompt", async () => {
     models = await fakeModels({

@@ -14,7 +14,7 @@ import { createTraceSink } from "../trace/index.js";
 import { startChild } from "./child.js";
 import { describeContext } from "./context-description.js";
 import { runLoop } from "./loop.js";
-import { contextWindowOf, openNode } from "./node.js";
+import { contextWindowOf, openNode, type SandboxSlot } from "./node.js";
 import { resolveLimits } from "./options.js";
 import { type ContextDescription, firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
 import { describeError } from "./query-handler.js";
@@ -33,7 +33,8 @@ export class RlmSession {
   private readonly isSession: boolean;
   private pool: ModelPool | undefined;
   private node: TreeNode | undefined;
-  private tree: Tree | undefined;
+  /** A sandbox started ahead of need by `RLM.warm()`, used for the first query. */
+  private spare: Promise<SandboxSlot> | undefined;
   private readonly conversation: ChatMessage[] = [];
   private contextCount = 0;
   private latest: ContextDescription | undefined;
@@ -43,9 +44,10 @@ export class RlmSession {
   private busy = false;
   private closed = false;
 
-  constructor(options: RLMOptions, isSession: boolean) {
+  constructor(options: RLMOptions, isSession: boolean, spare?: Promise<SandboxSlot>) {
     this.options = options;
     this.isSession = isSession;
+    this.spare = spare;
   }
 
   /** Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one). */
@@ -81,7 +83,6 @@ export class RlmSession {
       nextSubCallId: () => ++subCallId,
       emit: (event) => sink.event(event),
     };
-    this.tree = tree;
     try {
       const node = await this.rootNode(tree);
       const description = await this.loadContext(node, context, budget.signal);
@@ -121,6 +122,8 @@ export class RlmSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const spare = await this.spare?.catch(() => undefined);
+    await spare?.sandbox.close();
     await this.node?.sandbox.close();
     await this.pool?.close();
   }
@@ -146,11 +149,15 @@ export class RlmSession {
   private async rootNode(tree: Tree): Promise<TreeNode> {
     if (this.node) {
       this.node.signal = tree.budget.signal;
+      this.node.slot.tree = tree;
     } else {
       const subModel = tree.pool.get(tree.subModel);
+      // A spare that failed to start is not fatal: a fresh sandbox is tried (and reports its own error).
+      const spare = await this.spare?.catch(() => undefined);
+      this.spare = undefined;
       const [subWindow, node] = await Promise.all([
         contextWindowOf(tree, subModel, 0),
-        openNode(() => this.tree ?? tree, 0, this.options.model, tree.budget.signal, startChild),
+        openNode(tree, 0, this.options.model, tree.budget.signal, startChild, spare),
       ]);
       this.node = node;
       this.subCallCapacity = subCallCapacity(subWindow);

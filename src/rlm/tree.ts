@@ -38,6 +38,8 @@ export interface TreeNode {
   signal: AbortSignal;
   /** Sub-calls made by the code block running now; the loop swaps in a fresh list per block. */
   calls: { current: SubCallRecord[] };
+  /** The sandbox's slot: a session re-binds it to each query's tree. */
+  slot: { tree: Tree | undefined };
 }
 
 /** The model of depth-`depth` RLMs: `depthModels[depth]`, else the root model. */

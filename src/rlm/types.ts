@@ -52,6 +52,11 @@ export interface RLMOptions {
   rootOptions?: Omit<ChatOptions, "signal">;
   /** Options for `llm_query` sub-calls. */
   subOptions?: Omit<ChatOptions, "signal">;
+  /**
+   * Keep one sandbox started ahead of the next completion (see `RLM.warm()`), so a completion does
+   * not wait for Python to start. Call `rlm.close()` when done. Default false.
+   */
+  keepWarm?: boolean;
   /** Fraction of the root model's window at which older turns are summarized. Default 0.7. */
   compactAt?: number;
 }
