@@ -266,6 +266,27 @@ export function runBackendSuite(backend: BackendUnderTest): void {
       await expect(next).rejects.toThrow("user cancelled");
     });
 
+    test("cancels a stream mid-reply from its signal, keeping what arrived", undefined, async () => {
+      const { server, model } = await start(() => ({
+        text: "one two three four five six",
+        chunkDelayMs: 100,
+      }));
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const consume = async (): Promise<void> => {
+        for await (const chunk of model.stream([{ role: "user", content: "hi" }], {
+          signal: controller.signal,
+        })) {
+          if (chunk.type !== "text-delta") continue;
+          seen.push(chunk.text);
+          if (seen.length === 2) controller.abort(new Error("enough"));
+        }
+      };
+      await expect(consume()).rejects.toThrow("enough");
+      expect(seen.join("")).toBe("one two ");
+      await waitFor(() => server.inFlight === 0);
+    });
+
     test("reports the context window the server tells", "context-window", async () => {
       const { model } = await start(() => ({ text: "x" }), { contextLength: 12_345 });
       expect((await model.info()).contextWindow).toBe(12_345);

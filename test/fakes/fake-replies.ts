@@ -111,6 +111,7 @@ export async function writeReply(
   for (const chunk of protocol.streamChunks(request, answer)) {
     if (response.destroyed) return;
     response.write(chunk);
+    if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
   }
   response.end();
 }

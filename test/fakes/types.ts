@@ -32,6 +32,8 @@ export interface FakeAnswer {
   finishReason?: "stop" | "length";
   /** Wait this long before the first byte (simulated latency / slow first byte). */
   delayMs?: number;
+  /** Streams only: wait this long between chunks (a slow generation, for mid-stream timeouts and cancels). */
+  chunkDelayMs?: number;
 }
 
 /** A fault the server produces instead of an answer. */
