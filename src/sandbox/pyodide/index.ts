@@ -1,0 +1,21 @@
+/**
+ * The `pyodide` sandbox runtime: CPython compiled to WebAssembly (npm `pyodide`, fully offline) in
+ * its own worker thread, locked down (no host filesystem, network or JavaScript), with a blocking
+ * `llm_query` bridge over SharedArrayBuffer + Atomics.wait, context loaded through the virtual
+ * filesystem, per-exec timeouts (interrupt, then kill and restart), a memory cap and an output cap.
+ * Starts come from a cached memory snapshot when possible.
+ */
+import type { Sandbox, SandboxOptions } from "../types.js";
+import { PyodideSandbox } from "./pyodide-sandbox.js";
+import { resolveSettings } from "./settings.js";
+
+export async function createPyodideSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = new PyodideSandbox(resolveSettings(options), options);
+  try {
+    await sandbox.ready();
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  return sandbox;
+}

@@ -1,0 +1,60 @@
+/**
+ * Messages between the host (main thread) and the Pyodide worker. Internal to this runtime: the
+ * Python-side contract is `src/sandbox/python/driver.py`, these only carry calls into it.
+ */
+
+/** Data the worker gets at start (`workerData`). Buffers are shared with the host. */
+export interface WorkerInit {
+  /** Directory of the `pyodide` npm package, with a trailing slash. */
+  indexURL: string;
+  /** Where the memory snapshot is cached; undefined disables snapshots. */
+  snapshotPath: string | undefined;
+  /** Cap on the WebAssembly heap in MB. */
+  memoryMb: number;
+  /** Source of the Python driver. */
+  driverSource: string;
+  /** Max characters kept of raw fd-level output per call. */
+  maxOutputChars: number;
+  /** Int32Array[1] over a SharedArrayBuffer: Pyodide's interrupt buffer (2 = SIGINT). */
+  interruptBuffer: SharedArrayBuffer;
+  /** Int32Array[1]: set by the host when a bridge reply was posted on the bridge port. */
+  bridgeSignal: SharedArrayBuffer;
+}
+
+/** The Python entry points the host can call (see the protocol notes). */
+export type DriverMethod = "_rlm_exec" | "_rlm_load" | "_rlm_get_var" | "_rlm_set_tools";
+
+/** Host -> worker, before the handle numbers it. */
+export type HostRequest =
+  | { type: "call"; method: DriverMethod; args: unknown[] }
+  | { type: "load"; chunks: Uint8Array[]; byteLength: number; kind: string; variable: string };
+
+/** Host -> worker. */
+export type HostMessage = HostRequest & { id: number };
+
+/** How the worker came up, for the bench and for diagnosing slow starts. */
+export interface StartInfo {
+  snapshot: "loaded" | "made" | "off" | "failed";
+  snapshotError?: string;
+  loadMs: number;
+}
+
+/** Worker -> host. `json` is UTF-8 JSON of the driver's return value. */
+export type WorkerMessage =
+  | { type: "ready"; info: StartInfo }
+  | { type: "start-failed"; message: string }
+  | { type: "result"; id: number; json: Uint8Array; rawStdout: string; rawStderr: string }
+  | { type: "failure"; id: number; message: string; fatal: boolean };
+
+/** Worker -> host on the bridge port: one blocking `_rlm_host_call`. */
+export interface BridgeRequest {
+  id: number;
+  /** UTF-8 JSON of the request dict. */
+  json: Uint8Array;
+}
+
+/** Host -> worker on the bridge port, posted before the bridge signal is raised. */
+export interface BridgeReply {
+  id: number;
+  json: Uint8Array;
+}

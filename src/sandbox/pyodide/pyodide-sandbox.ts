@@ -1,0 +1,154 @@
+/**
+ * The `Sandbox` over one Pyodide worker: calls run one at a time; a timeout first interrupts
+ * (KeyboardInterrupt, variables kept), then kills the worker and starts another (variables lost,
+ * contexts and tools loaded again); a dead worker is replaced the same way, never left dead.
+ */
+import { RlmError } from "../../errors/index.js";
+import { encodeContext } from "../context-encoding.js";
+import { driverGetVarSchema, driverLoadSchema } from "../driver-result.js";
+import type {
+  ContextInput,
+  ExecOptions,
+  ExecResult,
+  LoadInfo,
+  LoadOptions,
+  Sandbox,
+  SandboxOptions,
+} from "../types.js";
+import { toExecResult } from "./exec-result.js";
+import { serveBridge } from "./host-bridge.js";
+import type { HostRequest } from "./messages.js";
+import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
+import type { PyodideSettings } from "./settings.js";
+import { WorkerHandle } from "./worker-handle.js";
+
+type LoadRequest = HostRequest & { type: "load" };
+
+export class PyodideSandbox implements Sandbox {
+  readonly runtime = "pyodide" as const;
+  private handle: Promise<WorkerHandle>;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Every context loaded so far, replayed into a restarted worker. */
+  private readonly loaded: LoadRequest[] = [];
+  private current = new AbortController();
+  private closed = false;
+
+  constructor(
+    private readonly settings: PyodideSettings,
+    private readonly options: SandboxOptions,
+  ) {
+    this.handle = this.startWorker();
+  }
+
+  /** Resolves once the first worker is up (rejects with its start error). */
+  async ready(): Promise<void> {
+    await this.handle;
+  }
+
+  private async startWorker(): Promise<WorkerHandle> {
+    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars } = this.settings;
+    const init = { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars };
+    const handle = await WorkerHandle.start(init, this.settings);
+    const tools = this.options.tools ?? {};
+    serveBridge(handle, { onQuery: this.options.onQuery, tools, signal: () => this.current.signal });
+    const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
+    if (specs.length > 0) await handle.call({ type: "call", method: "_rlm_set_tools", args: [specs] });
+    for (const request of this.loaded) await handle.call(request);
+    return handle;
+  }
+
+  /** Serializes calls: the Python thread runs one thing at a time. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(
+        new RlmError("sandbox-closed", "this sandbox was closed", { hint: "Create a new sandbox." }),
+      );
+    }
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  load(context: ContextInput | Uint8Array, options: LoadOptions = {}): Promise<LoadInfo> {
+    return this.exclusive(async () => {
+      const started = performance.now();
+      const encoded = encodeContext(context);
+      const limit = this.settings.maxContextBytes;
+      if (encoded.byteLength > limit) {
+        throw new RlmError(
+          "sandbox-context-too-large",
+          `the context is ${megabytes(encoded.byteLength)} of UTF-8; the pyodide sandbox takes at most ${megabytes(limit)} with memoryMb=${this.settings.memoryMb}`,
+          { hint: "Raise sandbox.memoryMb (up to 4000), split the context, or use the process runtime." },
+        );
+      }
+      const variable = options.variable ?? "context";
+      const { chunks, byteLength, kind } = encoded;
+      const request: LoadRequest = { type: "load", chunks, byteLength, kind, variable };
+      const outcome = await this.guarded(request, this.settings.timeoutMs, options.signal);
+      if (outcome.kind === "failed") {
+        const memory = /MemoryError|memory cap/.test(outcome.message);
+        throw new RlmError(
+          memory ? "sandbox-context-too-large" : "sandbox-load-failed",
+          `loading the context (${megabytes(byteLength)}) failed: ${outcome.message}`,
+          {
+            hint: memory
+              ? `Raise sandbox.memoryMb (now ${this.settings.memoryMb}) or split the context.`
+              : "Check the context's type (string, string[] or Record<string, string>) and the variable name.",
+          },
+        );
+      }
+      this.loaded.push(request);
+      const info = driverLoadSchema.parse(outcome.value);
+      return { ...info, elapsedMs: Math.round(performance.now() - started) };
+    });
+  }
+
+  exec(code: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.exclusive(async () => {
+      const started = performance.now();
+      const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
+      const request: HostRequest = { type: "call", method: "_rlm_exec", args: [code] };
+      const outcome = await this.guarded(request, timeoutMs, options.signal);
+      return toExecResult(outcome, Math.round(performance.now() - started), timeoutMs);
+    });
+  }
+
+  getVar(name: string): Promise<string | undefined> {
+    return this.exclusive(async () => {
+      const request: HostRequest = { type: "call", method: "_rlm_get_var", args: [name] };
+      const outcome = await this.guarded(request, this.settings.timeoutMs);
+      if (outcome.kind === "failed") throw new RlmError("sandbox-driver-failed", outcome.message);
+      const value = driverGetVarSchema.parse(outcome.value);
+      return value.found ? value.value : undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.current.abort();
+    const handle = await this.handle.catch(() => undefined);
+    await handle?.terminate("the sandbox was closed");
+  }
+
+  /** Runs one call under the timeout / abort / crash policy, replacing the worker when needed. */
+  private async guarded(
+    request: HostRequest,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<GuardedOutcome> {
+    const handle = await this.handle;
+    this.current = new AbortController();
+    const outcome = await runGuarded(handle, request, { timeoutMs, signal, abortQueries: this.current });
+    if (outcome.kind === "failed" && outcome.restart && !this.closed) {
+      this.handle = this.startWorker();
+      // The caller learns of the restart now; a failed restart surfaces on the next call.
+      this.handle.catch(() => undefined);
+    }
+    return outcome;
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB (${bytes} bytes)`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Resolved settings of a Pyodide sandbox: defaults, the offline package location, the driver file
+ * and the snapshot cache path. Nothing here touches the network.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { RlmError } from "../../errors/index.js";
+import { driverPath } from "../python-files.js";
+import type { SandboxOptions } from "../types.js";
+import { SNAPSHOT_WARMUP } from "./worker-python.js";
+
+export interface PyodideSettings {
+  timeoutMs: number;
+  memoryMb: number;
+  maxOutputChars: number;
+  indexURL: string;
+  /** Absolute path of Pyodide's ESM entry (`pyodide.mjs`). */
+  pyodideModule: string;
+  /** Snapshot and bundled-worker cache. */
+  cacheDirectory: string;
+  driverSource: string;
+  snapshotPath: string | undefined;
+  /** Largest context (UTF-8 bytes) `load` accepts under this memory cap. */
+  maxContextBytes: number;
+}
+
+/** Pyodide's heap is 32-bit: past ~4 GB there is nothing left to grow into. */
+const MAX_MEMORY_MB = 4000;
+/** What the interpreter, the driver and stdlib imports need before any context arrives. */
+const BASELINE_MB = 96;
+
+export function resolveSettings(options: SandboxOptions): PyodideSettings {
+  const memoryMb = options.memoryMb ?? 1024;
+  if (!Number.isFinite(memoryMb) || memoryMb < 256 || memoryMb > MAX_MEMORY_MB) {
+    throw new RlmError(
+      "sandbox-invalid-options",
+      `memoryMb must be between 256 and ${MAX_MEMORY_MB}, got ${memoryMb}`,
+      {
+        hint: "Pass sandbox.memoryMb in MB, e.g. 1024.",
+      },
+    );
+  }
+  const pyodideDirectory = dirname(createRequire(import.meta.url).resolve("pyodide"));
+  const version = JSON.parse(readFileSync(join(pyodideDirectory, "package.json"), "utf8")).version as string;
+  return {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    memoryMb,
+    maxOutputChars: options.maxOutputChars ?? 100_000,
+    indexURL: `${pyodideDirectory}/`,
+    pyodideModule: join(pyodideDirectory, "pyodide.mjs"),
+    cacheDirectory: cacheDirectory(),
+    driverSource: readFileSync(driverPath(), "utf8"),
+    snapshotPath: snapshotPath(cacheDirectory(), version),
+    // The file's bytes and the decoded str live in the heap together while loading.
+    maxContextBytes: Math.floor(((memoryMb - BASELINE_MB) / 2.2) * 1024 * 1024),
+  };
+}
+
+/** Keyed by Pyodide version and the warm-up imports; `RLM_SNAPSHOT=off` disables snapshots. */
+function snapshotPath(cacheRoot: string, version: string): string | undefined {
+  if (process.env.RLM_SNAPSHOT === "off") return undefined;
+  const key = createHash("sha256").update(SNAPSHOT_WARMUP).digest("hex").slice(0, 12);
+  return join(cacheRoot, `pyodide-${version}-${key}.snapshot`);
+}
+
+/** `RLM_CACHE_DIR`, else `$XDG_CACHE_HOME/rlm`, else `~/.cache/rlm`. */
+function cacheDirectory(): string {
+  return process.env.RLM_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "rlm");
+}

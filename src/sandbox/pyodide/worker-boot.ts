@@ -1,0 +1,71 @@
+/**
+ * Boots Pyodide inside the worker: from the cached memory snapshot when there is one (a private
+ * Pyodide API, pinned to the installed version: any failure falls back to a plain load), else a
+ * plain load that writes a new snapshot for the next start.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { loadPyodide, type PyodideAPI } from "pyodide";
+import type { StartInfo, WorkerInit } from "./messages.js";
+import { SNAPSHOT_WARMUP } from "./worker-python.js";
+
+type LoadOptions = NonNullable<Parameters<typeof loadPyodide>[0]>;
+
+export interface BootResult {
+  pyodide: PyodideAPI;
+  info: StartInfo;
+}
+
+export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "stdout" | "stderr">) {
+  const started = performance.now();
+  // Python sees only this object as `js`: nothing of the host's globals.
+  const base: LoadOptions = {
+    indexURL: init.indexURL,
+    jsglobals: {},
+    env: { HOME: "/home/pyodide" },
+    packages: [],
+    checkAPIVersion: true,
+    ...output,
+  };
+  const finish = (pyodide: PyodideAPI, info: Omit<StartInfo, "loadMs">): BootResult => ({
+    pyodide,
+    info: { ...info, loadMs: Math.round(performance.now() - started) },
+  });
+  if (init.snapshotPath === undefined) return finish(await loadPyodide(base), { snapshot: "off" });
+
+  let snapshotError: string | undefined;
+  const cached = await readFile(init.snapshotPath).catch(() => undefined);
+  if (cached !== undefined) {
+    try {
+      const bytes = new Uint8Array(cached.buffer, cached.byteOffset, cached.byteLength);
+      return finish(await loadPyodide({ ...base, _loadSnapshot: bytes }), { snapshot: "loaded" });
+    } catch (error) {
+      snapshotError = `snapshot load failed: ${String(error)}`;
+      await rm(init.snapshotPath, { force: true });
+    }
+  }
+  let pyodide: PyodideAPI;
+  try {
+    pyodide = await loadPyodide({ ...base, _makeSnapshot: true });
+  } catch (error) {
+    snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot-ready load failed: ${String(error)}`;
+    return finish(await loadPyodide(base), { snapshot: "failed", snapshotError });
+  }
+  try {
+    pyodide.runPython(SNAPSHOT_WARMUP);
+    await saveSnapshot(init.snapshotPath, pyodide.makeMemorySnapshot());
+    return finish(pyodide, { snapshot: "made", ...(snapshotError ? { snapshotError } : {}) });
+  } catch (error) {
+    // A cache that cannot be written costs the next start time, nothing else.
+    snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot not saved: ${String(error)}`;
+    return finish(pyodide, { snapshot: "failed", snapshotError });
+  }
+}
+
+/** Written to a temporary name then renamed, so a concurrent reader never sees half a file. */
+async function saveSnapshot(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
+}

@@ -1,0 +1,161 @@
+/**
+ * Host side of one worker: starts it with code generation from strings disallowed in its realm,
+ * waits until Pyodide is up, matches calls to replies, interrupts, and terminates. A worker that
+ * dies (fatal Pyodide error, abort) rejects every pending call; the sandbox then starts another.
+ */
+import { setFlagsFromString } from "node:v8";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { RlmError } from "../../errors/index.js";
+import type { HostRequest, StartInfo, WorkerInit, WorkerMessage } from "./messages.js";
+import { workerBootstrap } from "./worker-entry.js";
+
+export interface CallResult {
+  json: Uint8Array;
+  rawStdout: string;
+  rawStderr: string;
+}
+
+/** A call the worker could not complete; `fatal`: Pyodide is dead, `exited`: the thread ended. */
+export class WorkerCallError extends Error {
+  constructor(
+    message: string,
+    readonly fatal: boolean,
+    readonly exited: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The V8 flag is process-wide and read when the worker's context is created: one start at a time. */
+let creationQueue: Promise<unknown> = Promise.resolve();
+
+export class WorkerHandle {
+  readonly interruptView: Int32Array;
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: CallResult) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 1;
+  private exitReason: string | undefined;
+  startInfo: StartInfo | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly bridgePort: MessagePort,
+    readonly bridgeSignal: Int32Array,
+    interruptBuffer: SharedArrayBuffer,
+  ) {
+    this.interruptView = new Int32Array(interruptBuffer);
+  }
+
+  static async start(
+    init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal">,
+    location: { cacheDirectory: string; pyodideModule: string },
+  ): Promise<WorkerHandle> {
+    const interruptBuffer = new SharedArrayBuffer(4);
+    const bridgeSignal = new SharedArrayBuffer(4);
+    const channel = new MessageChannel();
+    const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal };
+    const bootstrap = await workerBootstrap(location.cacheDirectory, location.pyodideModule);
+    const created = creationQueue.then(() => createLockedWorker(bootstrap, fullInit, channel.port2));
+    creationQueue = created.catch(() => undefined);
+    const worker = await created;
+    const handle = new WorkerHandle(worker, channel.port1, new Int32Array(bridgeSignal), interruptBuffer);
+    handle.startInfo = await handle.listen();
+    return handle;
+  }
+
+  private listen(): Promise<StartInfo> {
+    return new Promise((resolve, reject) => {
+      this.worker.on("message", (message: WorkerMessage) => {
+        if (message.type === "ready") resolve(message.info);
+        else if (message.type === "start-failed") {
+          reject(new RlmError("sandbox-start-failed", `Pyodide did not start: ${message.message}`));
+          void this.worker.terminate();
+        } else this.settle(message);
+      });
+      this.worker.on("error", (error) => {
+        this.exitReason = `the sandbox worker failed: ${error.message}`;
+      });
+      this.worker.on("exit", (code) => {
+        const reason = this.exitReason ?? `the sandbox worker exited (code ${code})`;
+        this.exitReason = reason;
+        reject(new RlmError("sandbox-start-failed", `Pyodide did not start: ${reason}`));
+        for (const { reject: rejectCall } of this.pending.values()) {
+          rejectCall(new WorkerCallError(reason, false, true));
+        }
+        this.pending.clear();
+        this.bridgePort.close();
+      });
+    });
+  }
+
+  private settle(message: WorkerMessage): void {
+    if (message.type !== "result" && message.type !== "failure") return;
+    const waiter = this.pending.get(message.id);
+    if (!waiter) return;
+    this.pending.delete(message.id);
+    if (message.type === "result") waiter.resolve(message);
+    else waiter.reject(new WorkerCallError(message.message, message.fatal, false));
+  }
+
+  get alive(): boolean {
+    return this.exitReason === undefined;
+  }
+
+  call(message: HostRequest, transfer: ArrayBuffer[] = []): Promise<CallResult> {
+    if (!this.alive)
+      return Promise.reject(new WorkerCallError(this.exitReason ?? "worker ended", false, true));
+    const id = this.nextId++;
+    return new Promise<CallResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  /** Asks Python to raise KeyboardInterrupt (SIGINT through Pyodide's interrupt buffer). */
+  interrupt(): void {
+    Atomics.store(this.interruptView, 0, 2);
+  }
+
+  clearInterrupt(): void {
+    Atomics.store(this.interruptView, 0, 0);
+  }
+
+  async terminate(reason: string): Promise<void> {
+    this.exitReason ??= reason;
+    await this.worker.terminate();
+  }
+}
+
+function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: MessagePort): Promise<Worker> {
+  setFlagsFromString("--disallow-code-generation-from-strings");
+  let worker: Worker;
+  try {
+    worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { init, bridgePort },
+      transferList: [bridgePort],
+      stdout: true,
+      stderr: true,
+    });
+  } catch (error) {
+    setFlagsFromString("--no-disallow-code-generation-from-strings");
+    throw error;
+  }
+  // The realm exists once the worker is online; only then may the host's flag go back.
+  return new Promise((resolve, reject) => {
+    const restore = () => setFlagsFromString("--no-disallow-code-generation-from-strings");
+    // Pyodide's own console noise (fatal-error banners) must not reach the host's streams.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    worker.once("online", () => {
+      restore();
+      resolve(worker);
+    });
+    worker.once("error", (error) => {
+      restore();
+      reject(error);
+    });
+  });
+}
