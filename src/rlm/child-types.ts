@@ -18,6 +18,7 @@ export interface ChildOutcome {
 
 export type StartChild = (
   tree: Tree,
+  runId: string,
   depth: number,
   prompt: string,
   model: string | LanguageModel,

@@ -11,12 +11,18 @@ import { describeContext } from "./context-description.js";
 import { runLoop } from "./loop.js";
 import { openNode } from "./node.js";
 import { firstMessage, systemPrompt } from "./prompts.js";
-import { specOf } from "./tree.js";
 
 /** A prompt this short is also the child's query; a longer one is summarized by its start. */
 const QUERY_CHARS = 2_000;
 
-export const startChild: StartChild = async (tree, depth, prompt, model, signal): Promise<ChildOutcome> => {
+export const startChild: StartChild = async (
+  tree,
+  runId,
+  depth,
+  prompt,
+  model,
+  signal,
+): Promise<ChildOutcome> => {
   tree.budget.enterDepth(depth);
   const node = await openNode(tree, depth, model, signal, startChild);
   try {
@@ -46,7 +52,7 @@ export const startChild: StartChild = async (tree, depth, prompt, model, signal)
         ),
       },
     ];
-    tree.emit({ type: "run-start", runId: `child-${specOf(model)}`, depth, query });
+    tree.emit({ type: "run-start", runId, depth, query });
     const started = performance.now();
     const outcome = await runLoop(tree, node, conversation, 1);
     tree.emit({

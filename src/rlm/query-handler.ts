@@ -43,7 +43,14 @@ export function createQueryHandler(
       const combined = AbortSignal.any([signal, node.signal]);
       let response: string;
       if (recursive) {
-        const child: ChildOutcome = await startChild(tree, node.depth + 1, request.prompt, model, combined);
+        const child: ChildOutcome = await startChild(
+          tree,
+          `${tree.runId}.${id}`,
+          node.depth + 1,
+          request.prompt,
+          model,
+          combined,
+        );
         record.children = child.records;
         if (child.error !== undefined) throw new Error(child.error);
         response = child.answer;

@@ -5,6 +5,7 @@
  */
 
 import { afterEach, describe, expect, it } from "vitest";
+import type { FakePolicy } from "../../test/fakes/types.js";
 import { makeDocument } from "../../test/policies/documents.js";
 import { READING_ANSWER, READING_NEEDLE, readerSub } from "../../test/policies/experiments.js";
 import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
@@ -59,6 +60,43 @@ describe("recursion", () => {
     const plain = grandchild?.children?.[1]?.code_blocks[0]?.result.rlm_calls[0];
     expect(plain).toMatchObject({ kind: "llm", model: spec("sub") });
     expect(rootCalls.filter((call) => call.response === READING_ANSWER)).toHaveLength(1);
+  });
+
+  it("aborting cancels the children and their in-flight calls", async () => {
+    const document = makeDocument({ chars: 20_000, needle: READING_NEEDLE });
+    const caller = new AbortController();
+    let childCalls = 0;
+    const stuckChild: FakePolicy = (request) => {
+      childCalls++;
+      // Each child probes first; once three children are working, the caller gives up.
+      if (childCalls === 3) setTimeout(() => caller.abort(), 50);
+      return childCalls <= 4 ? relayRoot(request) : { text: "never", delayMs: 30_000 };
+    };
+    models = await fakeModels({ root: relayRoot, child: stuckChild, sub: readerSub });
+    const trace = traceFile("abort-children");
+    const events: RlmEvent[] = [];
+    const rlm = new RLM({
+      model: models.spec("root"),
+      subModel: models.spec("sub"),
+      depthModels: [models.spec("root"), models.spec("child")],
+      maxDepth: 2,
+      sandbox: { runtime: "process" },
+      trace,
+      onEvent: (event) => events.push(event),
+    });
+    const result = await rlm.completion(document, "Where was the spare key hidden?", {
+      signal: caller.signal,
+    });
+
+    expect(result.stopReason).toBe("aborted");
+    expect(result.depth).toBe(1);
+    const rlmEnds = events.filter((event) => event.type === "subcall-end" && event.kind === "rlm");
+    expect(rlmEnds.length).toBeGreaterThan(0);
+    expect(rlmEnds.every((event) => event.type === "subcall-end" && event.error !== undefined)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(models.server.inFlight).toBe(0);
+    const { runs } = await readTrajectory(trace);
+    expect(runs[0]?.result?.stop_reason).toBe("aborted");
   });
 
   it("maxDepth 1: rlm_query is a plain sub-model call", async () => {

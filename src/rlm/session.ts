@@ -72,6 +72,7 @@ export class RlmSession {
     });
     let subCallId = 0;
     const tree: Tree = {
+      runId,
       options,
       limits,
       pool,

@@ -12,6 +12,8 @@ import type { ResolvedLimits } from "./options.js";
 import type { RLMOptions } from "./types.js";
 
 export interface Tree {
+  /** The root run's id; a child's run id is this plus its sub-call id. */
+  runId: string;
   options: RLMOptions;
   limits: ResolvedLimits;
   pool: ModelPool;
