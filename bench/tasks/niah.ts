@@ -4,7 +4,7 @@
  * alone finds ("The magic number is 48213"), so the root should answer without any sub-call.
  */
 
-import { fillerSentences, insertAndJoin, sentencePool } from "./haystack.js";
+import { buildHaystack, sentencePool } from "./haystack.js";
 import { createRandom, type Random } from "./random.js";
 import type { TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
 import { KEY_ADJECTIVES, KEY_NOUNS } from "./vocabulary.js";
@@ -25,9 +25,8 @@ function build(
   const pool = sentencePool(random.fork("pool"));
   const needleRandom = random.fork(task);
   const needle = needleFor(needleRandom);
-  const sentences = fillerSentences(random.fork("filler"), options.chars, pool);
   const depth = 0.05 + needleRandom.next() * 0.9;
-  const context = insertAndJoin(sentences, [{ text: needle.text, depth }]);
+  const context = buildHaystack(random.fork("filler"), options.chars, pool, [{ text: needle.text, depth }]);
   return {
     task,
     requestedChars: options.chars,

@@ -6,7 +6,7 @@
  * chunks); `parallel` asks about several at once over many chunks (the third: batched sub-calls).
  */
 
-import { fillerSentences, insertAndJoin, sentencePool } from "./haystack.js";
+import { buildHaystack, type Needle, sentencePool } from "./haystack.js";
 import { createRandom, type Random } from "./random.js";
 import type { TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
 import { CITIES, FIRST_NAMES, LAST_NAMES } from "./vocabulary.js";
@@ -52,8 +52,7 @@ function generatePeople(task: string, options: TaskOptions, targets: number): Ta
     ),
   );
   const pool = sentencePool(random.fork("pool"), distractors);
-  const sentences = fillerSentences(random.fork("filler"), options.chars, pool);
-  const needles: { text: string; depth: number }[] = [];
+  const needles: Needle[] = [];
   const expected: Record<string, string> = {};
   for (const name of people) {
     const cities = needleRandom.shuffle(CITIES);
@@ -70,7 +69,7 @@ function generatePeople(task: string, options: TaskOptions, targets: number): Ta
       });
     }
   }
-  const context = insertAndJoin(sentences, needles);
+  const context = buildHaystack(random.fork("filler"), options.chars, pool, needles);
   const first = people[0]!;
   const query =
     targets === 1
