@@ -13,6 +13,20 @@ import type { Tree, TreeNode } from "./tree.js";
 const CHARS_PER_TOKEN = 3;
 const DEFAULT_COMPACT_AT = 0.7;
 
+const SUMMARY_HEADER =
+  "Summary of earlier turns (removed to save room; the REPL still holds every variable):";
+const SUMMARY_END = "\n\n--- end of summary ---\n\n";
+
+/** A query message's earlier summary (if it was compacted before) and its original text. */
+function splitSummary(content: string): { earlier: string | undefined; original: string } {
+  const end = content.indexOf(SUMMARY_END);
+  if (!content.startsWith(SUMMARY_HEADER) || end < 0) return { earlier: undefined, original: content };
+  return {
+    earlier: content.slice(SUMMARY_HEADER.length, end).trim(),
+    original: content.slice(end + SUMMARY_END.length),
+  };
+}
+
 export interface Compaction {
   /** Messages replaced by the summary. */
   replaced: number;
@@ -39,7 +53,13 @@ export async function compactIfNeeded(
   const tail = conversation.slice(tailStart);
   const middle = [...conversation.slice(1, queryStart), ...conversation.slice(queryStart + 1, tailStart)];
   if (middle.length < 2) return { queryStart, compaction: undefined };
-  const transcript = middle.map((message) => `[${message.role}]\n${message.content}`).join("\n\n");
+  // A query message compacted before holds the earlier summary: summarize it again with the rest,
+  // so nothing found before the first compaction is dropped by the second.
+  const { earlier, original } = splitSummary(query.content);
+  const notes = earlier === undefined ? [] : [`[summary of even earlier turns]\n${earlier}`];
+  const transcript = [...notes, ...middle.map((message) => `[${message.role}]\n${message.content}`)].join(
+    "\n\n",
+  );
   const reply = await node.model.chat(
     [
       {
@@ -54,7 +74,7 @@ export async function compactIfNeeded(
   tree.budget.check();
   const summary: ChatMessage = {
     role: "user",
-    content: `Summary of earlier turns (removed to save room; the REPL still holds every variable):\n${reply.text.trim()}\n\n${query.content}`,
+    content: `${SUMMARY_HEADER}\n${reply.text.trim()}${SUMMARY_END}${original}`,
   };
   conversation.splice(0, conversation.length, head, summary, ...tail);
   tree.emit({

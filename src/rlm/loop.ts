@@ -12,6 +12,7 @@ import { lastCall } from "./last-call.js";
 import { observationMessage } from "./observation.js";
 import { observationChars } from "./options.js";
 import { parseReply } from "./parse-reply.js";
+import { nudges } from "./prompts.js";
 import { describeError } from "./query-handler.js";
 import type { Tree, TreeNode } from "./tree.js";
 import { runTurn } from "./turn.js";
@@ -89,6 +90,7 @@ export async function runLoop(
       tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
       const parsed = parseReply(reply.text);
       const turn = await runTurn(tree, node, parsed, iteration);
+      if (reply.finishReason === "length") turn.notes.push(nudges.cutOff);
       consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
       const reasoning = [reply.reasoning, parsed.thinking].filter(Boolean).join("\n");
       keep({

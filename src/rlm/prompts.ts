@@ -87,7 +87,9 @@ export function firstMessage(
   const lines = [
     `Query: ${query}`,
     "",
-    `The context is loaded in the REPL as \`${context.variable === "context" ? "context" : `context\` (also \`${context.variable}`}\`:`,
+    context.variable === "context"
+      ? "The context is loaded in the REPL as `context`:"
+      : `The context is loaded in the REPL as \`context\` (also \`${context.variable}\`):`,
     `- type: ${kind}`,
     `- total length: ${context.totalChars.toLocaleString("en-US")} characters`,
   ];
@@ -115,6 +117,7 @@ export const nudges = {
     "Your FINAL(...) was not accepted: you wrote it before seeing what your code printed. Read the output above, then submit.",
   answerAfterError:
     "Your answer was not accepted because your code raised an error. Fix the code and check its output first.",
+  cutOff: "Your reply was cut off at the output token limit. Keep replies shorter: one step at a time.",
   missingVariable: (name: string) =>
     `FINAL_VAR(${name}): there is no variable named \`${name}\`. Create it in code first, or submit with FINAL(text).`,
 };
