@@ -89,9 +89,13 @@ export async function handleChat(
   const result = await engine.completion(context, query, { signal: aborter.signal });
   if (aborter.signal.aborted) return { id, model: body.model, stream, stopReason: "aborted" };
   if (result.stopReason === "error") {
-    throw new RlmError("run-failed", `The RLM run failed: ${result.error ?? "unknown error"}`, {
-      hint: "Check the backend with `rlm doctor`; the trajectory (if tracing) shows the failing step.",
-    });
+    throw new RlmError(
+      result.errorCode ?? "run-failed",
+      `The RLM run failed: ${result.error ?? "unknown error"}`,
+      {
+        hint: "Check the backend with `rlm doctor`; the trajectory (if tracing) shows the failing step.",
+      },
+    );
   }
   if (!stream) {
     const text = JSON.stringify(completionBody(id, body.model, created, result));

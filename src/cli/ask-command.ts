@@ -1,0 +1,108 @@
+import { type Command, Option } from "commander";
+import { resolveConfig } from "../config/index.js";
+import { RlmError } from "../errors/index.js";
+import { readInputs } from "../inputs/index.js";
+import type { CompletionResult } from "../rlm/types.js";
+import { EXIT } from "./exit-codes.js";
+import { preflight } from "./preflight.js";
+import { ProgressDisplay } from "./progress.js";
+import { readStdin } from "./read-stdin.js";
+import { rlmOptionsFrom } from "./rlm-options.js";
+import { addRunOptions, type SharedOptionValues, toConfigFlags } from "./shared-options.js";
+
+/**
+ * `rlm ask "question" [paths...|-]`: reads the inputs, checks the backends, runs one RLM completion
+ * with a progress display on stderr, and prints the answer (or the full result as JSON) on stdout.
+ */
+
+interface AskOptionValues extends SharedOptionValues {
+  json?: boolean;
+  trace?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  check?: boolean;
+}
+
+export function addAskCommand(program: Command): void {
+  const command = program
+    .command("ask")
+    .description("answer a question over files, directories, globs or stdin")
+    .argument("<question>", "the question")
+    .argument("[paths...]", "files, directories, quoted globs ('docs/**/*.md'), or - for stdin")
+    .option("--json", "print the full result as JSON on stdout")
+    .option("--trace <file>", "write the trajectory as JSONL to this file")
+    .option("-v, --verbose", "show each code block and its output on stderr as it runs")
+    .option("-q, --quiet", "no progress display")
+    .addOption(new Option("--no-check", "skip checking the backends before starting"));
+  addRunOptions(command).action(async (question: string, paths: string[], values: AskOptionValues) => {
+    process.exitCode = await ask(question, paths, values);
+  });
+}
+
+async function ask(question: string, paths: string[], values: AskOptionValues): Promise<number> {
+  if (question.trim() === "") {
+    throw new RlmError("usage", "The question is empty.", {
+      hint: 'Ask something: rlm ask "What is this about?" notes.md',
+    });
+  }
+  const config = await resolveConfig(toConfigFlags(values));
+  const input = await readInputs(paths, { readStdin, stdinIsTerminal: process.stdin.isTTY === true });
+  if (values.check !== false) await preflight(config);
+
+  const stderr = process.stderr;
+  const progress = values.quiet
+    ? undefined
+    : new ProgressDisplay({
+        write: (text) => stderr.write(text),
+        interactive: stderr.isTTY === true,
+        verbose: values.verbose === true,
+        columns: stderr.columns,
+      });
+  for (const skipped of input.skipped) progress?.log(`skipped ${skipped.name} (${skipped.reason})`);
+
+  const aborter = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    progress?.log("interrupted: stopping (Ctrl-C again to quit at once)");
+    aborter.abort(new RlmError("aborted", "Interrupted."));
+  };
+  process.on("SIGINT", onInterrupt);
+
+  let result: CompletionResult;
+  try {
+    // Imported here so that `rlm --help` and input errors do not pay for loading the engine.
+    const { RLM } = await import("../rlm/index.js");
+    const rlm = new RLM({
+      ...rlmOptionsFrom(config),
+      ...(values.trace ? { trace: values.trace } : {}),
+      onEvent: (event) => progress?.onEvent(event),
+    });
+    result = await rlm.completion(input.context, question, { signal: aborter.signal });
+  } finally {
+    progress?.stop();
+    process.off("SIGINT", onInterrupt);
+  }
+
+  if (result.stopReason === "aborted") return EXIT.interrupted;
+  if (result.stopReason === "error") {
+    throw new RlmError(result.errorCode ?? "run-failed", result.error ?? "The run failed.", {
+      hint: "Run `rlm doctor` to check the backends and the sandbox; --verbose shows each step.",
+    });
+  }
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ...result, inputs: input.files, skipped: input.skipped }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(result.answer.endsWith("\n") ? result.answer : `${result.answer}\n`);
+  }
+  if (result.stopReason !== "answer") {
+    stderr.write(
+      `rlm: stopped by ${result.stopReason} before the model submitted an answer; printed its best answer so far.\n`,
+    );
+    return EXIT.limit;
+  }
+  return EXIT.ok;
+}

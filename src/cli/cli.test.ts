@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
+import { codeWritingPolicy } from "./__fixtures__/code-writing-policy.js";
+import { cleanEnvironment, closedPort, ensureBuilt, runCli } from "./__fixtures__/run-cli.js";
+
+/**
+ * The built `rlm` binary, run as a subprocess against a fake OpenAI-compatible backend whose
+ * "model" writes Python: every answer below was computed by real Python over the real input.
+ */
+
+let server: FakeServer;
+let directory: string;
+let environment: Record<string, string>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await startFakeOpenAI(codeWritingPolicy());
+  directory = await mkdtemp(join(tmpdir(), "rlm-cli-"));
+  await writeFile(join(directory, "notes.md"), "# Notes\nThe vault code is 4471, remember it.\n");
+  await writeFile(join(directory, "empty.txt"), "");
+  await writeFile(
+    join(directory, "photo.jpg"),
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0, 1]),
+  );
+  await mkdir(join(directory, "project", "src"), { recursive: true });
+  await writeFile(join(directory, "project", ".gitignore"), "secrets.txt\n");
+  await writeFile(join(directory, "project", "secrets.txt"), "the code is 999\n");
+  await writeFile(join(directory, "project", "src", "a.py"), "# the code is 12\n");
+  await writeFile(join(directory, "project", "src", "b.py"), "# the code is 3\n");
+  // The config file picks the native-Python sandbox (faster to start); one test overrides it with a flag.
+  await mkdir(join(directory, ".config", "rlm"), { recursive: true });
+  await writeFile(
+    join(directory, ".config", "rlm", "config.json"),
+    JSON.stringify({ sandbox: { runtime: "process" } }),
+  );
+  environment = cleanEnvironment(directory, {
+    RLM_MODEL: `openai-compatible:${server.url}/v1#root`,
+    RLM_SUB_MODEL: `openai-compatible:${server.url}/v1#sub`,
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe("rlm ask (built binary)", () => {
+  it("answers over a file, with plain progress lines on a piped stderr", async () => {
+    const result = await runCli(["ask", "What is the vault code?", "notes.md"], {
+      env: environment,
+      cwd: directory,
+    });
+    expect(result.stderr).toMatch(/\[rlm\] turn 1 · sub-calls 1\/1 · [\d,]+ tokens · \$0\.0000 · \d+\.\d+s/);
+    expect(result.stderr).not.toContain("\r");
+    expect(result.stdout).toBe("codes=4471 parts=1 files= sub=words=9\n");
+    expect(result.code).toBe(0);
+  });
+
+  it("reads stdin (in the pyodide sandbox, chosen by flag over the config file)", async () => {
+    const result = await runCli(["ask", "Which codes?", "-q", "--sandbox", "pyodide"], {
+      env: environment,
+      cwd: directory,
+      input: "first the code is 5, then the code is 41\n",
+    });
+    expect(result.stdout).toBe("codes=5,41 parts=1 files= sub=words=10\n");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("reads a directory as a dict, honouring .gitignore, and prints the full result with --json", async () => {
+    const result = await runCli(["ask", "Which codes?", "project", "--json", "-q"], {
+      env: environment,
+      cwd: directory,
+    });
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(parsed).toMatchObject({
+      answer: "codes=3,12 parts=3 files=project/.gitignore,project/src/a.py,project/src/b.py sub=words=1",
+      stopReason: "answer",
+      iterations: 2,
+      subCalls: 1,
+      inputs: [
+        { name: "project/.gitignore", kind: "text" },
+        { name: "project/src/a.py", kind: "text" },
+        { name: "project/src/b.py", kind: "text" },
+      ],
+    });
+    const usage = parsed.usage as Record<string, { calls: number }>;
+    expect(usage[`openai-compatible:${server.url}/v1#root`]?.calls).toBe(2);
+    expect(usage[`openai-compatible:${server.url}/v1#sub`]?.calls).toBe(1);
+  });
+
+  it("fails clearly on a missing file, a binary file and an empty input (exit 3)", async () => {
+    const missing = await runCli(["ask", "q", "nope.md"], { env: environment, cwd: directory });
+    expect(missing).toMatchObject({ code: 3, stdout: "" });
+    expect(missing.stderr).toContain("rlm: No such file or directory: nope.md\n  → Check the path");
+
+    const binary = await runCli(["ask", "q", "photo.jpg"], { env: environment, cwd: directory });
+    expect(binary.code).toBe(3);
+    expect(binary.stderr).toContain("photo.jpg is a binary file, not text.");
+
+    const empty = await runCli(["ask", "q", "empty.txt"], { env: environment, cwd: directory });
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain("The input is empty: empty.txt has no text");
+
+    const emptyStdin = await runCli(["ask", "q", "--json"], { env: environment, cwd: directory, input: "" });
+    expect(emptyStdin.code).toBe(3);
+    expect(JSON.parse(emptyStdin.stdout)).toMatchObject({ error: { code: "input-empty", exitCode: 3 } });
+  });
+
+  it("says when the backend is unreachable and offers the embedded engine (exit 4)", async () => {
+    const port = await closedPort();
+    const result = await runCli(["ask", "q", "notes.md"], {
+      env: {
+        ...environment,
+        RLM_MODEL: "ollama:qwen3:4b",
+        RLM_SUB_MODEL: "ollama:qwen3:4b",
+        OLLAMA_HOST: `127.0.0.1:${port}`,
+      },
+      cwd: directory,
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`Ollama is not reachable at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(result.stderr).toContain("use the embedded engine: --model llamacpp:hf:Qwen/Qwen3-4B-GGUF:Q4_K_M");
+  });
+
+  it("refuses bad flags and a bad config file (exit 2)", async () => {
+    const flag = await runCli(["ask", "q", "notes.md", "--max-cost", "lots"], {
+      env: environment,
+      cwd: directory,
+    });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("argument 'lots' is invalid. Expected a number above 0.");
+    await writeFile(join(directory, "bad.json"), "{ not json");
+    const config = await runCli(["ask", "q", "notes.md", "--config", "bad.json"], {
+      env: environment,
+      cwd: directory,
+    });
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/The config file .*bad\.json is not valid: it is not JSON/);
+  });
+});

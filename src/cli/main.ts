@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * The `rlm` command: `ask` (answer a question over files or stdin), `doctor` (check the setup),
+ * `serve` (an OpenAI-compatible server). Every failure ends here: the error's message and hint on
+ * stderr (or as JSON with --json) and an exit code from `exit-codes.ts`.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { isRlmError } from "../errors/index.js";
+import { addAskCommand } from "./ask-command.js";
+import { addDoctorCommand } from "./doctor-command.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { addServeCommand } from "./serve-command.js";
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../../package.json", import.meta.url), "utf8");
+    return (JSON.parse(text) as { version?: string }).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function report(error: unknown, asJson: boolean): number {
+  const code = exitCodeFor(error);
+  if (asJson && isRlmError(error)) {
+    const body = {
+      error: { code: error.code, message: error.message, hint: error.hint ?? null, exitCode: code },
+    };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  }
+  if (isRlmError(error)) {
+    process.stderr.write(`rlm: ${error.describe()}\n`);
+  } else {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(
+      `rlm: unexpected error: ${detail}\n  → This is a bug; please report it with the command you ran.\n`,
+    );
+  }
+  return code;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("rlm")
+    .description(
+      "Recursive Language Models: answer questions over inputs far longer than a model's context window.",
+    )
+    .version(packageVersion())
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  addAskCommand(program);
+  addDoctorCommand(program);
+  addServeCommand(program);
+  try {
+    await program.parseAsync(argv);
+    // `serve` keeps running; every other command is done once its action returns.
+    if (program.args[0] === "serve") return;
+  } catch (error) {
+    // Commander printed its own message already; --help and --version are not failures.
+    if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    else process.exitCode = report(error, argv.includes("--json"));
+  }
+  await exitAfterFlush();
+}
+
+/**
+ * Exits once stdout and stderr have flushed: keep-alive sockets and sandbox workers must not keep a
+ * finished command alive, and a piped answer must not be cut short by exiting early.
+ */
+async function exitAfterFlush(): Promise<never> {
+  await Promise.all(
+    [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))),
+  );
+  process.exit(process.exitCode ?? EXIT.ok);
+}
+
+await main(process.argv);

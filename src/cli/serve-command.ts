@@ -1,0 +1,75 @@
+import type { Command } from "commander";
+import { resolveConfig } from "../config/index.js";
+import { createRlmServer } from "../server/index.js";
+import { port, positiveInteger } from "./parse-options.js";
+import { preflight } from "./preflight.js";
+import { rlmOptionsFrom } from "./rlm-options.js";
+import { addRunOptions, type SharedOptionValues, toConfigFlags } from "./shared-options.js";
+
+/**
+ * `rlm serve`: the OpenAI-compatible server. Clients ask for the model `rlm` (or the root spec
+ * itself); each request runs its own RLM with the configured sub-model, limits and sandbox.
+ */
+
+interface ServeOptionValues extends SharedOptionValues {
+  host?: string;
+  port?: number;
+  apiKey?: string;
+  traceDir?: string;
+  maxBodyMb?: number;
+  check?: boolean;
+}
+
+export function addServeCommand(program: Command): void {
+  const command = program
+    .command("serve")
+    .description("serve an OpenAI-compatible API (/v1/chat/completions) answered by RLMs")
+    .option("--host <host>", "address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
+    .option("-p, --port <port>", "port (default 8080)", port)
+    .option("--api-key <key>", "require `Authorization: Bearer <key>` (env RLM_SERVER_API_KEY)")
+    .option("--trace-dir <dir>", "write each request's trajectory to <dir>/<id>.jsonl")
+    .option("--max-body-mb <n>", "largest request body in MB (default 256)", positiveInteger)
+    .option("--no-check", "skip checking the backends at start");
+  addRunOptions(command).action(async (values: ServeOptionValues) => {
+    const config = await resolveConfig({
+      ...toConfigFlags(values),
+      host: values.host,
+      port: values.port,
+      apiKey: values.apiKey,
+    });
+    if (values.check !== false) {
+      // A server should start even when its backend is down (it may come up later): warn only.
+      await preflight(config).catch((error: Error & { describe?: () => string }) => {
+        process.stderr.write(`warning: ${error.describe ? error.describe() : error.message}\n`);
+      });
+    }
+    const { model: _root, ...shared } = rlmOptionsFrom(config);
+    const { RLM } = await import("../rlm/index.js");
+    const server = createRlmServer({
+      models: { rlm: config.model, [config.model]: config.model },
+      rlm: shared,
+      createEngine: (options) => new RLM(options),
+      apiKey: config.server.apiKey,
+      ...(values.maxBodyMb ? { maxBodyBytes: values.maxBodyMb * 1024 * 1024 } : {}),
+      ...(values.traceDir ? { traceDirectory: values.traceDir } : {}),
+      onRequestEnd: (log) => {
+        const outcome = log.error
+          ? `error ${log.status}: ${log.error.split("\n")[0]}`
+          : (log.stopReason ?? "");
+        process.stderr.write(
+          `${new Date().toISOString()} ${log.stream ? "stream" : "plain"} ${log.model || "-"} ${outcome} ${Math.round(log.elapsedMs)}ms\n`,
+        );
+      },
+    });
+    const url = await server.listen(config.server.port, config.server.host);
+    process.stderr.write(
+      `rlm serve: listening on ${url}/v1 (model "rlm" = ${config.model}, sub-model ${config.subModel}${config.server.apiKey ? ", bearer key required" : ""})\n`,
+    );
+    const stop = (): void => {
+      process.stderr.write("rlm serve: stopping\n");
+      void server.close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

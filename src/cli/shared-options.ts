@@ -1,0 +1,69 @@
+import { type Command, Option } from "commander";
+import type { ConfigFlags } from "../config/index.js";
+import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
+
+/**
+ * The options `ask`, `serve` and `doctor` share (models, limits, sandbox, config file), declared
+ * once so their spelling and parsing cannot drift apart.
+ */
+
+export interface SharedOptionValues {
+  config?: string;
+  model?: string;
+  subModel?: string;
+  maxDepth?: number;
+  concurrency?: number;
+  maxIterations?: number;
+  maxTokens?: number;
+  maxCost?: number;
+  timeout?: number;
+  maxSubCalls?: number;
+  sandbox?: "pyodide" | "process";
+}
+
+export function addModelOptions(command: Command): Command {
+  return command
+    .option("-m, --model <spec>", "root model spec (env RLM_MODEL; default ollama:qwen3:4b)")
+    .option(
+      "-s, --sub-model <spec>",
+      "model for llm_query sub-calls (env RLM_SUB_MODEL; default ollama:smollm:1.7b)",
+    )
+    .option("--config <file>", "config file (env RLM_CONFIG; default ~/.config/rlm/config.json)");
+}
+
+export function addRunOptions(command: Command): Command {
+  return addModelOptions(command)
+    .option(
+      "--max-depth <n>",
+      "1: llm_query is a plain call; 2+: rlm_query starts child RLMs",
+      positiveInteger,
+    )
+    .option("--max-iterations <n>", "root turns (default 30)", positiveInteger)
+    .option("--max-tokens <n>", "tokens over the whole run, all models", positiveInteger)
+    .option("--max-cost <usd>", "cost over the whole run, in USD", positiveNumber)
+    .option("--timeout <duration>", "wall time for the run: 90, 90s, 5m, 1h", duration)
+    .option("--max-sub-calls <n>", "llm_query/rlm_query calls over the whole run", positiveInteger)
+    .option("--concurrency <n>", "sub-calls in flight at once per backend (default 16)", positiveInteger)
+    .addOption(
+      new Option(
+        "--sandbox <runtime>",
+        "Python runtime: pyodide (locked-down WebAssembly) or process (native python3)",
+      ).choices(["pyodide", "process"]),
+    );
+}
+
+export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
+  return {
+    config: values.config,
+    model: values.model,
+    subModel: values.subModel,
+    maxDepth: values.maxDepth,
+    concurrency: values.concurrency,
+    maxIterations: values.maxIterations,
+    maxTokens: values.maxTokens,
+    maxCostUsd: values.maxCost,
+    timeoutMs: values.timeout,
+    maxSubCalls: values.maxSubCalls,
+    sandbox: values.sandbox,
+  };
+}
