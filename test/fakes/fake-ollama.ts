@@ -5,8 +5,9 @@ export interface FakeOllamaOptions {
   /**
    * The models "pulled" on this server, with their context length. Undefined: every model name is
    * accepted. A model not listed gets Ollama's 404 `model "x" not found, try pulling it first`.
+   * `loadedContext`: the model is running with this context (`/api/ps`).
    */
-  models?: Record<string, { contextLength?: number; architecture?: string }>;
+  models?: Record<string, { contextLength?: number; architecture?: string; loadedContext?: number }>;
   /** Context length `/api/show` reports for models without their own. Default 40 960 (Qwen3's). */
   contextLength?: number;
   /**
@@ -125,6 +126,25 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
               size: 1_000_000,
               digest: "0".repeat(64),
               details: { format: "gguf", family: options.models?.[name]?.architecture ?? "qwen3" },
+            })),
+          },
+        };
+      }
+      if (method === "GET" && path === "/api/ps") {
+        const loaded = Object.entries(options.models ?? {}).filter(
+          ([, entry]) => entry.loadedContext !== undefined,
+        );
+        return {
+          status: 200,
+          body: {
+            models: loaded.map(([name, entry]) => ({
+              name,
+              model: name,
+              size: 1_000_000,
+              digest: "0".repeat(64),
+              expires_at: new Date(Date.now() + 300_000).toISOString(),
+              size_vram: 1_000_000,
+              context_length: entry.loadedContext,
             })),
           },
         };

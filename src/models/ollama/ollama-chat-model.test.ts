@@ -84,6 +84,30 @@ describe("ollama backend specifics", () => {
     expect((server.requests[0]!.body.options as Record<string, unknown>).num_ctx).toBe(32_768);
   });
 
+  it("starts num_ctx at the context the model is already loaded with, so Ollama does not reload it", async () => {
+    const server = track(
+      await startFakeOllama(() => ({ text: "ok" }), {
+        models: { "qwen3:4b": { contextLength: 40_960, loadedContext: 16_384 } },
+      }),
+    );
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
+    await model.chat([{ role: "user", content: "hi" }]);
+    expect((server.requests[0]!.body.options as Record<string, unknown>).num_ctx).toBe(16_384);
+  });
+
+  it("shares one /api/show lookup between concurrent calls; one caller's abort does not fail the others", async () => {
+    const server = track(await startFakeOllama(() => ({ text: "ok" })));
+    const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
+    const controller = new AbortController();
+    const cancelled = model.chat([{ role: "user", content: "a" }], { signal: controller.signal });
+    const others = [model.chat([{ role: "user", content: "b" }]), model.info()];
+    controller.abort(new Error("only me"));
+    await expect(cancelled).rejects.toThrow("only me");
+    const [reply, info] = await Promise.all(others);
+    expect(reply).toMatchObject({ text: "ok" });
+    expect(info).toMatchObject({ contextWindow: 40_960 });
+  });
+
   it("reads the window from /api/show model_info and says to pull a missing model", async () => {
     const server = track(
       await startFakeOllama(() => ({ text: "ok" }), {

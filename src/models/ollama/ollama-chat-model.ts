@@ -1,4 +1,3 @@
-import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
 import { ContextOverflowError, serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   checkShape,
@@ -11,6 +10,7 @@ import {
   readNdjson,
 } from "../http/index.js";
 import { splitThinkTags, ThinkTagSplitter } from "../reasoning.js";
+import { SharedLookup } from "../shared-lookup.js";
 import type {
   ChatChunk,
   ChatMessage,
@@ -29,7 +29,8 @@ import {
   upperTokenEstimate,
 } from "./context-size.js";
 import { mapDoneReason, mapOllamaFailure } from "./map-ollama.js";
-import { chatLineSchema, type OllamaChatLine, showSchema } from "./ollama-schemas.js";
+import { fetchOllamaContext } from "./ollama-context.js";
+import { chatLineSchema, type OllamaChatLine } from "./ollama-schemas.js";
 
 export interface OllamaChatModelSettings {
   spec: string;
@@ -53,7 +54,13 @@ const STARTING_NUM_CTX = 8_192;
 /** Ollama's native API: `/api/chat` (JSON and NDJSON), `/api/show` for the real window. */
 export class OllamaChatModel implements LanguageModel {
   readonly spec: string;
-  private windowPromise: Promise<number> | undefined;
+  private readonly context = new SharedLookup((signal) =>
+    fetchOllamaContext(
+      this.settings,
+      (path, body, lookupSignal) => this.request(path, body, lookupSignal),
+      signal,
+    ),
+  );
   private numCtx: number | undefined;
 
   constructor(private readonly settings: OllamaChatModelSettings) {
@@ -65,7 +72,11 @@ export class OllamaChatModel implements LanguageModel {
     return this.settings.provider === "ollama-cloud";
   }
 
-  private request(path: string, body: Record<string, unknown>, signal: AbortSignal | undefined): JsonRequest {
+  private request(
+    path: string,
+    body: Record<string, unknown> | undefined,
+    signal: AbortSignal | undefined,
+  ): JsonRequest {
     const { baseUrl, apiKey, model } = this.settings;
     return {
       url: `${baseUrl}${path}`,
@@ -87,32 +98,9 @@ export class OllamaChatModel implements LanguageModel {
     };
   }
 
-  /** The window from `/api/show` (`model_info["<arch>.context_length"]`); also proves the model is pulled. */
-  private contextWindow(signal: AbortSignal | undefined): Promise<number> {
-    if (this.settings.contextWindow !== undefined) return Promise.resolve(this.settings.contextWindow);
-    this.windowPromise ??= this.fetchContextWindow(signal);
-    this.windowPromise.catch(() => {
-      this.windowPromise = undefined;
-    });
-    return this.windowPromise;
-  }
-
-  private async fetchContextWindow(signal: AbortSignal | undefined): Promise<number> {
-    const request = this.request("/api/show", { model: this.settings.model }, signal);
-    const show = await readJson(await postJson(request), showSchema, request.url, signal);
-    const info = show.model_info ?? {};
-    const architecture = info["general.architecture"];
-    const exact = typeof architecture === "string" ? info[`${architecture}.context_length`] : undefined;
-    const any = Object.entries(info).find(([key]) => key.endsWith(".context_length"))?.[1];
-    const value = typeof exact === "number" ? exact : any;
-    return typeof value === "number" && value > 0
-      ? value
-      : (knownContextWindow(this.settings.model) ?? DEFAULT_CONTEXT_WINDOW);
-  }
-
   /** Checks the prompt fits and picks `num_ctx` so Ollama does not silently cut it. */
   private async prepare(messages: ChatMessage[], options: ChatOptions): Promise<number | undefined> {
-    const window = await this.contextWindow(options.signal);
+    const { window, loaded } = await this.context.get(options.signal);
     const lower = lowerTokenEstimate(messages);
     if (lower > window) {
       throw new ContextOverflowError(
@@ -122,7 +110,8 @@ export class OllamaChatModel implements LanguageModel {
     }
     if (this.cloud) return undefined;
     const needed = upperTokenEstimate(messages) + (options.maxTokens ?? DEFAULT_REPLY_RESERVE);
-    this.numCtx = growNumCtx(this.numCtx ?? Math.min(window, STARTING_NUM_CTX), needed, window);
+    const starting = Math.min(window, Math.max(STARTING_NUM_CTX, loaded ?? 0));
+    this.numCtx = growNumCtx(this.numCtx ?? starting, needed, window);
     return this.numCtx;
   }
 
@@ -194,7 +183,7 @@ export class OllamaChatModel implements LanguageModel {
   }
 
   async info(options: { signal?: AbortSignal } = {}): Promise<ModelInfo> {
-    const contextWindow = await this.contextWindow(options.signal);
+    const contextWindow = (await this.context.get(options.signal)).window;
     return { spec: this.spec, provider: this.settings.provider, model: this.settings.model, contextWindow };
   }
 }

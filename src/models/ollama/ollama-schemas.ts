@@ -22,3 +22,18 @@ export const chatLineSchema = z
 export type OllamaChatLine = z.infer<typeof chatLineSchema>;
 
 export const showSchema = z.object({ model_info: z.record(z.unknown()).nullish() }).passthrough();
+
+/** `/api/ps`: the models loaded now, with the context each was loaded with (newer servers). */
+export const psSchema = z
+  .object({
+    models: z.array(
+      z
+        .object({
+          name: z.string().nullish(),
+          model: z.string().nullish(),
+          context_length: z.number().nullish(),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();

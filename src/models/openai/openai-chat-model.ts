@@ -10,6 +10,7 @@ import {
   readSse,
 } from "../http/index.js";
 import { splitThinkTags, ThinkTagSplitter } from "../reasoning.js";
+import { SharedLookup } from "../shared-lookup.js";
 import type {
   ChatChunk,
   ChatMessage,
@@ -41,7 +42,7 @@ export interface OpenAIChatModelSettings {
 /** OpenAI Chat Completions, and every server that speaks it (vLLM, llama.cpp server, LM Studio, OpenRouter). */
 export class OpenAIChatModel implements LanguageModel {
   readonly spec: string;
-  private infoPromise: Promise<ModelInfo> | undefined;
+  private readonly window = new SharedLookup((signal) => resolveOpenAIContextWindow(this.settings, signal));
 
   constructor(private readonly settings: OpenAIChatModelSettings) {
     this.spec = settings.spec;
@@ -127,19 +128,8 @@ export class OpenAIChatModel implements LanguageModel {
     }
   }
 
-  info(options: { signal?: AbortSignal } = {}): Promise<ModelInfo> {
-    this.infoPromise ??= resolveOpenAIContextWindow(this.settings, options.signal).then(
-      (contextWindow): ModelInfo => ({
-        spec: this.spec,
-        provider: this.settings.provider,
-        model: this.settings.model,
-        contextWindow,
-      }),
-    );
-    // A failed lookup is not remembered, so the next call asks again.
-    this.infoPromise.catch(() => {
-      this.infoPromise = undefined;
-    });
-    return this.infoPromise;
+  async info(options: { signal?: AbortSignal } = {}): Promise<ModelInfo> {
+    const contextWindow = await this.window.get(options.signal);
+    return { spec: this.spec, provider: this.settings.provider, model: this.settings.model, contextWindow };
   }
 }
