@@ -95,7 +95,7 @@ describe("ollama backend specifics", () => {
     expect((server.requests[0]!.body.options as Record<string, unknown>).num_ctx).toBe(16_384);
   });
 
-  it("shares one /api/show lookup between concurrent calls; one caller's abort does not fail the others", async () => {
+  it("a caller aborting during the /api/show lookup does not fail the calls waiting on the same lookup", async () => {
     const server = track(await startFakeOllama(() => ({ text: "ok" })));
     const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
     const controller = new AbortController();
