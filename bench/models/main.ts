@@ -19,16 +19,25 @@ function callsArgument(): number {
   return Number.isInteger(value) && value > 0 ? value : 2000;
 }
 
-/** Runs `calls` calls with `concurrency` workers and returns wall time in ms. */
-async function run(call: Call, calls: number, concurrency: number): Promise<number> {
+interface Measure {
+  /** Wall time. */
+  ms: number;
+  /** CPU time of this process (client and fake server both live here), less disturbed by other load. */
+  cpuMs: number;
+}
+
+/** Runs `calls` calls with `concurrency` workers. */
+async function run(call: Call, calls: number, concurrency: number): Promise<Measure> {
   let next = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < calls) await call(next++);
     }),
   );
-  return performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -59,18 +68,22 @@ async function main(): Promise<void> {
     ["backend (no pool)", backend],
     ["pool", pooled],
   ] as const;
-  const rows: Array<{ mode: string; concurrency: number; ms: number }> = [];
+  const rows: Array<{ mode: string; concurrency: number } & Measure> = [];
   for (const concurrency of [1, 16]) {
     for (const [, call] of modes) await run(call, Math.min(200, calls), concurrency); // warm-up: connections, JIT
     // Modes interleaved, best of three: the machine is shared, so the minimum is the least disturbed run.
-    const best = new Map<string, number>();
+    const best = new Map<string, Measure>();
     for (let round = 0; round < 3; round++) {
       for (const [mode, call] of modes) {
-        const ms = await run(call, calls, concurrency);
-        best.set(mode, Math.min(best.get(mode) ?? Number.POSITIVE_INFINITY, ms));
+        const measure = await run(call, calls, concurrency);
+        const previous = best.get(mode);
+        best.set(mode, {
+          ms: Math.min(previous?.ms ?? Number.POSITIVE_INFINITY, measure.ms),
+          cpuMs: Math.min(previous?.cpuMs ?? Number.POSITIVE_INFINITY, measure.cpuMs),
+        });
       }
     }
-    for (const [mode] of modes) rows.push({ mode, concurrency, ms: best.get(mode)! });
+    for (const [mode] of modes) rows.push({ mode, concurrency, ...best.get(mode)! });
   }
   await pool.close();
   await server.close();
@@ -79,17 +92,26 @@ async function main(): Promise<void> {
   console.log(
     `\nbench/models: ${calls} calls per row (best of 3) to a fake OpenAI-compatible server on 127.0.0.1\n`,
   );
-  console.log("| mode | concurrency | total ms | µs per call | calls/s | overhead vs bare, µs per call |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    "| mode | concurrency | wall µs/call | calls/s | CPU µs/call | wall overhead vs bare, µs | CPU overhead vs bare, µs |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const perCall = (milliseconds: number): number => (milliseconds * 1000) / calls;
   for (const row of rows) {
-    const bareRow = rows.find(
-      (candidate) => candidate.concurrency === row.concurrency && candidate.mode.startsWith("bare"),
-    );
-    const perCall = (row.ms * 1000) / calls;
-    const overhead = bareRow === undefined ? 0 : perCall - (bareRow.ms * 1000) / calls;
-    console.log(
-      `| ${row.mode} | ${row.concurrency} | ${row.ms.toFixed(0)} | ${perCall.toFixed(0)} | ${((calls * 1000) / row.ms).toFixed(0)} | ${row.mode.startsWith("bare") ? "-" : overhead.toFixed(0)} |`,
-    );
+    const bare = rows.find(
+      (other) => other.concurrency === row.concurrency && other.mode.startsWith("bare"),
+    )!;
+    const isBare = row === bare;
+    const cells = [
+      row.mode,
+      row.concurrency,
+      perCall(row.ms).toFixed(0),
+      ((calls * 1000) / row.ms).toFixed(0),
+      perCall(row.cpuMs).toFixed(0),
+      isBare ? "-" : (perCall(row.ms) - perCall(bare.ms)).toFixed(0),
+      isBare ? "-" : (perCall(row.cpuMs) - perCall(bare.cpuMs)).toFixed(0),
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
   }
 }
 

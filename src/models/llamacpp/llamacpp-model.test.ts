@@ -1,11 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RlmError } from "../../errors/index.js";
 import type { ContextOverflowError } from "../errors.js";
 import { createModelPool } from "../pool/index.js";
 import type { ChatChunk, LanguageModel } from "../types.js";
-import { createLlamaCppModel, disposeLlamaCppModels } from "./index.js";
+import { createLlamaCppModel, type DownloadProgress, disposeLlamaCppModels } from "./index.js";
 import { importNodeLlamaCpp } from "./load-library.js";
 
 const MODELS_DIR = join(import.meta.dirname, "../../../../shared/models");
@@ -199,5 +202,38 @@ describe.skipIf(!haveModels)("llamacpp real inference on the tiny models", () =>
       cachedCalls: 0,
     });
     await pool.close();
+  });
+
+  it("downloads a model given by URL once into the cache dir, with progress, then runs it", async () => {
+    // No model hub is reachable here: a local HTTP server stands in for it (hf: URIs take the same path).
+    const bytes = readFileSync(STORIES);
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-length": bytes.length, "content-type": "application/octet-stream" });
+      response.end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const cacheDir = mkdtempSync(join(tmpdir(), "rlm-llamacpp-cache-"));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stories260K.gguf`;
+      const progress: DownloadProgress[] = [];
+      const model = createLlamaCppModel({
+        model: url,
+        cacheDir,
+        threads: 1,
+        contextSize: 256,
+        gpu: false,
+        onDownloadProgress: (status) => progress.push(status),
+      });
+      const result = await model.chat([{ role: "user", content: "Once upon a time" }], {
+        temperature: 0,
+        maxTokens: 8,
+      });
+      expect(storiesReference().startsWith(result.text)).toBe(true);
+      expect(readdirSync(cacheDir)).toEqual(["stories260K.gguf"]);
+      expect(progress.at(-1)).toEqual({ downloadedBytes: bytes.length, totalBytes: bytes.length });
+    } finally {
+      server.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,6 +56,8 @@ export function withCache(model: LanguageModel, cache: CallCache, counter: Usage
           const result: ChatResult = { text, usage: chunk.usage, finishReason: chunk.finishReason };
           if (reasoning !== "") result.reasoning = reasoning;
           // Stored before the finish chunk is handed on, so a consumer that stops right there still caches.
+          // A failed write loses only the cache entry; a stream has no warnings channel, and the reply
+          // itself is complete, so it is not turned into an error.
           await cache.write(key, model.spec, result).catch(() => undefined);
         }
         yield chunk;
