@@ -1,4 +1,5 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { RlmError } from "../../errors/index.js";
 import { runSandboxSuite } from "../common.case.js";
 import { bwrapAvailable, bwrapCommand, createProcessSandbox } from "./index.js";
 
@@ -19,3 +20,22 @@ if (bwrapAvailable()) {
     it.skip("shared sandbox suite [skipped: bwrap is not installed or cannot create namespaces here]", () => {});
   });
 }
+
+describe("process runtime: context larger than the memory cap", () => {
+  it("fails at load naming the limit and the size, and the sandbox keeps working", async () => {
+    const sandbox = await createProcessSandbox({ memoryMb: 128 });
+    try {
+      await sandbox.load("small one");
+      const huge = "x".repeat(150 * 1024 * 1024);
+      const error = await sandbox.load(huge).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RlmError);
+      expect(error).toMatchObject({ code: "sandbox-context-too-large" });
+      expect((error as RlmError).message).toContain("128 MB");
+      expect((error as RlmError).message).toContain(String(huge.length));
+      expect((error as RlmError).hint).toContain("memoryMb");
+      expect((await sandbox.exec("print(context)")).stdout).toBe("small one\n");
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

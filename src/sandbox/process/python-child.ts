@@ -9,6 +9,7 @@ import { RlmError } from "../../errors/index.js";
 import { processMainPath } from "../python-files.js";
 import { HeadTailCollector } from "../truncate.js";
 import { JsonLineReader } from "./json-lines.js";
+import { StderrSync } from "./stderr-sync.js";
 
 export interface ChildOptions {
   command: string[];
@@ -36,6 +37,7 @@ export class PythonChild {
   private nextId = 1;
   private readonly stderr: HeadTailCollector;
   private ready: Pending | undefined;
+  private readonly sync: StderrSync;
 
   private constructor(
     private readonly process: ChildProcessWithoutNullStreams,
@@ -48,12 +50,16 @@ export class PythonChild {
       () => this.kill(),
     );
     process.stdout.on("data", (chunk: Buffer) => reader.push(chunk));
-    process.stderr.on("data", (chunk: Buffer) => this.stderr.add(chunk.toString("utf8")));
+    const sync = new StderrSync(this.stderr);
+    this.sync = sync;
+    process.stderr.on("data", (chunk: Buffer) => sync.push(chunk));
+    process.stderr.on("end", () => sync.end());
     // A write to a child that just died fails with EPIPE; the exit itself is reported below.
     process.stdin.on("error", () => {});
     this.exited = new Promise((resolve) => {
       process.on("close", (code, signal) => {
         this.exit = { code, signal };
+        this.sync.end();
         const error = new RlmError(
           "sandbox-crashed",
           `the Python process ended (${describeExit(this.exit)})`,
@@ -154,12 +160,17 @@ export class PythonChild {
     const fields = message as Record<string, unknown>;
     if (fields.type === "ready") this.ready?.resolve(fields);
     else if (fields.type === "host") void this.answer(fields.request);
-    else if (fields.type === "result" || fields.type === "failure") {
-      const waiting = this.pending.get(Number(fields.id));
-      this.pending.delete(Number(fields.id));
-      if (fields.type === "result") waiting?.resolve(fields.value);
-      else waiting?.reject(new RlmError("sandbox-driver-failed", String(fields.message)));
-    }
+    else if (fields.type === "result" || fields.type === "failure") void this.settle(fields);
+  }
+
+  /** Settles a call once its stderr has been read too (see stderr-sync.ts). */
+  private async settle(fields: Record<string, unknown>): Promise<void> {
+    const id = Number(fields.id);
+    if (fields.synced === true) await this.sync.synced(id);
+    const waiting = this.pending.get(id);
+    this.pending.delete(id);
+    if (fields.type === "result") waiting?.resolve(fields.value);
+    else waiting?.reject(new RlmError("sandbox-driver-failed", String(fields.message)));
   }
 
   private async answer(request: unknown): Promise<void> {

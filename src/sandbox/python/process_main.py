@@ -42,20 +42,54 @@ def _encode(message):
         return json.dumps(message).encode("ascii") + b"\n"
 
 
+def _read_exactly(incoming, size):
+    """Reads a context's bytes into one buffer; under the memory cap, skips them and says why."""
+    try:
+        data = bytearray(size)
+    except MemoryError:
+        while size > 0:
+            size -= len(incoming.read(min(size, 1 << 20)))
+        return None
+    view = memoryview(data)
+    done = 0
+    while done < size:
+        count = incoming.readinto(view[done:])
+        if not count:
+            raise EOFError("the host closed the channel in the middle of a context")
+        done += count
+    view.release()
+    return data
+
+
 def _read_messages(incoming, inbox, main_thread_id):
-    while True:
-        line = incoming.readline()
-        if not line:
-            inbox.put(None)
-            return
-        message = json.loads(line)
-        if message["type"] == "interrupt":
-            signal.pthread_kill(main_thread_id, signal.SIGINT)
-        elif message["type"] == "load":
-            message["data"] = incoming.read(message["size"])
+    try:
+        while True:
+            line = incoming.readline()
+            if not line:
+                break
+            message = json.loads(line)
+            if message["type"] == "interrupt":
+                signal.pthread_kill(main_thread_id, signal.SIGINT)
+                continue
+            if message["type"] == "load":
+                message["data"] = _read_exactly(incoming, message["size"])
             inbox.put(message)
-        else:
-            inbox.put(message)
+    except BaseException:  # noqa: BLE001 - a broken channel ends the process; the host restarts it
+        traceback.print_exc()
+    inbox.put(None)
+
+
+def _synced(message):
+    """Marks the end of this call's stderr, so the host counts all of it in the call's output."""
+    if not isinstance(message.get("id"), int):
+        message["synced"] = False
+        return message
+    try:
+        os.write(2, ("\x00RLM-SYNC-" + str(message["id"]) + "\x00").encode("ascii"))
+        message["synced"] = True
+    except OSError:  # stderr closed by user code: the host does not wait
+        message["synced"] = False
+    return message
 
 
 def main():
@@ -100,16 +134,18 @@ def main():
         try:
             if message["type"] == "load":
                 data = message.pop("data")
+                if data is None:
+                    raise MemoryError(str(message["size"]) + " bytes do not fit under the memory cap")
                 value = driver["_rlm_load_bytes"](data, message["kind"], message["variable"])
                 del data
             elif message["type"] == "call":
                 value = driver[message["method"]](*message["args"])
             else:
                 continue
-            send({"type": "result", "id": message["id"], "value": value})
+            send(_synced({"type": "result", "id": message["id"], "value": value}))
         except BaseException as error:  # noqa: BLE001 - reported to the host, the loop goes on
             text = "".join(traceback.format_exception_only(type(error), error)).strip()
-            send({"type": "failure", "id": message.get("id"), "message": text})
+            send(_synced({"type": "failure", "id": message.get("id"), "message": text}))
 
 
 if __name__ == "__main__":
