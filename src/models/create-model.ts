@@ -1,5 +1,6 @@
 import { AnthropicChatModel } from "./anthropic/anthropic-chat-model.js";
 import { missingApiKeyError } from "./errors.js";
+import type { HttpOptions } from "./http/index.js";
 import { environmentOf, type ModelConfig } from "./model-config.js";
 import { OllamaChatModel } from "./ollama/ollama-chat-model.js";
 import { normalizeOllamaHost, OLLAMA_CLOUD_HOST, ollamaHosts } from "./ollama/ollama-host.js";
@@ -39,6 +40,18 @@ export function resolveEndpoints(spec: string | ParsedSpec, config: ModelConfig 
     case "llamacpp":
       return [];
   }
+}
+
+/** The organisation and project the official client also reads from the environment. */
+function withOpenAIAccountHeaders(
+  http: HttpOptions | undefined,
+  environment: Record<string, string | undefined>,
+) {
+  const headers: Record<string, string> = {};
+  if (environment.OPENAI_ORG_ID) headers["openai-organization"] = environment.OPENAI_ORG_ID;
+  if (environment.OPENAI_PROJECT_ID) headers["openai-project"] = environment.OPENAI_PROJECT_ID;
+  if (Object.keys(headers).length === 0) return http;
+  return { ...http, headers: { ...headers, ...http?.headers } };
 }
 
 function requireKey(config: ModelConfig, variable: string, provider: string): string {
@@ -88,7 +101,7 @@ export function createModel(spec: string, config: ModelConfig = {}): LanguageMod
         apiKey: official ? requireKey(config, variable, "OpenAI") : (config.apiKey ?? environment[variable]),
         apiKeyVariable: variable,
         contextWindow: config.contextWindow,
-        http: config.http,
+        http: official ? withOpenAIAccountHeaders(config.http, environment) : config.http,
       });
     }
     case "anthropic":

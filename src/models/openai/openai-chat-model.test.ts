@@ -23,11 +23,17 @@ describe("openai backend specifics", () => {
     const server = await startFakeOpenAI(() => ({ text: "ok" }));
     servers.push(server);
     const model = createModel("openai:gpt-4o-mini", {
-      env: { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: "sk-test" },
+      env: {
+        OPENAI_BASE_URL: `${server.url}/v1`,
+        OPENAI_API_KEY: "sk-test",
+        OPENAI_ORG_ID: "org-1",
+        OPENAI_PROJECT_ID: "proj-1",
+      },
     });
     await model.chat([{ role: "user", content: "hi" }], { maxTokens: 9, stop: ["\n"] });
     const request = server.requests[0]!;
     expect(request.headers.authorization).toBe("Bearer sk-test");
+    expect(request.headers).toMatchObject({ "openai-organization": "org-1", "openai-project": "proj-1" });
     expect(request.body.stop).toEqual(["\n"]);
     // Only api.openai.com itself wants max_completion_tokens; proxies and compatible servers take max_tokens.
     expect(request.body.max_tokens).toBe(9);
