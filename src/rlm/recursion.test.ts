@@ -6,6 +6,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakePolicy } from "../../test/fakes/types.js";
+import { turnOf } from "../../test/policies/conversation.js";
 import { makeDocument } from "../../test/policies/documents.js";
 import { READING_ANSWER, READING_NEEDLE, readerSub } from "../../test/policies/experiments.js";
 import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
@@ -65,12 +66,13 @@ describe("recursion", () => {
   it("aborting cancels the children and their in-flight calls", async () => {
     const document = makeDocument({ chars: 20_000, needle: READING_NEEDLE });
     const caller = new AbortController();
-    let childCalls = 0;
+    let stuck = 0;
     const stuckChild: FakePolicy = (request) => {
-      childCalls++;
-      // Each child probes first; once three children are working, the caller gives up.
-      if (childCalls === 3) setTimeout(() => caller.abort(), 50);
-      return childCalls <= 4 ? relayRoot(request) : { text: "never", delayMs: 30_000 };
+      if (turnOf(request) === 1) return relayRoot(request);
+      // Each child probes, then its next call hangs; once two hang, the caller gives up.
+      stuck++;
+      if (stuck === 2) setTimeout(() => caller.abort(), 50);
+      return { text: "never", delayMs: 30_000 };
     };
     models = await fakeModels({ root: relayRoot, child: stuckChild, sub: readerSub });
     const trace = traceFile("abort-children");
