@@ -8,7 +8,8 @@
 import { StringDecoder } from "node:string_decoder";
 import type { HeadTailCollector } from "../truncate.js";
 
-const MARKER = /\u0000RLM-SYNC-(\d+)\u0000/;
+// A NUL byte brackets the marker on purpose: text output practically never contains one.
+const MARKER = new RegExp("\u0000RLM-SYNC-(\\d+)\u0000");
 /** Longest possible marker: a partial one at a chunk's end is held back until the next chunk. */
 const MARKER_MAX = 32;
 
