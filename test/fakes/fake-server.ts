@@ -64,6 +64,10 @@ export async function startFakeServer(protocol: FakeProtocol, policy: FakePolicy
     sendJson(response, 404, protocol.errorBody(404, `no route for ${method} ${path}`));
   }
 
+  let connections = 0;
+  server.on("connection", () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -74,6 +78,9 @@ export async function startFakeServer(protocol: FakeProtocol, policy: FakePolicy
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get connections() {
+      return connections;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -66,6 +66,8 @@ export interface FakeServer {
   readonly inFlight: number;
   /** The most requests ever in flight at once. */
   readonly maxInFlight: number;
+  /** TCP connections accepted so far (keep-alive clients reuse them). */
+  readonly connections: number;
   /** Stops listening and destroys open connections. */
   close(): Promise<void>;
 }

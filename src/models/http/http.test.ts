@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { startFakeOpenAI } from "../../../test/fakes/index.js";
+import { createModel } from "../create-model.js";
 import { postJson } from "./post-json.js";
 import { readJson } from "./read-body.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -24,6 +26,24 @@ afterEach(async () => {
 const network = { target: "the test server", unreachableHint: "start it" };
 
 describe("http layer", () => {
+  it("reuses connections: 40 calls, 4 at a time, open far fewer than 40 sockets", async () => {
+    const fake = await startFakeOpenAI(() => ({ text: "ok", delayMs: 5 }));
+    try {
+      const model = createModel(`openai-compatible:${fake.url}/v1#m`, { env: {} });
+      const queue = Array.from({ length: 40 }, (_, index) => index);
+      const worker = async (): Promise<void> => {
+        while (queue.shift() !== undefined) await model.chat([{ role: "user", content: "hi" }]);
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      expect(fake.requests).toHaveLength(40);
+      // A socket is released a moment after its body is read, so a few extra may open; without
+      // keep-alive every call would open its own.
+      expect(fake.connections).toBeLessThan(20);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("parses Retry-After as seconds, as a date, and retry-after-ms", () => {
     const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
     expect(parseRetryAfter(headers({ "retry-after": "2" }))).toBe(2);
