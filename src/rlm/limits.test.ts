@@ -99,6 +99,7 @@ describe("limits", () => {
     expect(result).toMatchObject({ stopReason: "timeout" });
     expect(result.answer).toBe("best so far");
     expect(trajectory.runs[0]?.iterations[0]?.code_blocks).toHaveLength(1);
+    expect(trajectory.runs[0]?.iterations[0]?.code_blocks[0]?.result.error).toContain("KeyboardInterrupt");
   });
 
   it("maxSubCalls: the call over the limit fails and the run stops", async () => {
