@@ -53,12 +53,20 @@ export async function generate(
   const promptTokens = checkPromptFits(loaded.model, messages, loaded.contextSize, chat);
   const grammar = await grammarFor(loaded.llama, options);
   const signal = options?.signal;
+  // Never past the end of the context: a chat session would otherwise shift it, silently dropping
+  // the start of the conversation. Without a cap, generation stops when the context is full.
+  const room = Math.min(options?.maxTokens ?? Number.POSITIVE_INFINITY, loaded.contextSize - promptTokens);
+  const warnings =
+    options?.maxTokens !== undefined && room < options.maxTokens
+      ? [
+          `maxTokens ${options.maxTokens} lowered to ${room}: that is all the room the llama.cpp context has left.`,
+        ]
+      : [];
   const sequence = await loaded.sequences.acquire(signal);
   const before = sequence.tokenMeter.getState();
   const common = {
     signal,
-    // Without a cap, generation would run until the context is full (and then shift it).
-    maxTokens: options?.maxTokens ?? loaded.contextSize - promptTokens,
+    maxTokens: room,
     temperature: options?.temperature,
     grammar,
     customStopTriggers: options?.stop,
@@ -103,6 +111,7 @@ export async function generate(
       text: "",
       usage: { promptTokens: used.usedInputTokens, completionTokens: used.usedOutputTokens },
       finishReason: finishReason(stopReason),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   } catch (error) {
     throw generationError(error, signal);

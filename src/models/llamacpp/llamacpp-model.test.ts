@@ -101,6 +101,15 @@ describe.skipIf(!haveModels)("llamacpp real inference on the tiny models", () =>
     expect(storiesReference().startsWith(stopped.text)).toBe(true);
   });
 
+  it("never generates past the end of the context, and says it lowered maxTokens", async () => {
+    const result = await stories().chat([{ role: "user", content: "Once upon a time" }], {
+      temperature: 0,
+      maxTokens: 5_000,
+    });
+    expect(result.usage.promptTokens + result.usage.completionTokens).toBeLessThanOrEqual(256);
+    expect(result.warnings?.join(" ")).toMatch(/maxTokens 5000 lowered to \d+/);
+  });
+
   it("answers random-tiny through its ChatML template with JSON that parses and fits the schema", async () => {
     const schema = {
       type: "object",

@@ -21,20 +21,24 @@ const ask = (content: string) => [{ role: "user" as const, content }];
 
 describe("pool fleets: one model on several endpoints", () => {
   it("answers every call when one of two endpoints is killed mid-run", async () => {
-    const [first, second] = [await openai(), await openai()];
+    // The second endpoint is slower, so when it is killed it surely has calls in flight.
+    const first = await openai();
+    const second = await openai((request) => ({ text: `echo ${request.messages.at(-1)?.content}`, delayMs: 200 }));
     const spec = `openai-compatible:${first.url}/v1,${second.url}/v1#fleet`;
     const pool = createModelPool({ concurrency: 4, retryBaseDelayMs: 20 });
     const model = pool.get(spec);
-    const calls = Array.from({ length: 120 }, (_, index) => model.chat(ask(`q${index}`)));
+    const calls = Array.from({ length: 200 }, (_, index) => model.chat(ask(`q${index}`)));
     while (second.requests.length < 15) await sleep(5);
+    const inFlightAtKill = second.inFlight;
     await second.close();
     const results = await Promise.all(calls);
     expect(results.map((result) => result.text)).toEqual(calls.map((_, index) => `echo q${index}`));
+    expect(inFlightAtKill).toBeGreaterThan(0);
     const answeredBySecond = second.requests.length;
     expect(answeredBySecond).toBeGreaterThanOrEqual(15);
     // Everything the dead endpoint did not finish went to the live one; nothing was lost.
-    expect(first.requests.length + answeredBySecond).toBeGreaterThanOrEqual(120);
-    expect(pool.usage()[spec]?.calls).toBe(120);
+    expect(first.requests.length + answeredBySecond).toBeGreaterThanOrEqual(200 + inFlightAtKill);
+    expect(pool.usage()[spec]?.calls).toBe(200);
   });
 
   it("spreads an OLLAMA_HOST fleet by least in-flight: a busy server gets no more than its free slots", async () => {
