@@ -5,9 +5,9 @@ import {
   splitIntoPieces,
   startFakeServer,
 } from "./fake-server.js";
-import type { FakeMessage, FakePolicy, FakeRequest, FakeServer } from "./types.js";
+import type { FakeMessage, FakePolicy, FakeRequest, FakeServer, FakeServerOptions } from "./types.js";
 
-export interface FakeAnthropicOptions {
+export interface FakeAnthropicOptions extends FakeServerOptions {
   /** Models served; undefined accepts any. Others get Anthropic's 404 `not_found_error`. */
   models?: string[];
   /** Prompts estimated longer than this get Anthropic's 400 `prompt is too long`. */
@@ -171,5 +171,5 @@ export function startFakeAnthropic(
   policy: FakePolicy,
   options: FakeAnthropicOptions = {},
 ): Promise<FakeServer> {
-  return startFakeServer(anthropicProtocol(options), policy);
+  return startFakeServer(anthropicProtocol(options), policy, options);
 }

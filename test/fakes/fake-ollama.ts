@@ -1,7 +1,7 @@
 import { type CompleteAnswer, type FakeProtocol, splitIntoPieces, startFakeServer } from "./fake-server.js";
-import type { FakeMessage, FakePolicy, FakeRequest, FakeServer } from "./types.js";
+import type { FakeMessage, FakePolicy, FakeRequest, FakeServer, FakeServerOptions } from "./types.js";
 
-export interface FakeOllamaOptions {
+export interface FakeOllamaOptions extends FakeServerOptions {
   /**
    * The models "pulled" on this server, with their context length. Undefined: every model name is
    * accepted. A model not listed gets Ollama's 404 `model "x" not found, try pulling it first`.
@@ -185,5 +185,5 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
 
 /** A fake Ollama server (`/api/chat` JSON and NDJSON, `/api/show`, `/api/tags`, `/api/version`). */
 export function startFakeOllama(policy: FakePolicy, options: FakeOllamaOptions = {}): Promise<FakeServer> {
-  return startFakeServer(ollamaProtocol(options), policy);
+  return startFakeServer(ollamaProtocol(options), policy, options);
 }

@@ -5,9 +5,9 @@ import {
   splitIntoPieces,
   startFakeServer,
 } from "./fake-server.js";
-import type { FakeMessage, FakePolicy, FakeRequest, FakeServer } from "./types.js";
+import type { FakeMessage, FakePolicy, FakeRequest, FakeServer, FakeServerOptions } from "./types.js";
 
-export interface FakeOpenAIOptions {
+export interface FakeOpenAIOptions extends FakeServerOptions {
   /** Models this server serves; undefined accepts any name. Others get OpenAI's 404 `model_not_found`. */
   models?: string[];
   /** Context window; longer prompts get a 400. Reported the way `flavor` does. */
@@ -195,5 +195,5 @@ function windowFields(options: FakeOpenAIOptions): Record<string, unknown> {
  * `/v1/models`. Point clients at `${server.url}/v1`.
  */
 export function startFakeOpenAI(policy: FakePolicy, options: FakeOpenAIOptions = {}): Promise<FakeServer> {
-  return startFakeServer(openaiProtocol(options), policy);
+  return startFakeServer(openaiProtocol(options), policy, options);
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { FakeProtocol } from "./fake-protocol.js";
 import { sendJson, writeReply } from "./fake-replies.js";
-import type { FakePolicy, FakeRequest, FakeServer } from "./types.js";
+import type { FakePolicy, FakeRequest, FakeServer, FakeServerOptions } from "./types.js";
 
 export type { CompleteAnswer, FakeProtocol } from "./fake-protocol.js";
 export { estimateTokens, splitIntoPieces } from "./fake-replies.js";
@@ -17,7 +17,11 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
 }
 
 /** Starts a fake server for one protocol on 127.0.0.1, on a free port. */
-export async function startFakeServer(protocol: FakeProtocol, policy: FakePolicy): Promise<FakeServer> {
+export async function startFakeServer(
+  protocol: FakeProtocol,
+  policy: FakePolicy,
+  options: FakeServerOptions = {},
+): Promise<FakeServer> {
   const requests: FakeRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -54,7 +58,7 @@ export async function startFakeServer(protocol: FakeProtocol, policy: FakePolicy
         headers: incoming.headers,
         protocol: protocol.name,
       };
-      requests.push(request);
+      if (options.recordRequests !== false) requests.push(request);
       const early = protocol.precheck?.(request);
       if (early) return sendJson(response, early.status, early.body);
       return writeReply(protocol, request, await policy(request), response);

@@ -71,3 +71,9 @@ export interface FakeServer {
   /** Stops listening and destroys open connections. */
   close(): Promise<void>;
 }
+
+/** Options every fake server takes. */
+export interface FakeServerOptions {
+  /** Keep each chat request in `requests` (default true). Long benchmark runs turn it off to save memory. */
+  recordRequests?: boolean;
+}
