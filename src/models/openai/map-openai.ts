@@ -30,6 +30,12 @@ export function mapOpenAIFailure(failure: HttpFailure, model: string, baseUrl: s
       failure,
     );
   }
+  if (failure.status === 404 && !/\/v\d+$/.test(baseUrl)) {
+    return new RlmError("not-found", `${failure.url} does not exist (404): ${failure.message}`, {
+      hint: `Most servers want the base URL to end in /v1: try ${baseUrl}/v1.`,
+      cause: failure,
+    });
+  }
   if (failure.status === 429 && failure.errorType === "insufficient_quota") {
     return new RlmError("quota-exceeded", `${baseUrl} says the account is out of quota: ${failure.message}`, {
       hint: "Add credit to the account or use another key; retrying will not help.",

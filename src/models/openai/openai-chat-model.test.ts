@@ -79,6 +79,17 @@ describe("openai backend specifics", () => {
     expect((await model.info()).contextWindow).toBe(6_000);
   });
 
+  it("suggests /v1 when a base URL without it answers 404", async () => {
+    const server = await startFakeOpenAI(() => ({ text: "x" }));
+    servers.push(server);
+    // The fake serves /chat/completions too, so point at a path that does not exist.
+    const model = createModel(`openai-compatible:${server.url}/api#m`, { env: {} });
+    await expect(model.chat([{ role: "user", content: "q" }])).rejects.toMatchObject({
+      code: "not-found",
+      hint: `Most servers want the base URL to end in /v1: try ${server.url}/api/v1.`,
+    });
+  });
+
   it("says which model is missing and how to list the served ones", async () => {
     const server = await startFakeOpenAI(() => ({ text: "x" }), { models: ["served"] });
     servers.push(server);
