@@ -71,6 +71,23 @@ describe.skipIf(!bwrapAvailable())("bwrap launcher", () => {
   });
 });
 
+describe.skipIf(!bwrapAvailable())("bwrap launcher: privileges", () => {
+  it("runs as nobody with no capabilities, so /usr cannot be remounted writable", async () => {
+    const sandbox = await createProcessSandbox({ command: bwrapCommand() });
+    try {
+      const code = [
+        "import os, subprocess",
+        "caps = [line.split()[1] for line in open('/proc/self/status') if line.startswith('CapEff')][0]",
+        "remount = subprocess.run(['/usr/bin/mount', '-o', 'remount,rw,bind', '/usr'], capture_output=True)",
+        "print(os.getuid(), int(caps, 16), remount.returncode != 0)",
+      ].join("\n");
+      expect((await sandbox.exec(code)).stdout).toBe("65534 0 True\n");
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe.skipIf(bwrapAvailable())(
   "bwrap launcher [skipped: bwrap is not installed or cannot create namespaces]",
   () => {

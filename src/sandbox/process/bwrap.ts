@@ -1,6 +1,6 @@
 /**
- * A launch command for the `process` runtime that runs Python under bubblewrap: new user, network,
- * PID, IPC and UTS namespaces (no network at all, not even loopback to the host), a read-only view
+ * A launch command for the `process` runtime that runs Python under bubblewrap: as nobody with no
+ * capabilities, in new user, network, PID, IPC and UTS namespaces (no network at all, not even loopback to the host), a read-only view
  * of /usr, the Python installation and the driver folder, an empty /tmp, and death with the host.
  */
 
@@ -28,6 +28,15 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
   return [
     "bwrap",
     "--unshare-all",
+    // As root, bwrap would keep every capability inside: enough to remount /usr writable. Run as
+    // nobody in a user namespace with no capabilities instead.
+    "--unshare-user",
+    "--uid",
+    "65534",
+    "--gid",
+    "65534",
+    "--cap-drop",
+    "ALL",
     "--die-with-parent",
     "--new-session",
     "--ro-bind",

@@ -9,7 +9,8 @@ import { StringDecoder } from "node:string_decoder";
 import type { HeadTailCollector } from "../truncate.js";
 
 // A NUL byte brackets the marker on purpose: text output practically never contains one.
-const MARKER = new RegExp("\u0000RLM-SYNC-(\\d+)\u0000");
+const NUL = String.fromCharCode(0);
+const MARKER = new RegExp(`${NUL}RLM-SYNC-(\\d+)${NUL}`);
 /** Longest possible marker: a partial one at a chunk's end is held back until the next chunk. */
 const MARKER_MAX = 32;
 
@@ -31,7 +32,7 @@ export class StderrSync {
       text = text.slice(match.index + match[0].length);
       match = MARKER.exec(text);
     }
-    const start = text.lastIndexOf("\u0000");
+    const start = text.lastIndexOf(NUL);
     const partial = start !== -1 && text.length - start < MARKER_MAX;
     this.collector.add(partial ? text.slice(0, start) : text);
     this.carry = partial ? text.slice(start) : "";
