@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startFakeOllama } from "../../../test/fakes/index.js";
+import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
 import type { FakeServer } from "../../../test/fakes/types.js";
 import { runBackendSuite } from "../common.case.js";
 import { createModel } from "../create-model.js";
@@ -124,6 +124,14 @@ describe("ollama backend specifics", () => {
     const missing = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
     const error = await missing.chat([{ role: "user", content: "hi" }]).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "model-not-found", hint: "Pull it first: ollama pull qwen3:4b" });
+  });
+
+  it("says OLLAMA_HOST points at something else when the Ollama routes are missing", async () => {
+    const other = track(await startFakeOpenAI(() => ({ text: "x" })));
+    const error = await createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: other.url } })
+      .chat([{ role: "user", content: "hi" }])
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "not-found", hint: expect.stringContaining("OLLAMA_HOST") });
   });
 
   it("tells the user to run ollama serve or set OLLAMA_HOST when nothing listens", async () => {
