@@ -15,7 +15,6 @@ runBackendSuite({
     const options = body.options as Record<string, unknown>;
     return { temperature: options.temperature, maxTokens: options.num_predict };
   },
-  skip: { authentication: "local Ollama has no API keys (ollama-cloud is tested below)" },
 });
 
 describe("ollama backend specifics", () => {
