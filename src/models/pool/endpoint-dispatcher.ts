@@ -50,6 +50,8 @@ export class EndpointDispatcher {
         onAbort: () => {
           const index = this.waiters.indexOf(waiter);
           if (index >= 0) this.waiters.splice(index, 1);
+          // Nobody left to wake: a pending timer would only keep the process alive.
+          if (this.waiters.length === 0) this.clearWake();
           reject(signal?.reason);
         },
       };
@@ -88,12 +90,17 @@ export class EndpointDispatcher {
     if (downs.length === 0) return;
     const wakeAt = Math.min(...downs);
     if (this.timer !== undefined && this.timerAt <= wakeAt) return;
-    clearTimeout(this.timer);
+    this.clearWake();
     this.timerAt = wakeAt;
     this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
+      this.clearWake();
       this.drain();
     }, wakeAt - now);
+  }
+
+  private clearWake(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
   }
 }

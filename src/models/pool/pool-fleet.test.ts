@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
 import type { FakePolicy, FakeServer } from "../../../test/fakes/types.js";
 import { createModelPool } from "./index.js";
-import { sleep } from "./sleep.js";
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
@@ -23,7 +23,10 @@ describe("pool fleets: one model on several endpoints", () => {
   it("answers every call when one of two endpoints is killed mid-run", async () => {
     // The second endpoint is slower, so when it is killed it surely has calls in flight.
     const first = await openai();
-    const second = await openai((request) => ({ text: `echo ${request.messages.at(-1)?.content}`, delayMs: 200 }));
+    const second = await openai((request) => ({
+      text: `echo ${request.messages.at(-1)?.content}`,
+      delayMs: 200,
+    }));
     const spec = `openai-compatible:${first.url}/v1,${second.url}/v1#fleet`;
     const pool = createModelPool({ concurrency: 4, retryBaseDelayMs: 20 });
     const model = pool.get(spec);

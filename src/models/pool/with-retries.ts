@@ -1,8 +1,8 @@
 import { isRlmError, RlmError } from "../../errors/index.js";
+import { throwIfAborted } from "../http/index.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel, ModelInfo } from "../types.js";
 import { type BackoffOptions, backoffDelayMs, retryDelayMs } from "./backoff.js";
 import { EndpointDispatcher, type PoolEndpoint } from "./endpoint-dispatcher.js";
-import { throwIfAborted } from "./sleep.js";
 
 export interface RetryOptions extends BackoffOptions {
   maxRetries: number;
