@@ -236,7 +236,8 @@ def _rlm_variables():
     for name, value in list(_rlm_namespace.items()):
         if name.startswith("_") or name in hidden or isinstance(value, types.ModuleType):
             continue
-        found.append({"name": name, "type": type(value).__name__, "size": _rlm_size(value)})
+        size = _rlm_size(value)
+        found.append({"name": name, "type": type(value).__name__, "size": size if isinstance(size, int) else 0})
     return found
 
 
@@ -353,7 +354,10 @@ def _rlm_set_tools(specs):
 def _rlm_get_var(name):
     if name not in _rlm_namespace:
         return {"found": False, "value": ""}
-    return {"found": True, "value": str(_rlm_namespace[name])}
+    try:
+        return {"found": True, "value": str(_rlm_namespace[name])}
+    except Exception as error:  # noqa: BLE001 - a value whose __str__ raises still gets an answer
+        return {"found": True, "value": "<" + name + " could not be turned into text: " + repr(error) + ">"}
 
 
 def _rlm_compile(code):
@@ -410,7 +414,11 @@ def _rlm_exec(code):
     finally:
         _rlm_state["interrupt_pending"] = False
         sys.stdout, sys.stderr = saved
-    answer = _rlm_take_answer()
+    answer = None
+    try:
+        answer = _rlm_take_answer()
+    except BaseException as raised:  # noqa: BLE001 - e.g. a submitted object whose __str__ raises
+        error = (error or "") + "The submitted answer could not be turned into text:\n" + _rlm_format_error(raised)
     _rlm_restore_names()
     return {"stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "error": error, "answer": answer,
             "variables": _rlm_variables()}
