@@ -7,7 +7,7 @@ export const DEFAULT_MODEL = "ollama:qwen3:4b";
 export const DEFAULT_SUB_MODEL = "ollama:smollm:1.7b";
 /**
  * In-process llama.cpp, no server needed: node-llama-cpp downloads this GGUF (about 2.5 GB) from
- * Hugging Face on first use into `~/.cache/node-llama-cpp/models`; a local path works too.
+ * Hugging Face on first use into `~/.cache/rlm/models`; a local path works too.
  */
 export const EMBEDDED_MODEL = "llamacpp:hf:Qwen/Qwen3-4B-GGUF:Q4_K_M";
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
