@@ -68,8 +68,11 @@ export async function openNode(
 
 /** The model's window in tokens; a backend that cannot be asked gets a default and a warning. */
 export async function contextWindowOf(tree: Tree, model: LanguageModel, depth: number): Promise<number> {
+  const known = tree.windows.get(model.spec);
+  if (known !== undefined) return known;
   try {
     const info = await model.info({ signal: tree.budget.signal });
+    tree.windows.set(model.spec, info.contextWindow);
     return info.contextWindow;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

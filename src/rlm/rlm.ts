@@ -7,13 +7,16 @@ import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { startChild } from "./child.js";
 import { createSlot, type SandboxSlot } from "./node.js";
-import { RlmSession } from "./session.js";
+import { RlmSession, type SessionShared } from "./session.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
 
 export class RLM {
   readonly options: RLMOptions;
   /** A sandbox started ahead of the next completion (see `warm`). */
   private spare: Promise<SandboxSlot> | undefined;
+  /** Context windows read so far, by model spec: asked once per RLM, not once per completion. */
+  private readonly windows = new Map<string, number>();
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(options: RLMOptions) {
     checkOptions(options);
@@ -26,17 +29,18 @@ export class RLM {
     query: string,
     options: CompletionOptions = {},
   ): Promise<CompletionResult> {
-    const session = new RlmSession(this.options, false, this.takeSpare());
+    const session = new RlmSession(this.options, false, this.shared());
     try {
       return await session.completion(context, query, options);
     } finally {
-      await session.close();
+      // Closing (ending Python) runs after the result is returned; `close()` waits for it.
+      this.track(session.close());
     }
   }
 
   /** A conversation: one sandbox and one root conversation for several queries. Close it when done. */
   session(): RlmSession {
-    return new RlmSession(this.options, true, this.takeSpare());
+    return new RlmSession(this.options, true, this.shared());
   }
 
   /**
@@ -49,12 +53,26 @@ export class RLM {
     await this.spare;
   }
 
-  /** Closes the warm sandbox, if any. The RLM can still be used (it starts sandboxes as needed). */
+  /**
+   * Closes the warm sandbox, if any, and waits until the sandboxes of finished completions are
+   * closed. The RLM can still be used afterwards (it starts sandboxes as needed).
+   */
   async close(): Promise<void> {
     const spare = this.spare;
     this.spare = undefined;
     const slot = await spare?.catch(() => undefined);
     await slot?.sandbox.close();
+    while (this.closing.size > 0) await Promise.all([...this.closing]);
+  }
+
+  private shared(): SessionShared {
+    return { spare: this.takeSpare(), windows: this.windows };
+  }
+
+  /** Keeps a background close in view (for `close()`); its failure cannot affect a returned result. */
+  private track(closing: Promise<void>): void {
+    const settled = closing.catch(() => undefined).finally(() => this.closing.delete(settled));
+    this.closing.add(settled);
   }
 
   private takeSpare(): Promise<SandboxSlot> | undefined {

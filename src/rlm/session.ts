@@ -27,6 +27,12 @@ export interface HistoryEntry {
   answer: string;
 }
 
+/** What an RLM hands its sessions: a warm sandbox, and the context windows it already knows. */
+export interface SessionShared {
+  spare?: Promise<SandboxSlot> | undefined;
+  windows?: Map<string, number>;
+}
+
 export class RlmSession {
   readonly history: HistoryEntry[] = [];
   private readonly options: RLMOptions;
@@ -35,6 +41,7 @@ export class RlmSession {
   private node: TreeNode | undefined;
   /** A sandbox started ahead of need by `RLM.warm()`, used for the first query. */
   private spare: Promise<SandboxSlot> | undefined;
+  private readonly windows: Map<string, number>;
   private readonly conversation: ChatMessage[] = [];
   private contextCount = 0;
   private latest: ContextDescription | undefined;
@@ -44,10 +51,11 @@ export class RlmSession {
   private busy = false;
   private closed = false;
 
-  constructor(options: RLMOptions, isSession: boolean, spare?: Promise<SandboxSlot>) {
+  constructor(options: RLMOptions, isSession: boolean, shared: SessionShared = {}) {
     this.options = options;
     this.isSession = isSession;
-    this.spare = spare;
+    this.spare = shared.spare;
+    this.windows = shared.windows ?? new Map();
   }
 
   /** Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one). */
@@ -82,6 +90,7 @@ export class RlmSession {
       subCallChars: 0,
       subModel: options.subModel ?? options.model,
       nextSubCallId: () => ++subCallId,
+      windows: this.windows,
       emit: (event) => sink.event(event),
     };
     try {

@@ -26,6 +26,8 @@ export interface Tree {
   /** Spec (or model) that serves llm_query when the code names none. */
   subModel: string | LanguageModel;
   nextSubCallId: () => number;
+  /** Context windows already read, by model spec (kept by the RLM across its completions). */
+  windows: Map<string, number>;
   emit: (event: RlmEvent) => void;
 }
 
