@@ -67,6 +67,19 @@ export function describeContract(runtime: SandboxUnderTest): void {
       expect(result.stdout).toBe("3 a?b?(?c\n");
     });
 
+    it("loads a 10 MB context and a list of many parts exactly", async () => {
+      const big = "0123456789".repeat(1_000_000);
+      expect(await sandbox.load(big)).toMatchObject({ type: "str", totalChars: 10_000_000 });
+      expect((await run("print(len(context), context[-3:], context.count('9'))")).stdout).toBe(
+        "10000000 789 1000000\n",
+      );
+      const parts = Array.from({ length: 5_000 }, (_, index) => `part ${index} ✓`);
+      const info = await sandbox.load(parts);
+      expect(info.partLengths).toHaveLength(5_000);
+      expect(info.partLengths[4_999]).toBe(11);
+      expect((await run("print(len(context), context[4999])")).stdout).toBe("5000 part 4999 ✓\n");
+    });
+
     it("loads empty contexts of every kind", async () => {
       expect(await sandbox.load("")).toMatchObject({ type: "str", totalChars: 0 });
       expect((await run("context")).stdout).toBe("''\n");
