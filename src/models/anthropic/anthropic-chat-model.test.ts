@@ -48,6 +48,25 @@ describe("anthropic backend specifics", () => {
     expect(await model.info()).toMatchObject({ provider: "anthropic", contextWindow: 200_000 });
   });
 
+  it("marks a conversation's system prompt and last turn for prompt caching", async () => {
+    const server = await startFakeAnthropic(() => ({ text: "next", promptTokens: 10 }));
+    servers.push(server);
+    const model = createModel("anthropic:claude-sonnet-4-5", { env: environment(server) });
+    await model.chat([
+      { role: "system", content: "rules" },
+      { role: "user", content: "first" },
+      { role: "assistant", content: "reply" },
+      { role: "user", content: "output" },
+    ]);
+    const cached = { type: "ephemeral" };
+    expect(server.requests[0]!.body.system).toEqual([{ type: "text", text: "rules", cache_control: cached }]);
+    expect((server.requests[0]!.body.messages as unknown[]).at(-1)).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "output", cache_control: cached }],
+    });
+    expect(server.requests[0]!.messages.at(-1)).toEqual({ role: "user", content: "output" });
+  });
+
   it("asks for thinking with a budget below max_tokens and leaves temperature out", async () => {
     const server = await startFakeAnthropic(() => ({ text: "x" }));
     servers.push(server);

@@ -20,12 +20,23 @@ export function buildAnthropicBody(
 ): { body: Record<string, unknown>; warnings: string[] } {
   const warnings: string[] = [];
   const system = messages.filter((message) => message.role === "system").map((message) => message.content);
-  const turns = messages
+  const turns: Array<{ role: string; content: unknown }> = messages
     .filter((message) => message.role !== "system")
     .map((message) => ({ role: message.role, content: message.content }));
+  // A conversation (the RLM's root) is sent again with one more turn each time: mark its end so
+  // the next call reads the whole prefix from Anthropic's prompt cache. One-shot calls are left
+  // unmarked, since writing a cache entry costs more than a plain prompt.
+  const conversation = turns.some((turn) => turn.role === "assistant");
+  const last = turns.at(-1);
+  if (conversation && last && typeof last.content === "string") {
+    last.content = [{ type: "text", text: last.content, cache_control: { type: "ephemeral" } }];
+  }
   let maxTokens = options.maxTokens ?? defaultMaxTokens(model);
   const body: Record<string, unknown> = { model, messages: turns };
-  if (system.length > 0) body.system = system.join("\n\n");
+  if (system.length > 0) {
+    const text = system.join("\n\n");
+    body.system = conversation ? [{ type: "text", text, cache_control: { type: "ephemeral" } }] : text;
+  }
   if (options.think === true) {
     if (maxTokens <= MIN_THINKING_BUDGET) maxTokens = MIN_THINKING_BUDGET * 2;
     body.thinking = {
