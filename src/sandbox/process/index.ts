@@ -1,8 +1,16 @@
 /**
- * The `process` sandbox runtime: native CPython in a child process speaking JSON lines over stdio,
- * started by a configurable launch command. Plain `python3` gives native speed and every installed
- * package but no isolation (trusted code only); `bwrapCommand()` runs it in Linux namespaces with no
- * network and a read-only filesystem; `docker run -i --network none ...` works the same way.
+ * The `process` sandbox runtime: native CPython in a child process speaking JSON lines over stdio
+ * (`python/process_main.py`), started by a configurable launch command to which the path of
+ * `process_main.py` is appended. What isolates the code is the launcher's, not Python's:
+ * - default `python3` (resolved to its real executable): native speed, every installed package, no
+ *   isolation at all: trusted code only;
+ * - `bwrapCommand()`: Linux namespaces via bubblewrap: no network (not even the host's loopback),
+ *   read-only /usr + Python + driver folder, empty /tmp, no other host file, running as nobody with
+ *   no capabilities; the memory cap (RLIMIT_AS) is set inside by the driver;
+ * - Docker (untested here: no daemon on the build machine): `["docker", "run", "-i", "--rm",
+ *   "--network", "none", "-v", `${pythonDirectory()}:${pythonDirectory()}:ro`, "python:3.11-slim",
+ *   "python3"]`; the driver's folder must be mounted at the same path.
+ * Contexts are streamed over stdin (no shared temp file), so any launcher works.
  */
 
 import type { Sandbox, SandboxOptions } from "../types.js";
