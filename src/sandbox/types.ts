@@ -37,6 +37,12 @@ export interface SandboxOptions {
   /** Max characters of stdout (and of stderr) kept per exec; the rest is cut (head and tail kept). */
   maxOutputChars?: number;
   /**
+   * For `runtime: "pyodide"`: keep one worker booted ahead of need, taken by the next sandbox with
+   * the same settings or by a restart (hides the 0.6-1.5 s boot). Default true; `RLM_SPARE_WORKER=off`
+   * also disables it.
+   */
+  spareWorker?: boolean;
+  /**
    * For `runtime: "process"`: the launch command prefix; the driver path is appended.
    * Default `["python3"]`. `["bwrap", ...]` or `["docker", "run", "-i", "--network", "none", ...]` also work.
    */

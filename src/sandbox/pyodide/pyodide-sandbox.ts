@@ -20,16 +20,25 @@ import { serveBridge } from "./host-bridge.js";
 import type { HostRequest } from "./messages.js";
 import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
 import type { PyodideSettings } from "./settings.js";
+import { prepareSpare, takeSpare } from "./spare-worker.js";
 import { WorkerHandle } from "./worker-handle.js";
 
 type LoadRequest = HostRequest & { type: "load" };
+
+const LOAD_TIMEOUT_MS = 120_000;
+
+/** What a restarted worker needs to load the context again (encoded afresh: the bytes were moved). */
+interface LoadedContext {
+  context: ContextInput | Uint8Array;
+  variable: string;
+}
 
 export class PyodideSandbox implements Sandbox {
   readonly runtime = "pyodide" as const;
   private handle: Promise<WorkerHandle>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Every context loaded so far, replayed into a restarted worker. */
-  private readonly loaded: LoadRequest[] = [];
+  private readonly loaded: LoadedContext[] = [];
   private current = new AbortController();
   private closed = false;
 
@@ -46,14 +55,23 @@ export class PyodideSandbox implements Sandbox {
   }
 
   private async startWorker(): Promise<WorkerHandle> {
-    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars } = this.settings;
+    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars, spareWorker } = this.settings;
     const init = { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars };
-    const handle = await WorkerHandle.start(init, this.settings);
+    const key = JSON.stringify(init);
+    const boot = () => WorkerHandle.start(init, this.settings);
+    const spare = spareWorker
+      ? takeSpare(key)?.then((taken) => (taken.alive ? taken : boot()), boot)
+      : undefined;
+    const handle = await (spare ?? boot());
+    if (spareWorker && !this.closed) prepareSpare(key, boot);
     const tools = this.options.tools ?? {};
     serveBridge(handle, { onQuery: this.options.onQuery, tools, signal: () => this.current.signal });
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
     if (specs.length > 0) await handle.call({ type: "call", method: "_rlm_set_tools", args: [specs] });
-    for (const request of this.loaded) await handle.call(request);
+    for (const { context, variable } of this.loaded) {
+      const request = loadRequest(context, variable);
+      await handle.call(request, transferList(request));
+    }
     return handle;
   }
 
@@ -72,19 +90,23 @@ export class PyodideSandbox implements Sandbox {
   load(context: ContextInput | Uint8Array, options: LoadOptions = {}): Promise<LoadInfo> {
     return this.exclusive(async () => {
       const started = performance.now();
-      const encoded = encodeContext(context);
+      const variable = options.variable ?? "context";
+      const request = loadRequest(context, variable);
+      const { byteLength } = request;
       const limit = this.settings.maxContextBytes;
-      if (encoded.byteLength > limit) {
+      if (byteLength > limit) {
         throw new RlmError(
           "sandbox-context-too-large",
-          `the context is ${megabytes(encoded.byteLength)} of UTF-8; the pyodide sandbox takes at most ${megabytes(limit)} with memoryMb=${this.settings.memoryMb}`,
+          `the context is ${megabytes(byteLength)} of UTF-8; the pyodide sandbox takes at most ${megabytes(limit)} with memoryMb=${this.settings.memoryMb}`,
           { hint: "Raise sandbox.memoryMb (up to 4000), split the context, or use the process runtime." },
         );
       }
-      const variable = options.variable ?? "context";
-      const { chunks, byteLength, kind } = encoded;
-      const request: LoadRequest = { type: "load", chunks, byteLength, kind, variable };
-      const outcome = await this.guarded(request, this.settings.timeoutMs, options.signal);
+      const outcome = await this.guarded(
+        request,
+        this.settings.timeoutMs,
+        options.signal,
+        transferList(request),
+      );
       if (outcome.kind === "failed") {
         const memory = /MemoryError|memory cap/.test(outcome.message);
         throw new RlmError(
@@ -97,7 +119,10 @@ export class PyodideSandbox implements Sandbox {
           },
         );
       }
-      this.loaded.push(request);
+      // A context loaded again under the same name replaces the old one, here as in Python.
+      const previous = this.loaded.findIndex((earlier) => earlier.variable === variable);
+      if (previous >= 0) this.loaded.splice(previous, 1);
+      this.loaded.push({ context, variable });
       const info = driverLoadSchema.parse(outcome.value);
       return { ...info, elapsedMs: Math.round(performance.now() - started) };
     });
@@ -136,10 +161,16 @@ export class PyodideSandbox implements Sandbox {
     request: HostRequest,
     timeoutMs: number,
     signal?: AbortSignal,
+    transfer: ArrayBuffer[] = [],
   ): Promise<GuardedOutcome> {
     const handle = await this.handle;
     this.current = new AbortController();
-    const outcome = await runGuarded(handle, request, { timeoutMs, signal, abortQueries: this.current });
+    const outcome = await runGuarded(handle, request, {
+      timeoutMs,
+      signal,
+      abortQueries: this.current,
+      transfer,
+    });
     if (outcome.kind === "failed" && outcome.restart && !this.closed) {
       this.handle = this.startWorker();
       // The caller learns of the restart now; a failed restart surfaces on the next call.
@@ -147,6 +178,36 @@ export class PyodideSandbox implements Sandbox {
     }
     return outcome;
   }
+}
+
+/**
+ * One buffer the worker can own: moved, not copied (each fresh 100 MB costs on this machine). A
+ * buffer that is not ours alone (the caller's bytes, Buffer's shared pool) is copied first.
+ */
+function loadRequest(context: ContextInput | Uint8Array, variable: string): LoadRequest {
+  const { chunks, byteLength, kind } = encodeContext(context);
+  const first = chunks[0];
+  const owned =
+    context !== first &&
+    chunks.length === 1 &&
+    first !== undefined &&
+    first.byteOffset === 0 &&
+    first.buffer.byteLength === byteLength;
+  let bytes: Uint8Array;
+  if (owned) bytes = first;
+  else {
+    bytes = new Uint8Array(byteLength);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+  }
+  return { type: "load", chunks: [bytes], byteLength, kind, variable };
+}
+
+function transferList(request: LoadRequest): ArrayBuffer[] {
+  return request.chunks.map((chunk) => chunk.buffer as ArrayBuffer);
 }
 
 function megabytes(bytes: number): string {

@@ -23,6 +23,8 @@ export interface PyodideSettings {
   cacheDirectory: string;
   driverSource: string;
   snapshotPath: string | undefined;
+  /** Keep one worker booted ahead of need (see spare-worker.ts). */
+  spareWorker: boolean;
   /** Largest context (UTF-8 bytes) `load` accepts under this memory cap. */
   maxContextBytes: number;
 }
@@ -54,6 +56,7 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
     cacheDirectory: cacheDirectory(),
     driverSource: readFileSync(driverPath(), "utf8"),
     snapshotPath: snapshotPath(cacheDirectory(), version),
+    spareWorker: options.spareWorker ?? process.env.RLM_SPARE_WORKER !== "off",
     // The file's bytes and the decoded str live in the heap together while loading.
     maxContextBytes: Math.floor(((memoryMb - BASELINE_MB) / 2.2) * 1024 * 1024),
   };

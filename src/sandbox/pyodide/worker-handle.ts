@@ -99,6 +99,17 @@ export class WorkerHandle {
     else waiter.reject(new WorkerCallError(message.message, message.fatal, false));
   }
 
+  /** An unreferenced worker (a spare) does not keep the process alive. */
+  setReferenced(referenced: boolean): void {
+    if (referenced) {
+      this.worker.ref();
+      this.bridgePort.ref();
+    } else {
+      this.worker.unref();
+      this.bridgePort.unref();
+    }
+  }
+
   get alive(): boolean {
     return this.exitReason === undefined;
   }

@@ -27,3 +27,20 @@ export const SNAPSHOT_WARMUP = `
 import ast, io, json, re, sys, traceback, collections, math, itertools, functools, codeop, types
 import contextlib, linecache, tokenize, textwrap, string, random, statistics, datetime, difflib
 `;
+
+/**
+ * Run once before the worker reports ready, outside the driver's state: the first compile, exec,
+ * traceback and JSON round trip are several times slower than later ones (WebAssembly functions are
+ * compiled on first use), and the model's first block should not pay for that.
+ */
+export const WARM_UP = `
+import ast as _ast, json as _json, traceback as _traceback
+_scratch = {}
+exec(compile(_ast.parse("values = [str(i) * 2 for i in range(200)]\\ntotal = sum(len(v) for v in values)"), "<warm-up>", "exec"), _scratch)
+try:
+    exec(compile("1 / 0", "<warm-up>", "exec"), _scratch)
+except ZeroDivisionError as _error:
+    _traceback.format_exception(_error)
+_json.loads(_json.dumps({"values": _scratch["values"], "text": "ü✓" * 100}, ensure_ascii=False).encode("utf-8"))
+del _ast, _json, _traceback, _scratch
+`;

@@ -9,7 +9,7 @@ import type { HostMessage, WorkerInit, WorkerMessage } from "./messages.js";
 import { bootPyodide } from "./worker-boot.js";
 import { createHostCall } from "./worker-bridge.js";
 import { capWebAssemblyMemory, lockPyodide, scrubGlobals } from "./worker-lockdown.js";
-import { PRELUDE } from "./worker-python.js";
+import { PRELUDE, WARM_UP } from "./worker-python.js";
 
 type PythonCallable = (...args: unknown[]) => { toJs(): unknown; destroy(): void };
 
@@ -56,6 +56,7 @@ async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable 
   pyodide.runPython(init.driverSource, { globals: namespace, filename: "driver.py" });
   pyodide.runPython(`_rlm_configure({"max_output_chars": ${init.maxOutputChars}})`, { globals: namespace });
   const dispatch = namespace.get("_rlm_dispatch") as PythonCallable;
+  pyodide.runPython(WARM_UP, { globals: pyodide.globals.get("dict")(), filename: "rlm_warm_up.py" });
   scrubGlobals();
   send({ type: "ready", info });
   return { pyodide, dispatch };

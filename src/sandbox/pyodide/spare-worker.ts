@@ -1,0 +1,44 @@
+/**
+ * One worker started ahead of need, per process: a sandbox (or a restart) whose settings match
+ * takes it instead of booting Pyodide while the caller waits. The spare is unreferenced, so it never
+ * keeps the process alive, and it is started only after the sandbox that asked for it is up, so the
+ * two boots do not compete for the CPU.
+ */
+import type { WorkerHandle } from "./worker-handle.js";
+
+interface Spare {
+  key: string;
+  handle: Promise<WorkerHandle>;
+}
+
+let spare: Spare | undefined;
+
+/** The spare, if one with these settings was prepared and has not failed; it becomes the caller's. */
+export function takeSpare(key: string): Promise<WorkerHandle> | undefined {
+  if (spare?.key !== key) return undefined;
+  const { handle } = spare;
+  spare = undefined;
+  return handle.then((taken) => {
+    taken.setReferenced(true);
+    return taken;
+  });
+}
+
+/** Starts a spare with these settings unless one exists (a spare with other settings is replaced). */
+export function prepareSpare(key: string, start: () => Promise<WorkerHandle>): void {
+  if (spare?.key === key) return;
+  const previous = spare;
+  const handle = start().then((started) => {
+    started.setReferenced(false);
+    return started;
+  });
+  const entry: Spare = { key, handle };
+  spare = entry;
+  handle.catch(() => {
+    if (spare === entry) spare = undefined;
+  });
+  void previous?.handle.then(
+    (old) => old.terminate("replaced by a spare with other settings"),
+    () => undefined,
+  );
+}
