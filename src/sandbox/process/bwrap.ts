@@ -68,14 +68,20 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
   ];
 }
 
-/** Asks the Python itself where it lives: a pyenv shim is a script that cannot run inside. */
+const located = new Map<string, PythonLocation>();
+
+/** Asks the Python itself where it lives (once per name): a pyenv shim is a script that cannot run inside. */
 function locatePython(python: string): PythonLocation {
+  const known = located.get(python);
+  if (known !== undefined) return known;
   try {
     const script = "import sys, json; print(json.dumps([sys.executable, sys.prefix, sys.base_prefix]))";
     const output = execFileSync(python, ["-c", script], { encoding: "utf8", timeout: 10_000 });
     const [executable, prefix, basePrefix] = JSON.parse(output) as [string, string, string];
     const prefixes = [...new Set([prefix, basePrefix])].filter((path) => !path.startsWith("/usr"));
-    return { executable, prefixes };
+    const location = { executable, prefixes };
+    located.set(python, location);
+    return location;
   } catch (error) {
     throw new RlmError("sandbox-start-failed", `could not run ${python} to find its installation`, {
       hint: "Install python3, or pass bwrapCommand({ python: '/path/to/python3' }).",
