@@ -50,6 +50,7 @@ export async function lastCall(
   const record: IterationRecord = {
     type: "iteration",
     iteration,
+    timestamp: new Date().toISOString(),
     depth: node.depth,
     prompt: [request],
     response: reply.text,

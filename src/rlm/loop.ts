@@ -96,6 +96,7 @@ export async function runLoop(
       keep({
         type: "iteration",
         iteration,
+        timestamp: new Date().toISOString(),
         depth: node.depth,
         prompt: pending,
         response: reply.text,

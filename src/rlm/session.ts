@@ -12,13 +12,13 @@ import type { ChatMessage, ModelPool } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { createTraceSink } from "../trace/index.js";
 import { startChild } from "./child.js";
-import { describeContext } from "./context-description.js";
 import { runLoop } from "./loop.js";
 import { contextWindowOf, openNode, type SandboxSlot } from "./node.js";
 import { resolveLimits } from "./options.js";
-import { type ContextDescription, firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
+import { firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
 import { describeError } from "./query-handler.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
+import { SessionContexts } from "./session-contexts.js";
 import type { Tree, TreeNode } from "./tree.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
 
@@ -43,8 +43,7 @@ export class RlmSession {
   private spare: Promise<SandboxSlot> | undefined;
   private readonly windows: Map<string, number>;
   private readonly conversation: ChatMessage[] = [];
-  private contextCount = 0;
-  private latest: ContextDescription | undefined;
+  private readonly contexts: SessionContexts;
   private tracePath: string | undefined;
   /** Characters one sub-call may take, from the sub-model's window (read once per session). */
   private subCallCapacity = 0;
@@ -54,6 +53,7 @@ export class RlmSession {
   constructor(options: RLMOptions, isSession: boolean, shared: SessionShared = {}) {
     this.options = options;
     this.isSession = isSession;
+    this.contexts = new SessionContexts(isSession);
     this.spare = shared.spare;
     this.windows = shared.windows ?? new Map();
   }
@@ -95,8 +95,8 @@ export class RlmSession {
     };
     try {
       const node = await this.rootNode(tree);
-      const description = await this.loadContext(node, context, budget.signal);
-      await this.setHistory(node);
+      const description = await this.contexts.load(node, context, budget.signal);
+      await this.contexts.setHistory(node, this.history);
       if (this.conversation.length === 0) {
         this.conversation.push({ role: "system", content: this.systemPrompt(tree) });
       }
@@ -174,34 +174,6 @@ export class RlmSession {
     }
     tree.subCallChars = this.subCallCapacity;
     return this.node;
-  }
-
-  private async loadContext(
-    node: TreeNode,
-    context: ContextInput | undefined,
-    signal: AbortSignal,
-  ): Promise<ContextDescription> {
-    if (context === undefined) {
-      if (this.latest) return this.latest;
-      throw new RlmError("missing-context", "The first query of a session needs a context.", {
-        hint: "Pass the document (a string, a list of strings or a record of named strings).",
-      });
-    }
-    const load = await node.sandbox.load(context, { variable: "context", signal });
-    if (this.isSession) await node.sandbox.exec(`context_${this.contextCount} = context`, { signal });
-    this.contextCount++;
-    this.latest = describeContext(
-      context,
-      load,
-      this.isSession ? `context_${this.contextCount - 1}` : "context",
-    );
-    return this.latest;
-  }
-
-  private async setHistory(node: TreeNode): Promise<void> {
-    if (!this.isSession) return;
-    const json = JSON.stringify(this.history);
-    await node.sandbox.exec(`history = __import__("json").loads(${JSON.stringify(json)})`);
   }
 
   private systemPrompt(tree: Tree): string {

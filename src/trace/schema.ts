@@ -86,6 +86,7 @@ export const codeBlockSchema: z.ZodType<CodeBlockRecord, z.ZodTypeDef, unknown> 
 export const iterationSchema: z.ZodType<IterationRecord, z.ZodTypeDef, unknown> = z.object({
   type: z.literal("iteration"),
   iteration: z.number(),
+  timestamp: z.preprocess(nullToUndefined, z.string().optional()),
   depth: z.number().default(0),
   prompt: messages.default([]),
   response: text,

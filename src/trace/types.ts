@@ -66,6 +66,8 @@ export interface MetadataRecord {
 export interface IterationRecord {
   type: "iteration";
   iteration: number;
+  /** When the iteration ended (ISO 8601), as the official logs. */
+  timestamp?: string;
   depth: number;
   /** Messages added to the root conversation since the previous iteration. */
   prompt: { role: string; content: string }[];
