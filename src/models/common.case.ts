@@ -299,7 +299,8 @@ export function runBackendSuite(backend: BackendUnderTest): void {
         const { model } = await start(() => ({ text: "x" }), { contextLength: 1_000 });
         const error = await rejection(model.chat([{ role: "user", content: "lorem ipsum ".repeat(4_000) }]));
         expect(error).toBeInstanceOf(ContextOverflowError);
-        expect(error).toMatchObject({ code: "context-overflow", isRetryable: false });
+        expect(error).toMatchObject({ code: "context-overflow", isRetryable: false, contextWindow: 1_000 });
+        expect((error as ContextOverflowError).promptTokens).toBeGreaterThan(1_000);
         expect(error.hint).toMatch(/shorter|smaller/);
       },
     );

@@ -75,7 +75,10 @@ export function serverReportedError(
   options: { retryable?: boolean; isOverflow: (message: string) => boolean },
 ): RlmError {
   if (options.isOverflow(message)) {
-    return new ContextOverflowError(`The prompt is too long for the model: ${provider} said "${message}".`);
+    return new ContextOverflowError(
+      `The prompt is too long for the model: ${provider} said "${message}".`,
+      overflowSizes(message),
+    );
   }
   const retryable = options.retryable ?? true;
   return new RlmError(
@@ -88,4 +91,28 @@ export function serverReportedError(
       isRetryable: retryable,
     },
   );
+}
+
+/**
+ * The sizes a server put in its overflow message, when it did: OpenAI and vLLM ("maximum context
+ * length is 4096 tokens ... resulted in 5000 tokens"), Anthropic ("prompt is too long: 210000
+ * tokens > 200000 maximum"), llama.cpp server (`n_prompt_tokens` and `n_ctx` in its error JSON).
+ */
+export function overflowSizes(message: string, body = ""): { promptTokens?: number; contextWindow?: number } {
+  const number = (pattern: RegExp, text: string): number | undefined => {
+    const found = pattern.exec(text)?.[1];
+    return found === undefined ? undefined : Number(found);
+  };
+  const anthropic = /prompt is too long: (\d+) tokens > (\d+)/.exec(message);
+  if (anthropic) return { promptTokens: Number(anthropic[1]), contextWindow: Number(anthropic[2]) };
+  const promptTokens =
+    number(/resulted in (\d+) tokens/, message) ??
+    number(/requested (\d+) tokens/, message) ??
+    number(/"n_prompt_tokens"\s*:\s*(\d+)/, body);
+  const contextWindow =
+    number(/maximum context length is (\d+)/, message) ?? number(/"n_ctx"\s*:\s*(\d+)/, body);
+  return {
+    ...(promptTokens === undefined ? {} : { promptTokens }),
+    ...(contextWindow === undefined ? {} : { contextWindow }),
+  };
 }

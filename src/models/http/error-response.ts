@@ -1,6 +1,6 @@
 import type { Response } from "undici";
 import { RlmError } from "../../errors/index.js";
-import { ContextOverflowError } from "../errors.js";
+import { ContextOverflowError, overflowSizes } from "../errors.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** What a non-2xx response said, handed to a backend's own error mapping before the defaults. */
@@ -76,7 +76,10 @@ export function defaultHttpError(failure: HttpFailure, target: string, authHint:
   const said = `${target} answered ${status}: ${message}`;
   // Some servers answer an overflow with a 500; repeating it would never help, whatever the status.
   if (status === 413 || looksLikeContextOverflow(failure)) {
-    return new ContextOverflowError(`The prompt is too long for the model. ${said}`, { cause: failure });
+    return new ContextOverflowError(`The prompt is too long for the model. ${said}`, {
+      ...overflowSizes(message, failure.body),
+      cause: failure,
+    });
   }
   if (status === 401 || status === 403) {
     return new RlmError("authentication-failed", said, { hint: authHint, cause: failure });

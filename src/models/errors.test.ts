@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { overflowSizes } from "./errors.js";
+
+describe("overflow sizes from server messages", () => {
+  it("reads OpenAI, vLLM, Anthropic and llama.cpp wordings", () => {
+    expect(
+      overflowSizes(
+        "This model's maximum context length is 4096 tokens. However, your messages resulted in 5000 tokens.",
+      ),
+    ).toEqual({ promptTokens: 5000, contextWindow: 4096 });
+    expect(
+      overflowSizes(
+        "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens (8000 in the messages, 1000 in the completion).",
+      ),
+    ).toEqual({ promptTokens: 9000, contextWindow: 8192 });
+    expect(overflowSizes("prompt is too long: 210000 tokens > 200000 maximum")).toEqual({
+      promptTokens: 210_000,
+      contextWindow: 200_000,
+    });
+    expect(
+      overflowSizes(
+        "the request exceeds the available context size, try increasing it",
+        '{"error":{"code":400,"type":"exceed_context_size_error","n_prompt_tokens":5000,"n_ctx":4096}}',
+      ),
+    ).toEqual({ promptTokens: 5000, contextWindow: 4096 });
+    expect(overflowSizes("input too long")).toEqual({});
+  });
+});
