@@ -32,4 +32,19 @@ describe("Chat Completions body", () => {
     expect(body).toMatchObject({ temperature: 0.2, stream: true, stream_options: { include_usage: true } });
     expect(warnings).toEqual(["think is not supported by gpt-4o; it was ignored"]);
   });
+
+  it("asks for strict JSON only for schemas that forbid extra properties", () => {
+    const strictSchema = {
+      type: "object",
+      properties: { a: { type: "string" } },
+      required: ["a"],
+      additionalProperties: false,
+    };
+    const strict = buildChatBody("m", false, messages, { jsonSchema: strictSchema }, false).body
+      .response_format;
+    const loose = buildChatBody("m", false, messages, { jsonSchema: { type: "object" } }, false).body
+      .response_format;
+    expect(strict).toMatchObject({ json_schema: { strict: true } });
+    expect(loose).toMatchObject({ json_schema: { strict: false } });
+  });
 });

@@ -27,9 +27,11 @@ export function buildChatBody(
     body[official ? "max_completion_tokens" : "max_tokens"] = options.maxTokens;
   if (options.stop !== undefined && options.stop.length > 0) body.stop = options.stop;
   if (options.jsonSchema !== undefined) {
+    // OpenAI's strict mode rejects schemas that allow extra properties; ask for it only when it holds.
+    const strict = options.jsonSchema.additionalProperties === false;
     body.response_format = {
       type: "json_schema",
-      json_schema: { name: "reply", schema: options.jsonSchema, strict: true },
+      json_schema: { name: "reply", schema: options.jsonSchema, strict },
     };
   }
   if (options.grammar !== undefined)
