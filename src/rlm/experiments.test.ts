@@ -46,6 +46,8 @@ describe("the seed's experiments on a 50k-character document", () => {
     const seen = promptsSeenBy(models.server, "root");
     expect(seen).not.toContain(LINEAR_NEEDLE);
     expect(seen).toContain(`total length: ${document.length.toLocaleString("en-US")} characters`);
+    // The sub-call capacity comes from the model's real window (8192 tokens on the fake server).
+    expect(seen).toContain("One llm_query prompt can take about 18,000 characters.");
 
     const { runs } = await readTrajectory(trace);
     const run = runs[0];
