@@ -26,6 +26,12 @@ import traceback
 
 
 def _open_protocol():
+    try:  # a 1 MB pipe moves a large context in 16x fewer wake-ups than the default 64 KB
+        import fcntl
+
+        fcntl.fcntl(0, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
     incoming = os.fdopen(os.dup(0), "rb")
     outgoing = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDONLY)
