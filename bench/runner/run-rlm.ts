@@ -4,6 +4,7 @@
  * else from the trajectory (root turns vs. sub-call records).
  */
 
+import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { RLM } from "../../src/rlm/index.js";
 import type { ContextInput } from "../../src/sandbox/types.js";
@@ -19,14 +20,10 @@ function rootTokensFromTrajectory(lines: TrajectoryLine[]): number {
     .reduce((sum, line) => sum + line.usage.promptTokens + line.usage.completionTokens, 0);
 }
 
-export async function runRlm(
-  settings: RunnerSettings,
-  context: ContextInput,
-  question: BenchQuestion,
-  traceName: string,
-): Promise<Omit<RlmRun, "trajectory"> & { trajectory: TrajectoryLine[] }> {
-  const trace = join(settings.traceDirectory, `${traceName}.jsonl`);
-  const rlm = new RLM({
+/** One RLM for a whole run: sandboxes kept warm between questions, one trajectory file per question. */
+export function createBenchRlm(settings: RunnerSettings): RLM {
+  mkdirSync(settings.traceDirectory, { recursive: true });
+  return new RLM({
     model: settings.model,
     subModel: settings.subModel,
     maxDepth: settings.maxDepth,
@@ -37,10 +34,27 @@ export async function runRlm(
     },
     sandbox: { runtime: settings.runtime },
     ...(settings.prices === undefined ? {} : { pool: { prices: settings.prices } }),
-    trace,
+    // A folder: the engine writes <run id>.jsonl there; it is renamed after the question below.
+    trace: `${settings.traceDirectory}/`,
+    keepWarm: true,
   });
+}
+
+export async function runRlm(
+  rlm: RLM,
+  settings: RunnerSettings,
+  context: ContextInput,
+  question: BenchQuestion,
+  traceName: string,
+): Promise<RlmRun> {
   const result = await rlm.completion(context, question.query);
-  const trajectory = readTrajectory(result.tracePath ?? trace);
+  let tracePath = result.tracePath;
+  if (tracePath !== undefined) {
+    const named = join(settings.traceDirectory, `${traceName}.jsonl`);
+    renameSync(tracePath, named);
+    tracePath = named;
+  }
+  const trajectory = readTrajectory(tracePath);
   const totals = Object.values(result.usage);
   const allTokens = totals.reduce((sum, usage) => sum + usage.promptTokens + usage.completionTokens, 0);
   const rootUsage = result.usage[settings.model];

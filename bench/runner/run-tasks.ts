@@ -10,7 +10,7 @@ import { createModelPool } from "../../src/models/pool/create-model-pool.js";
 import { formatSize, getTask } from "../tasks/index.js";
 import { runDirect } from "./direct.js";
 import { taskTables } from "./report.js";
-import { runRlm } from "./run-rlm.js";
+import { createBenchRlm, runRlm } from "./run-rlm.js";
 import type { SimulatedBackend } from "./simulated-backend.js";
 import {
   BENCH_FORMAT,
@@ -57,6 +57,7 @@ export async function runTasks(
   };
   mkdirSync(settings.traceDirectory, { recursive: true });
   const pool = createModelPool({ ...(settings.prices === undefined ? {} : { prices: settings.prices }) });
+  const rlm = createBenchRlm(settings);
   try {
     for (const name of settings.tasks) {
       const task = getTask(name);
@@ -72,7 +73,7 @@ export async function runTasks(
           for (const question of instance.questions) {
             const label = `${name}-${size === 0 ? "tree" : formatSize(size)}-s${seed}-${question.id}`;
             process.stderr.write(`  ${label} ... `);
-            const rlm = await runRlm(settings, instance.context, question, label);
+            const run = await runRlm(rlm, settings, instance.context, question, label);
             const direct =
               settings.directModel === undefined
                 ? undefined
@@ -84,7 +85,7 @@ export async function runTasks(
                     settings.directWindow,
                   );
             process.stderr.write(
-              `score ${rlm.score.toFixed(2)} (${rlm.stopReason}, ${(rlm.elapsedMs / 1000).toFixed(1)} s)` +
+              `score ${run.score.toFixed(2)} (${run.stopReason}, ${(run.elapsedMs / 1000).toFixed(1)} s)` +
                 (direct ? `, direct ${direct.score.toFixed(2)}` : "") +
                 "\n",
             );
@@ -96,7 +97,7 @@ export async function runTasks(
               questionId: question.id,
               query: question.query,
               expected: question.expected,
-              rlm,
+              rlm: run,
               ...(direct === undefined ? {} : { direct }),
             };
             report.results.push(result);
@@ -113,6 +114,7 @@ export async function runTasks(
       );
     }
   } finally {
+    await rlm.close();
     await pool.close();
   }
   mkdirSync(dirname(settings.out), { recursive: true });

@@ -9,15 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModelPool } from "../../src/models/pool/create-model-pool.js";
+import type { RLM } from "../../src/rlm/index.js";
 import { TASKS } from "../tasks/index.js";
 import { parseCommand } from "./cli.js";
 import { runDirect } from "./direct.js";
-import { runRlm } from "./run-rlm.js";
+import { createBenchRlm, runRlm } from "./run-rlm.js";
 import { type SimulatedBackend, startSimulatedBackend } from "./simulated-backend.js";
 import type { RunnerSettings } from "./types.js";
 
 let backend: SimulatedBackend;
 let settings: RunnerSettings;
+let rlm: RLM;
 
 beforeAll(async () => {
   backend = await startSimulatedBackend();
@@ -43,9 +45,11 @@ beforeAll(async () => {
     out,
     traceDirectory: out.replace(/\.json$/, ""),
   };
+  rlm = createBenchRlm(settings);
 });
 
 afterAll(async () => {
+  await rlm?.close();
   await backend?.close();
 });
 
@@ -61,7 +65,7 @@ describe.each([
   it("answers correctly through the real engine, with the expected kind of work", async () => {
     const instance = await TASKS[name]!.generate({ seed: 2, chars: 45_000, questions: 1 });
     const question = instance.questions[0]!;
-    const run = await runRlm(settings, instance.context, question, `${name}-test`);
+    const run = await runRlm(rlm, settings, instance.context, question, `${name}-test`);
     expect({ score: run.score, stop: run.stopReason, answer: run.answer }).toMatchObject({
       score: 1,
       stop: "answer",

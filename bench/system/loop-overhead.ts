@@ -2,8 +2,8 @@
  * Loop overhead and a completion's fixed cost, with a zero-latency root that runs trivial code.
  * Per-iteration overhead: time between the starts of consecutive root calls at the server, minus
  * the model's own time there, averaged; also against the model time seen by the client (the
- * HTTP round trip counted as model time). Fixed cost: in a session (sandbox warm), from
- * `completion()` to the first root call plus from the last root reply to the return.
+ * HTTP round trip counted as model time). Fixed cost, sandbox warm: from `completion()` to the
+ * first root call plus from the last root reply to the return.
  */
 
 import { RLM } from "../../src/rlm/index.js";
@@ -62,35 +62,64 @@ export async function measureLoop(turns: number): Promise<LoopResult> {
   }
 }
 
-export async function measureFixedCost(samples: number): Promise<FixedCostResult> {
+/** Fixed cost of the completions `run` makes, timed against the server's first and last root calls. */
+async function timeFixed(
+  backend: Awaited<ReturnType<typeof startTimedBackend>>,
+  samples: number,
+  /** Runs one completion; returns the clock when the completion (not its preparation) started. */
+  run: (index: number) => Promise<number>,
+): Promise<FixedCostResult> {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let index = 0; index <= samples; index++) {
+    await backend.timings(true);
+    const started = await run(index);
+    const returned = clock();
+    // The first run is the warm-up (code paths compiled, connections open), not a sample.
+    if (index === 0) continue;
+    const roots = (await backend.timings()).timings;
+    starts.push(roots[0]!.start - started);
+    ends.push(returned - roots.at(-1)!.end);
+  }
+  const totals = starts.map((start, index) => start + ends[index]!);
+  return {
+    fixedMs: median(totals),
+    startToFirstCallMs: median(starts),
+    lastReplyToReturnMs: median(ends),
+    samples,
+  };
+}
+
+/**
+ * `oneShot`: `completion()` on an RLM whose sandbox was started beforehand with `warm()` (the
+ * sandbox is still closed inside the completion, which counts). `session`: a query in a session
+ * whose REPL is already running.
+ */
+export async function measureFixedCost(
+  samples: number,
+): Promise<{ oneShot: FixedCostResult; session: FixedCostResult }> {
   const backend = await startTimedBackend({
     rootReplies: ["```repl\nprint(len(context))\n```", "FINAL(done)"],
   });
   try {
-    const session = new RLM({ model: backend.spec("root") }).session();
+    const rlm = new RLM({ model: backend.spec("root") });
+    const oneShot = await timeFixed(backend, samples, async (index) => {
+      await rlm.warm();
+      const started = clock();
+      await rlm.completion(`context number ${index}`, `Query ${index}.`);
+      return started;
+    });
+    const session = rlm.session();
     try {
-      const starts: number[] = [];
-      const ends: number[] = [];
-      for (let index = 0; index <= samples; index++) {
-        await backend.timings(true);
+      const inSession = await timeFixed(backend, samples, async (index) => {
         const started = clock();
         await session.completion(`context number ${index}`, `Query ${index}.`);
-        const returned = clock();
-        // The first completion starts the sandbox; it is the warm-up, not a sample.
-        if (index === 0) continue;
-        const roots = (await backend.timings()).timings;
-        starts.push(roots[0]!.start - started);
-        ends.push(returned - roots.at(-1)!.end);
-      }
-      const totals = starts.map((start, index) => start + ends[index]!);
-      return {
-        fixedMs: median(totals),
-        startToFirstCallMs: median(starts),
-        lastReplyToReturnMs: median(ends),
-        samples,
-      };
+        return started;
+      });
+      return { oneShot, session: inSession };
     } finally {
       await session.close();
+      await rlm.close();
     }
   } finally {
     await backend.close();
