@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
 import { codeWritingPolicy } from "./__fixtures__/code-writing-policy.js";
-import { cleanEnvironment, closedPort, ensureBuilt, runCli } from "./__fixtures__/run-cli.js";
+import {
+  BUILD_TIMEOUT_MS,
+  cleanEnvironment,
+  closedPort,
+  ensureBuilt,
+  runCli,
+} from "./__fixtures__/run-cli.js";
 
 /**
  * The built `rlm` binary, run as a subprocess against a fake OpenAI-compatible backend whose
@@ -40,7 +46,7 @@ beforeAll(async () => {
     RLM_MODEL: `openai-compatible:${server.url}/v1#root`,
     RLM_SUB_MODEL: `openai-compatible:${server.url}/v1#sub`,
   });
-});
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await server?.close();

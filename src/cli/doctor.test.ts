@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOllama, startFakeOpenAI } from "../../test/fakes/index.js";
-import { cleanEnvironment, closedPort, ensureBuilt, runCli } from "./__fixtures__/run-cli.js";
+import {
+  BUILD_TIMEOUT_MS,
+  cleanEnvironment,
+  closedPort,
+  ensureBuilt,
+  runCli,
+} from "./__fixtures__/run-cli.js";
 import type { Check } from "./doctor/check.js";
 
 /** `rlm doctor` (the built binary) against fake Ollama and OpenAI-compatible servers. */
@@ -18,7 +24,7 @@ beforeAll(async () => {
   ollama = await startFakeOllama(unused, { models: { "qwen3:4b": {}, "llama3.2:latest": {} } });
   openai = await startFakeOpenAI(unused, { models: ["served-model"] });
   home = await mkdtemp(join(tmpdir(), "rlm-doctor-"));
-});
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await ollama?.close();

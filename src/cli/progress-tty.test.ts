@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
 import { codeWritingPolicy } from "./__fixtures__/code-writing-policy.js";
-import { BINARY, ensureBuilt } from "./__fixtures__/run-cli.js";
+import { BINARY, BUILD_TIMEOUT_MS, ensureBuilt } from "./__fixtures__/run-cli.js";
 
 /**
  * The live progress display under a real pseudo-terminal: the built binary runs inside a private
@@ -55,7 +55,7 @@ beforeAll(async () => {
   ].join("\n");
   await writeFile(join(directory, "run.sh"), script);
   await chmod(join(directory, "run.sh"), 0o755);
-});
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   if (!TMUX_AVAILABLE) return;

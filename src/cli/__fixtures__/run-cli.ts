@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -21,17 +21,42 @@ async function newestSource(directory: string): Promise<number> {
   return newest;
 }
 
-export async function ensureBuilt(): Promise<void> {
-  let built = 0;
+function builtAt(): number {
   try {
-    built = statSync(BINARY).mtimeMs;
+    return statSync(BINARY).mtimeMs;
   } catch {
-    built = 0;
+    return 0;
   }
-  if (built > (await newestSource(join(ROOT, "src")))) return;
-  // tsc writes the output even when another module in progress has type errors: only the binary matters here.
-  await promisify(execFile)("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT }).catch(() => undefined);
-  statSync(BINARY);
+}
+
+const LOCK = join(ROOT, "dist", ".build-lock");
+
+/**
+ * Rebuilds `dist` when a source is newer than the binary. Test files run in parallel workers: a
+ * lock directory (mkdir is atomic) keeps two of them from compiling over each other.
+ */
+export async function ensureBuilt(): Promise<void> {
+  for (;;) {
+    if (builtAt() > (await newestSource(join(ROOT, "src")))) return;
+    await mkdir(join(ROOT, "dist"), { recursive: true });
+    try {
+      await mkdir(LOCK);
+    } catch {
+      const age = Date.now() - (await stat(LOCK).then((stats) => stats.mtimeMs, () => Date.now()));
+      // A lock left by a killed run is stale after ten minutes.
+      if (age > 600_000) await rm(LOCK, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    try {
+      // tsc writes the output even when another module in progress has type errors: only the binary matters here.
+      await promisify(execFile)("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT }).catch(() => undefined);
+    } finally {
+      await rm(LOCK, { recursive: true, force: true });
+    }
+    statSync(BINARY);
+    return;
+  }
 }
 
 export interface CliResult {
@@ -81,3 +106,6 @@ export async function closedPort(): Promise<number> {
     });
   });
 }
+
+/** For `beforeAll` hooks that may rebuild `dist` (minutes on a busy two-core machine). */
+export const BUILD_TIMEOUT_MS = 300_000;
