@@ -323,7 +323,9 @@ def _rlm_load_bytes(data, kind, variable="context"):
             parts.append(_rlm_decode(view[offset:offset + length]))
             offset += length
         if offset != len(data):
-            raise ValueError("context file framing is broken: " + str(len(data) - offset) + " bytes left over")
+            gap = len(data) - offset
+            raise ValueError("context file framing is broken: " + (
+                str(gap) + " bytes left over" if gap > 0 else "the data ends " + str(-gap) + " bytes early"))
         part_lengths = [len(part) for part in parts]
         info.update(type=kind, totalChars=sum(part_lengths), partLengths=part_lengths)
         if kind == "list":
