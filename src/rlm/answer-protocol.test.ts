@@ -91,6 +91,14 @@ describe("answer protocol, end to end", () => {
     expect(iterations[0]?.final_answer).toBe("400 words (counted)");
   });
 
+  it("does not accept FINAL in code on the first turn when the code never touched the context", async () => {
+    const { result, requests } = await run([() => code('FINAL("Paris")'), PROBE, () => "FINAL(alpha etc.)"]);
+    expect(lastUserMessage(requests[1] as FakeRequest)).toContain(
+      "not accepted: you have not looked at the context",
+    );
+    expect(result).toMatchObject({ answer: "alpha etc.", iterations: 3 });
+  });
+
   it("accepts the answer dict", async () => {
     const { result } = await run([
       PROBE,

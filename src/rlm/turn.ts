@@ -1,9 +1,10 @@
 /**
  * One turn after the model replied: run its code blocks in order, then decide whether the turn
  * submitted an answer. Answers set by code (FINAL inside code, the `answer` dict) are accepted
- * at once, since the code looked at the data. An answer written outside code is accepted after the
- * code ran clean, except on the first turn of a query (the model cannot have looked yet; a
- * FINAL_VAR naming a variable its own code just computed is the exception).
+ * at once when the code looked at the data (on the first turn: when it used the context at all).
+ * An answer written outside code is accepted after the code ran clean, except on the first turn of
+ * a query (the model cannot have looked yet; a FINAL_VAR naming a variable its own code just
+ * computed is the exception).
  */
 
 import type { CodeBlockRecord } from "../trace/types.js";
@@ -68,8 +69,15 @@ export async function runTurn(
     }
   }
   const raised = outcomes.some((outcome) => outcome.result.error !== undefined);
-  if (answer !== undefined) return { outcomes, records, answer, notes: [], failed: false };
   const notes: string[] = [];
+  if (answer !== undefined) {
+    // On the first turn, code that submits without ever touching the context answers from the
+    // model's priors (`FINAL("Paris")`): not accepted.
+    const looked = iteration > 1 || outcomes.some((outcome) => /\bcontext/.test(outcome.code));
+    if (looked) return { outcomes, records, answer, notes, failed: false };
+    notes.push(nudges.tooEarly);
+    return { outcomes, records, answer: undefined, notes, failed: false };
+  }
   const ranCode = outcomes.length > 0;
   if (parsed.final === undefined) {
     if (!ranCode) notes.push(nudges.noCode);
