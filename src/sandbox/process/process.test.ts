@@ -39,3 +39,20 @@ describe("process runtime: context larger than the memory cap", () => {
     }
   });
 });
+
+describe("process runtime: launch failures", () => {
+  it("says which command could not start, with a hint", async () => {
+    const missing = await createProcessSandbox({ command: ["/nonexistent/python3"] }).catch(
+      (error: unknown) => error,
+    );
+    expect(missing).toBeInstanceOf(RlmError);
+    expect(missing).toMatchObject({ code: "sandbox-start-failed" });
+    expect((missing as RlmError).message).toContain("/nonexistent/python3");
+    expect((missing as RlmError).hint).toBeTruthy();
+    const exits = await createProcessSandbox({
+      command: ["python3", "-c", "import sys; sys.exit('no driver here')"],
+    }).catch((error: unknown) => error);
+    expect(exits).toMatchObject({ code: "sandbox-start-failed" });
+    expect((exits as RlmError).message).toContain("no driver here");
+  });
+});

@@ -86,7 +86,8 @@ export class PythonChild {
       process.on("error", (error) => reject(error));
     });
     child.write({ memoryMb: options.memoryMb ?? null, maxOutputChars: options.maxOutputChars });
-    const timer = setTimeout(() => child.ready?.reject(new Error("no answer")), options.startTimeoutMs);
+    const silent = new Error(`no ready message within ${options.startTimeoutMs} ms`);
+    const timer = setTimeout(() => child.ready?.reject(silent), options.startTimeoutMs);
     try {
       await started;
       return child;
