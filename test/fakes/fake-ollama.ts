@@ -5,9 +5,13 @@ export interface FakeOllamaOptions extends FakeServerOptions {
   /**
    * The models "pulled" on this server, with their context length. Undefined: every model name is
    * accepted. A model not listed gets Ollama's 404 `model "x" not found, try pulling it first`.
-   * `loadedContext`: the model is running with this context (`/api/ps`).
+   * `loadedContext`: the model is running with this context (`/api/ps`). `thinking: false`: a
+   * model without the thinking capability, which answers `think: true` with Ollama's 400.
    */
-  models?: Record<string, { contextLength?: number; architecture?: string; loadedContext?: number }>;
+  models?: Record<
+    string,
+    { contextLength?: number; architecture?: string; loadedContext?: number; thinking?: boolean }
+  >;
   /** Context length `/api/show` reports for models without their own. Default 40 960 (Qwen3's). */
   contextLength?: number;
   /**
@@ -57,6 +61,7 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
   const defaultContext = options.contextLength ?? 40_960;
   const isPulled = (model: string): boolean =>
     options.models === undefined || model in options.models || `${model}:latest` in options.models;
+  const entryOf = (model: string) => options.models?.[model] ?? options.models?.[`${model}:latest`];
   const notFound = (model: string) => ({
     status: 404,
     body: { error: `model "${model}" not found, try pulling it first` },
@@ -72,7 +77,13 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
       // Ollama streams unless told not to.
       stream: body.stream !== false,
     }),
-    precheck: (request) => (isPulled(request.model) ? undefined : notFound(request.model)),
+    precheck: (request) => {
+      if (!isPulled(request.model)) return notFound(request.model);
+      if (request.body.think === true && entryOf(request.model)?.thinking === false) {
+        return { status: 400, body: { error: `"${request.model}" does not support thinking` } };
+      }
+      return undefined;
+    },
     errorBody: (_status, message) => ({ error: message }),
     answerBody: (request, answer) => ({
       ...base(request),
@@ -173,7 +184,7 @@ function ollamaProtocol(options: FakeOllamaOptions): FakeProtocol {
               "general.parameter_count": 4_000_000_000,
               [`${architecture}.context_length`]: entry?.contextLength ?? defaultContext,
             },
-            capabilities: ["completion", "thinking"],
+            capabilities: entry?.thinking === false ? ["completion"] : ["completion", "thinking"],
             modified_at: new Date(0).toISOString(),
           },
         };

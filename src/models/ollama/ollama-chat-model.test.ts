@@ -107,6 +107,25 @@ describe("ollama backend specifics", () => {
     expect(info).toMatchObject({ contextWindow: 40_960 });
   });
 
+  it("drops think for a model that cannot think, with a warning, and stops sending it", async () => {
+    const server = track(
+      await startFakeOllama(() => ({ text: "plain" }), {
+        models: { "llama3.2:latest": { thinking: false } },
+      }),
+    );
+    const model = createModel("ollama:llama3.2", { env: { OLLAMA_HOST: server.url } });
+    const first = await model.chat([{ role: "user", content: "hi" }], { think: true });
+    expect(first).toMatchObject({
+      text: "plain",
+      warnings: ["this model does not support thinking; think was ignored"],
+    });
+    const chunks = [];
+    for await (const chunk of model.stream([{ role: "user", content: "hi" }], { think: true }))
+      chunks.push(chunk);
+    expect(chunks.at(-1)).toMatchObject({ type: "finish" });
+    expect(server.requests.map((request) => request.body.think)).toEqual([true, undefined, undefined]);
+  });
+
   it("reads the window from /api/show model_info and says to pull a missing model", async () => {
     const server = track(
       await startFakeOllama(() => ({ text: "ok" }), {

@@ -1,8 +1,9 @@
+import type { Response } from "undici";
+import { RlmError } from "../../errors/index.js";
 import { ContextOverflowError, serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   checkShape,
   type HttpOptions,
-  type JsonRequest,
   linkedAbortController,
   looksLikeContextOverflow,
   postJson,
@@ -28,8 +29,9 @@ import {
   lowerTokenEstimate,
   upperTokenEstimate,
 } from "./context-size.js";
-import { mapDoneReason, mapOllamaFailure } from "./map-ollama.js";
+import { mapDoneReason } from "./map-ollama.js";
 import { fetchOllamaContext } from "./ollama-context.js";
+import { ollamaRequest } from "./ollama-request.js";
 import { chatLineSchema, type OllamaChatLine } from "./ollama-schemas.js";
 
 export interface OllamaChatModelSettings {
@@ -48,6 +50,8 @@ export interface OllamaChatModelSettings {
 const looksLikeOverflow = (message: string): boolean =>
   looksLikeContextOverflow({ message, errorType: undefined });
 
+const THINK_IGNORED = "this model does not support thinking; think was ignored";
+
 /** Where `num_ctx` starts when not configured: small enough for a laptop, grown when a prompt needs more. */
 const STARTING_NUM_CTX = 8_192;
 
@@ -62,6 +66,8 @@ export class OllamaChatModel implements LanguageModel {
     ),
   );
   private numCtx: number | undefined;
+  /** Set once the server said this model cannot think. */
+  private thinkUnsupported = false;
 
   constructor(private readonly settings: OllamaChatModelSettings) {
     this.spec = settings.spec;
@@ -72,30 +78,8 @@ export class OllamaChatModel implements LanguageModel {
     return this.settings.provider === "ollama-cloud";
   }
 
-  private request(
-    path: string,
-    body: Record<string, unknown> | undefined,
-    signal: AbortSignal | undefined,
-  ): JsonRequest {
-    const { baseUrl, apiKey, model } = this.settings;
-    return {
-      url: `${baseUrl}${path}`,
-      body,
-      signal,
-      http: this.settings.http,
-      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-      network: this.cloud
-        ? {
-            target: `Ollama Cloud at ${baseUrl}`,
-            unreachableHint: "Check the network connection to ollama.com.",
-          }
-        : {
-            target: `Ollama at ${baseUrl}`,
-            unreachableHint: `Start Ollama with \`ollama serve\`, or set OLLAMA_HOST to where it runs (now ${baseUrl}).`,
-          },
-      authHint: "Set OLLAMA_API_KEY to a key from https://ollama.com/settings/keys.",
-      mapError: (failure) => mapOllamaFailure(failure, model, this.cloud),
-    };
+  private request(path: string, body: Record<string, unknown> | undefined, signal: AbortSignal | undefined) {
+    return ollamaRequest(this.settings, path, body, signal);
   }
 
   /** Checks the prompt fits and picks `num_ctx` so Ollama does not silently cut it. */
@@ -130,15 +114,42 @@ export class OllamaChatModel implements LanguageModel {
     return { promptTokens: line.prompt_eval_count ?? 0, completionTokens: line.eval_count ?? 0 };
   }
 
+  /**
+   * Posts `/api/chat`. A model without thinking answers `think: true` with a 400; honour the rest
+   * of the call instead (warn, don't throw) and stop asking this model to think.
+   */
+  private async send(
+    messages: ChatMessage[],
+    options: ChatOptions,
+    numCtx: number | undefined,
+    stream: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ response: Response; url: string; warnings: string[] }> {
+    const skipThink = this.thinkUnsupported && options.think !== undefined;
+    const settings = { numCtx, keepAlive: this.settings.keepAlive, stream };
+    const sent = { ...options, ...(skipThink ? { think: undefined } : {}) };
+    const { body, warnings } = buildOllamaBody(this.settings.model, messages, sent, settings);
+    if (skipThink) warnings.push(THINK_IGNORED);
+    const request = this.request("/api/chat", body, signal);
+    try {
+      return { response: await postJson(request), url: request.url, warnings };
+    } catch (error) {
+      if (
+        sent.think !== true ||
+        !(error instanceof RlmError) ||
+        !/does not support thinking/i.test(error.message)
+      ) {
+        throw error;
+      }
+      this.thinkUnsupported = true;
+      return this.send(messages, options, numCtx, stream, signal);
+    }
+  }
+
   async chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
     const numCtx = await this.prepare(messages, options);
-    const { body, warnings } = buildOllamaBody(this.settings.model, messages, options, {
-      numCtx,
-      keepAlive: this.settings.keepAlive,
-      stream: false,
-    });
-    const request = this.request("/api/chat", body, options.signal);
-    const reply = await readJson(await postJson(request), chatLineSchema, request.url, options.signal);
+    const { response, url, warnings } = await this.send(messages, options, numCtx, false, options.signal);
+    const reply = await readJson(response, chatLineSchema, url, options.signal);
     if (reply.error) throw serverReportedError("Ollama", reply.error, { isOverflow: looksLikeOverflow });
     this.checkNotTruncated(reply, numCtx);
     const split = splitThinkTags(reply.message?.content ?? "");
@@ -156,15 +167,10 @@ export class OllamaChatModel implements LanguageModel {
     const { controller, release } = linkedAbortController(options.signal);
     try {
       const numCtx = await this.prepare(messages, { ...options, signal: controller.signal });
-      const { body } = buildOllamaBody(this.settings.model, messages, options, {
-        numCtx,
-        keepAlive: this.settings.keepAlive,
-        stream: true,
-      });
-      const request = this.request("/api/chat", body, controller.signal);
+      const { response, url } = await this.send(messages, options, numCtx, true, controller.signal);
       const splitter = new ThinkTagSplitter();
-      for await (const value of readNdjson(await postJson(request), request.url, controller.signal)) {
-        const line = checkShape(value, chatLineSchema, request.url);
+      for await (const value of readNdjson(response, url, controller.signal)) {
+        const line = checkShape(value, chatLineSchema, url);
         if (line.error) throw serverReportedError("Ollama", line.error, { isOverflow: looksLikeOverflow });
         if (line.message?.thinking) yield { type: "reasoning-delta", text: line.message.thinking };
         if (line.message?.content) yield* splitter.push(line.message.content);
@@ -175,7 +181,7 @@ export class OllamaChatModel implements LanguageModel {
           return;
         }
       }
-      throw streamInterruptedError(request.url);
+      throw streamInterruptedError(url);
     } finally {
       release();
       controller.abort();
