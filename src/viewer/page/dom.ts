@@ -1,0 +1,103 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * Building the page from trajectory text, which is untrusted (model output, code output, file
+ * contents): every string becomes a text node, never markup, so nothing in a trajectory can run.
+ * This file holds the only DOM helpers the renderers use.
+ */
+
+export type Child = Node | string | number | false | null | undefined;
+
+/** An element with a class and children; strings become text nodes. */
+export function element<Tag extends keyof HTMLElementTagNameMap>(
+  tag: Tag,
+  className?: string,
+  ...children: Child[]
+): HTMLElementTagNameMap[Tag] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  append(node, children);
+  return node;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === false || child === null || child === undefined) continue;
+    parent.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  }
+}
+
+/**
+ * A collapsible section. Closed sections build their body on first open, so a trajectory with
+ * thousands of sub-call prompts stays quick to show.
+ */
+export function section(
+  className: string,
+  summary: Child[],
+  body: () => Child[],
+  open: boolean,
+): HTMLDetailsElement {
+  const details = element("details", className, element("summary", undefined, ...summary));
+  let built = false;
+  const build = (): void => {
+    if (built) return;
+    built = true;
+    append(details, body());
+  };
+  if (open) {
+    details.open = true;
+    build();
+  } else {
+    builders.set(details, build);
+    details.addEventListener("toggle", () => {
+      if (details.open) build();
+    });
+  }
+  return details;
+}
+
+const builders = new WeakMap<HTMLDetailsElement, () => void>();
+
+/** Opens every section under `root`, building bodies at once (the `toggle` event comes later). */
+export function openAll(root: ParentNode): void {
+  for (let closed = closedSections(root); closed.length > 0; closed = closedSections(root)) {
+    for (const details of closed) {
+      builders.get(details)?.();
+      details.open = true;
+    }
+  }
+}
+
+export function closeAll(root: ParentNode): void {
+  for (const details of root.querySelectorAll("details")) details.open = false;
+}
+
+function closedSections(root: ParentNode): HTMLDetailsElement[] {
+  return [...root.querySelectorAll("details")].filter((details) => !details.open);
+}
+
+/** A labelled block of preformatted text (code, stdout, prompts). */
+export function textBlock(label: string, text: string, className = ""): HTMLElement {
+  return element(
+    "div",
+    `text-block ${className}`.trim(),
+    element("div", "label", label),
+    element("pre", undefined, text === "" ? element("span", "empty", "(empty)") : text),
+  );
+}
+
+/** A two-column table of label and value. */
+export function facts(rows: [string, Child][]): HTMLTableElement {
+  const body = element("tbody");
+  for (const [label, value] of rows) {
+    body.appendChild(
+      element("tr", undefined, element("th", undefined, label), element("td", undefined, value)),
+    );
+  }
+  return element("table", "facts", body);
+}
+
+/** A small label next to a title (stop reason, error, depth). */
+export function badge(text: string, kind = ""): HTMLElement {
+  return element("span", `badge ${kind}`.trim(), text);
+}

@@ -1,0 +1,151 @@
+/**
+ * A small static server for the viewer: the page, its compiled module, and one trajectory at
+ * `/trace.jsonl`, read afresh on each request so reloading shows a run that is still being written.
+ * It listens on 127.0.0.1 by default and answers only requests addressed to it by name (a Host
+ * check), so a web page elsewhere cannot read the trajectory through DNS rebinding.
+ */
+
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, resolve } from "node:path";
+import { RlmError } from "../errors/index.js";
+import { readTrajectory } from "../trace/index.js";
+import { findViewerFiles, type ViewerFiles } from "./viewer-files.js";
+
+export interface ViewerOptions {
+  tracePath: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where the page files are; found next to this module when left out. */
+  files?: Partial<ViewerFiles>;
+}
+
+export interface RunningViewer {
+  /** The page, already pointed at the trajectory. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".jsonl": "application/x-ndjson; charset=utf-8",
+};
+
+const PAGE_MODULE = /^\/page\/[a-z0-9-]+\.js(\.map)?$/;
+
+export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
+  const tracePath = resolve(options.tracePath);
+  // Fail here, with the line number, rather than with an error page in the browser.
+  await readTrajectory(tracePath);
+  const files = findViewerFiles(options.files);
+  const host = options.host ?? "127.0.0.1";
+  // Empty until the port is known: nothing is answered before then.
+  let allowedHosts: Set<string> | "any" = new Set();
+  const server = createServer((request, response) => {
+    void answer(request, response, files, tracePath, allowedHosts).catch((error: unknown) => {
+      send(response, 500, "text/plain; charset=utf-8", `Cannot serve ${request.url}: ${String(error)}`);
+    });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once("error", (error: NodeJS.ErrnoException) => fail(listenError(error, host, options.port ?? 0)));
+    server.listen(options.port ?? 0, host, () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = hostsFor(host, port);
+  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  return {
+    url: `http://${shownHost}:${port}/?trace=trace.jsonl`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  files: ViewerFiles,
+  tracePath: string,
+  allowedHosts: Set<string> | "any",
+): Promise<void> {
+  if (allowedHosts !== "any" && !allowedHosts.has((request.headers.host ?? "").toLowerCase())) {
+    return send(response, 421, "text/plain; charset=utf-8", "This viewer answers only on its own address.");
+  }
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return send(response, 405, "text/plain; charset=utf-8", "The viewer only serves files (GET).");
+  }
+  const path = new URL(request.url ?? "/", "http://viewer").pathname;
+  // Browsers ask for an icon on their own; there is none, and that is not an error.
+  if (path === "/favicon.ico") return send(response, 204, "text/plain; charset=utf-8", undefined);
+  const file =
+    path === "/" || path === "/index.html"
+      ? join(files.staticDirectory, "index.html")
+      : path === "/style.css"
+        ? join(files.staticDirectory, "style.css")
+        : path === "/trace.jsonl"
+          ? tracePath
+          : PAGE_MODULE.test(path)
+            ? join(files.pageDirectory, path.slice("/page/".length))
+            : undefined;
+  if (!file) return send(response, 404, "text/plain; charset=utf-8", `No ${path} here.`);
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    return send(response, 404, "text/plain; charset=utf-8", `No ${path} here.`);
+  }
+  const type = CONTENT_TYPES[extname(file)] ?? "text/plain; charset=utf-8";
+  send(
+    response,
+    200,
+    path === "/trace.jsonl" ? CONTENT_TYPES[".jsonl"]! : type,
+    request.method === "HEAD" ? undefined : body,
+  );
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer | undefined,
+): void {
+  if (response.headersSent) return void response.end();
+  response.writeHead(status, {
+    "content-type": type,
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "content-security-policy":
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'",
+  });
+  response.end(body);
+}
+
+/** The Host headers a browser sends for this server; "any" when bound to all interfaces. */
+function hostsFor(host: string, port: number): Set<string> | "any" {
+  if (host === "0.0.0.0" || host === "::") return "any";
+  const names = new Set([host, "localhost", "127.0.0.1", "[::1]"].map((name) => name.toLowerCase()));
+  if (host.includes(":")) names.add(`[${host.toLowerCase()}]`);
+  return new Set([...names].map((name) => `${name}:${port}`));
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): RlmError {
+  const busy = error.code === "EADDRINUSE";
+  return new RlmError(
+    "viewer-listen-failed",
+    `The viewer cannot listen on ${host}:${port} (${error.code ?? error.message}).`,
+    {
+      hint: busy
+        ? "Pick another port, or leave the port out to use any free one."
+        : "Check the host address.",
+      cause: error,
+    },
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * The viewer page in a real browser (Debian's chromium driven by playwright-core, never a
+ * downloaded one), showing a trajectory written by a real RLM run against a fake model server.
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compilePage } from "./__fixtures__/compile-page.js";
+import {
+  CHILD_ANSWER,
+  CHILD_CODE,
+  FINAL_ANSWER,
+  IMAGE_IN_SUB_REPLY,
+  QUERY,
+  ROOT_CODE,
+  SCRIPT_IN_REPLY,
+  writeTrajectory,
+} from "./__fixtures__/write-trajectory.js";
+import { type RunningViewer, startViewer } from "./serve.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`Skipping the viewer browser tests: ${CHROMIUM} is missing (apt-get install chromium).`);
+
+let browser: Browser | undefined;
+let viewer: RunningViewer | undefined;
+let tracePath = "";
+
+describe.skipIf(!hasChromium)("viewer page in chromium", () => {
+  beforeAll(async () => {
+    const [pageDirectory, trace] = await Promise.all([compilePage(), writeTrajectory()]);
+    tracePath = trace;
+    viewer = await startViewer({ tracePath, files: { pageDirectory } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await viewer?.close();
+  });
+
+  /** Errors the page reported (script errors, console errors, failed requests), checked on close. */
+  const problems = new Map<Page, string[]>();
+
+  async function openPage(url = viewer!.url): Promise<Page> {
+    const page = await browser!.newPage();
+    const seen: string[] = [];
+    problems.set(page, seen);
+    page.on("pageerror", (error) => seen.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") seen.push(message.text());
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) seen.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(url);
+    return page;
+  }
+
+  async function closePage(page: Page): Promise<void> {
+    await page.close();
+    expect(problems.get(page)).toEqual([]);
+  }
+
+  it("shows the query, an iteration's code and stdout, a nested child call and the final answer", async () => {
+    const page = await openPage();
+    await expect.poll(() => page.locator(".query pre").textContent()).toBe(QUERY);
+    await expect(page.locator(".metadata").textContent()).resolves.toContain("#root");
+
+    const firstIteration = page.locator("details.iteration").first();
+    const block = firstIteration.locator(".code-block").first();
+    expect(await block.locator(".text-block.code pre").textContent()).toBe(`${ROOT_CODE}\n`);
+    expect(await block.locator(".stdout pre").textContent()).toBe(`420\nchild said ${CHILD_ANSWER}\n`);
+    expect(await firstIteration.locator(".code-block").nth(1).locator(".error pre").textContent()).toContain(
+      "NameError",
+    );
+
+    // Sub-calls start collapsed; the child RLM's iterations nest inside its rlm_query.
+    const subCall = block.locator("details.sub-call").first();
+    expect(await subCall.locator(".sub-response").count()).toBe(0);
+    await subCall.locator("summary").first().click();
+    expect(await subCall.locator(".sub-response pre").textContent()).toBe(CHILD_ANSWER);
+    const childIteration = subCall.locator(".child-run details.iteration").first();
+    await childIteration.locator("summary").first().click();
+    expect(await childIteration.locator(".code-block .text-block.code pre").first().textContent()).toBe(
+      `${CHILD_CODE}\n`,
+    );
+    await expect(childIteration.locator("summary").first().textContent()).resolves.toContain("depth 1");
+
+    expect(await page.locator(".result .answer pre").textContent()).toBe(FINAL_ANSWER);
+    const result = await page.locator(".result").textContent();
+    expect(result).toContain("answer");
+    expect(await page.locator(".result table.usage tbody tr").count()).toBe(3);
+    await closePage(page);
+  });
+
+  it("shows markup in model output as text and runs none of it", async () => {
+    const page = await openPage();
+    await page.locator(".query pre").waitFor();
+    await page.click("#expand-all");
+    expect(await page.locator(".reply").first().textContent()).toContain(SCRIPT_IN_REPLY);
+    expect(await page.locator(".sub-call .sub-call .sub-response pre").first().textContent()).toContain(
+      IMAGE_IN_SUB_REPLY,
+    );
+    expect(await page.locator(".result .answer pre b").count()).toBe(0);
+    expect(await page.locator("#trajectory script, #trajectory img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await closePage(page);
+  });
+
+  it("loads a picked file and a dropped file", async () => {
+    const page = await openPage(viewer!.url.replace(/\?.*$/, ""));
+    const text = readFileSync(tracePath, "utf8");
+    await page.setInputFiles("#file-input", {
+      name: "picked.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(text),
+    });
+    await expect.poll(() => page.locator(".query pre").textContent()).toBe(QUERY);
+    await expect(page.locator("#status").textContent()).resolves.toContain("picked.jsonl");
+
+    await page.evaluate((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], "dropped.jsonl"));
+      document.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+    }, text);
+    await expect.poll(() => page.locator("#status").textContent()).toContain("dropped.jsonl");
+    expect(await page.locator(".result .answer pre").textContent()).toBe(FINAL_ANSWER);
+    await closePage(page);
+  });
+
+  it("names the bad line of a broken file, and marks a run cut off mid-write", async () => {
+    const page = await openPage(viewer!.url.replace(/\?.*$/, ""));
+    const lines = readFileSync(tracePath, "utf8").split("\n");
+    const broken = [lines[0], "{not json", ...lines.slice(1)].join("\n");
+    await page.setInputFiles("#file-input", {
+      name: "broken.jsonl",
+      mimeType: "text/plain",
+      buffer: Buffer.from(broken),
+    });
+    await expect
+      .poll(() => page.locator(".load-error").textContent())
+      .toContain("Line 2 of broken.jsonl is not valid JSON");
+    await expect(page.locator(".load-error .hint").textContent()).resolves.toContain("another program");
+
+    // The metadata and first iteration, then half of the next line: a run still being written.
+    const partial = `${lines[0]}\n${lines[1]}\n${lines[2]?.slice(0, 50)}`;
+    await page.setInputFiles("#file-input", {
+      name: basename("partial.jsonl"),
+      mimeType: "text/plain",
+      buffer: Buffer.from(partial),
+    });
+    await expect.poll(() => page.locator(".warning").textContent()).toContain("cut off");
+    expect(await page.locator(".unfinished").textContent()).toContain("did not finish");
+    expect(await page.locator("details.iteration").count()).toBeGreaterThan(0);
+    await closePage(page);
+  });
+});
