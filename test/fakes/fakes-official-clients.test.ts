@@ -84,6 +84,23 @@ describe("fake OpenAI server, seen by the official openai client", () => {
     expect((missing as InstanceType<typeof OpenAI.NotFoundError>).code).toBe("model_not_found");
   });
 
+  it("sends an in-stream error the client recognises", async () => {
+    const server = track(
+      await startFakeOpenAI(() => ({ fault: "stream-error", text: "so far", message: "worker died" })),
+    );
+    const stream = await client(server).chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
+    const drained = (async () => {
+      for await (const _chunk of stream) {
+        // the error comes after the text
+      }
+    })();
+    await expect(drained).rejects.toThrow("worker died");
+  });
+
   it("reports a context overflow the way OpenAI does", async () => {
     const server = track(await startFakeOpenAI(() => ({ text: "x" }), { contextLength: 10 }));
     const error = await client(server)
@@ -130,6 +147,23 @@ describe("fake Ollama server, seen by the official ollama client", () => {
     expect(text).toBe("one two three");
     expect(last?.done).toBe(true);
     expect(last?.eval_count).toBeGreaterThan(0);
+  });
+
+  it("sends an in-stream error line the client recognises", async () => {
+    const server = track(
+      await startFakeOllama(() => ({ fault: "stream-error", text: "so far", message: "runner crashed" })),
+    );
+    const stream = await client(server).chat({
+      model: "m",
+      messages: [{ role: "user", content: "q" }],
+      stream: true,
+    });
+    const drained = (async () => {
+      for await (const _part of stream) {
+        // the error comes after the text
+      }
+    })();
+    await expect(drained).rejects.toThrow("runner crashed");
   });
 
   it("answers show, list and version, and 404s a model that is not pulled", async () => {
