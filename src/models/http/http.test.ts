@@ -80,6 +80,25 @@ describe("http layer", () => {
     expect(values).toEqual([{ t: "héllo" }, { t: "wörld" }]);
   });
 
+  it("reads server-sent events delivered one byte at a time", async () => {
+    const url = await serve((response) => {
+      const bytes = Buffer.from('event: a\r\ndata: {"t":"é"}\r\n\r\ndata: two\n\n');
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      let index = 0;
+      const next = (): void => {
+        if (index === bytes.length) return void response.end();
+        response.write(bytes.subarray(index, ++index), () => setImmediate(next));
+      };
+      next();
+    });
+    const events = [];
+    for await (const event of readSse(await postJson({ url, body: {}, network }), url)) events.push(event);
+    expect(events).toEqual([
+      { event: "a", data: '{"t":"é"}' },
+      { event: undefined, data: "two" },
+    ]);
+  });
+
   it("names the field a reply is missing", async () => {
     const url = await serve((response) => {
       response.writeHead(200, { "content-type": "application/json" });
