@@ -34,10 +34,10 @@ export async function startFakeServer(
       counted = false;
     };
     response.on("close", done);
+    // A policy that throws answers 500 with its message, so a test sees its own mistake.
     void handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent)
-        sendJson(response, 500, protocol.errorBody(500, `fake server error: ${String(error)}`));
-      else response.destroy();
+      if (response.headersSent || response.destroyed) return void response.destroy();
+      sendJson(response, 500, protocol.errorBody(500, `fake server error: ${String(error)}`));
     });
   });
 
