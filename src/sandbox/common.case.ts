@@ -19,7 +19,9 @@ export type SandboxFeature =
   /** `memoryMb` turns a huge allocation into a MemoryError. */
   | "memory-cap"
   /** `input()` returns at once (EOF) instead of waiting on the host's stdin. */
-  | "stdin-closed";
+  | "stdin-closed"
+  /** Python threads run, and `llm_query` from several of them at once gets each its own answer. */
+  | "threads";
 
 export interface SandboxUnderTest {
   /** Shown in the suite's title, e.g. "process (python3)". */

@@ -160,7 +160,7 @@ export class PythonChild {
     if (typeof message !== "object" || message === null) return;
     const fields = message as Record<string, unknown>;
     if (fields.type === "ready") this.ready?.resolve(fields);
-    else if (fields.type === "host") void this.answer(fields.request);
+    else if (fields.type === "host") void this.answer(fields.id, fields.request);
     else if (fields.type === "result" || fields.type === "failure") void this.settle(fields);
   }
 
@@ -174,12 +174,13 @@ export class PythonChild {
     else waiting?.reject(new RlmError("sandbox-driver-failed", String(fields.message)));
   }
 
-  private async answer(request: unknown): Promise<void> {
+  /** Host calls may overlap (Python threads); each reply names the call it answers. */
+  private async answer(id: unknown, request: unknown): Promise<void> {
     const result = await this.options.onHostCall(request).catch((error: unknown) => ({
       ok: false,
       error: error instanceof Error ? error.message : String(error),
     }));
-    this.write({ type: "reply", result });
+    this.write({ type: "reply", id, result });
   }
 }
 

@@ -16,6 +16,7 @@ import keyword
 import linecache
 import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -88,10 +89,13 @@ class _RlmCappedText(io.TextIOBase):
 # ---------------------------------------------------------------- host calls
 
 def _rlm_call_host(request):
-    """Blocks on the runtime's bridge; a timeout interrupt arriving meanwhile is deferred."""
+    """Blocks on the runtime's bridge; an interrupt reaching the main thread meanwhile is deferred
+    until the reply is in, so no reply is left unread. Other threads (a model's thread pool) just wait."""
+    if threading.current_thread() is not threading.main_thread():
+        return _rlm_host_call(request)  # noqa: F821 - defined by the runtime
     _rlm_state["in_host_call"] = True
     try:
-        return _rlm_host_call(request)  # noqa: F821 - defined by the runtime
+        return _rlm_host_call(request)  # noqa: F821
     finally:
         _rlm_state["in_host_call"] = False
         if _rlm_state["interrupt_pending"] and _rlm_state["user_running"]:

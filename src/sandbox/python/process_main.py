@@ -8,11 +8,11 @@ as a real SIGINT (which also wakes `time.sleep`). Messages, one JSON object per 
 
   host -> python: {"type": "call", "id", "method", "args"}          call a driver entry point
                   {"type": "load", "id", "kind", "variable", "size"} then `size` raw bytes
-                  {"type": "reply", "result"}                         answer to a "host" message
+                  {"type": "reply", "id", "result"}                   answer to a "host" message
                   {"type": "interrupt"}                               KeyboardInterrupt in user code
   python -> host: {"type": "ready", "python", "pid"}
                   {"type": "result", "id", "value"} | {"type": "failure", "id", "message"}
-                  {"type": "host", "request"}                         a blocking _rlm_host_call
+                  {"type": "host", "id", "request"}                   a blocking _rlm_host_call
 The first line from the host is the configuration: {"memoryMb": int|None, "maxOutputChars": int}.
 """
 
@@ -67,22 +67,62 @@ def _read_exactly(incoming, size):
     return data
 
 
-def _read_messages(incoming, inbox, main_thread_id):
-    try:
-        while True:
-            line = incoming.readline()
-            if not line:
-                break
-            message = json.loads(line)
-            if message["type"] == "interrupt":
-                signal.pthread_kill(main_thread_id, signal.SIGINT)
-                continue
-            if message["type"] == "load":
-                message["data"] = _read_exactly(incoming, message["size"])
-            inbox.put(message)
-    except BaseException:  # noqa: BLE001 - a broken channel ends the process; the host restarts it
-        traceback.print_exc()
-    inbox.put(None)
+class _Channel:
+    """Messages both ways. Host calls may come from several Python threads at once (a model's
+    ThreadPoolExecutor over llm_query): each carries an id and waits for its own reply."""
+
+    def __init__(self, incoming, outgoing):
+        self._incoming = incoming
+        self._outgoing = outgoing
+        self._send_lock = threading.Lock()
+        self._replies = {}
+        self._replies_lock = threading.Lock()
+        self._next_id = 0
+        self.inbox = queue.Queue()
+
+    def send(self, message):
+        data = _encode(message)
+        with self._send_lock:
+            self._outgoing.write(data)
+            self._outgoing.flush()
+
+    def host_call(self, request):
+        box = queue.Queue(1)
+        with self._replies_lock:
+            self._next_id += 1
+            call_id = self._next_id
+            self._replies[call_id] = box
+        self.send({"type": "host", "id": call_id, "request": request})
+        result = box.get()
+        if result is None:  # the host went away
+            os._exit(0)
+        return result
+
+    def read_forever(self, main_thread_id):
+        try:
+            while True:
+                line = self._incoming.readline()
+                if not line:
+                    break
+                message = json.loads(line)
+                kind = message["type"]
+                if kind == "interrupt":
+                    signal.pthread_kill(main_thread_id, signal.SIGINT)
+                elif kind == "reply":
+                    with self._replies_lock:
+                        box = self._replies.pop(message["id"], None)
+                    if box is not None:
+                        box.put(message["result"])
+                else:
+                    if kind == "load":
+                        message["data"] = _read_exactly(self._incoming, message["size"])
+                    self.inbox.put(message)
+        except BaseException:  # noqa: BLE001 - a broken channel ends the process; the host restarts it
+            traceback.print_exc()
+        with self._replies_lock:
+            for box in self._replies.values():
+                box.put(None)
+        self.inbox.put(None)
 
 
 def _synced(message):
@@ -107,34 +147,20 @@ def main():
         limit = int(config["memoryMb"]) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    def send(message):
-        outgoing.write(_encode(message))
-        outgoing.flush()
-
-    inbox = queue.Queue()
-
-    def host_call(request):
-        send({"type": "host", "request": request})
-        while True:
-            message = inbox.get()
-            if message is None:
-                os._exit(0)
-            if message["type"] == "reply":
-                return message["result"]
+    channel = _Channel(incoming, outgoing)
+    send = channel.send
 
     driver_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "driver.py")
-    driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": host_call}
+    driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": channel.host_call}
     with open(driver_path, encoding="utf-8") as file:
         exec(compile(file.read(), driver_path, "exec"), driver)
     driver["_rlm_configure"]({"max_output_chars": config.get("maxOutputChars", 100_000)})
 
-    reader = threading.Thread(
-        target=_read_messages, args=(incoming, inbox, threading.main_thread().ident), daemon=True
-    )
+    reader = threading.Thread(target=channel.read_forever, args=(threading.main_thread().ident,), daemon=True)
     reader.start()
     send({"type": "ready", "python": sys.version.split()[0], "pid": os.getpid()})
     while True:
-        message = inbox.get()
+        message = channel.inbox.get()
         if message is None:
             return
         try:
