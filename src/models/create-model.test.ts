@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createModel, resolveEndpoints } from "./create-model.js";
+import { haveTinyModels, STORIES, storiesReference } from "./llamacpp/__fixtures__/tiny-models.js";
+import { disposeLlamaCppModels } from "./llamacpp/index.js";
 
 describe("createModel", () => {
   it("builds each network backend from its spec without contacting anything", () => {
@@ -34,5 +36,22 @@ describe("createModel", () => {
     ]);
     expect(resolveEndpoints("ollama-cloud:gpt-oss:120b", { env: {} })).toEqual(["https://ollama.com"]);
     expect(resolveEndpoints("llamacpp:x.gguf")).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveTinyModels)("createModel with the embedded backend", () => {
+  afterAll(disposeLlamaCppModels);
+
+  it("passes the spec's file and the config through: a real greedy completion in the window asked for", async () => {
+    const model = createModel(`llamacpp:${STORIES}`, {
+      contextWindow: 256,
+      llamacpp: { threads: 1, gpu: false },
+    });
+    const reply = await model.chat([{ role: "user", content: "Once upon a time" }], {
+      temperature: 0,
+      maxTokens: 30,
+    });
+    expect(reply.text.startsWith(storiesReference().slice(0, 40))).toBe(true);
+    expect(await model.info()).toMatchObject({ provider: "llamacpp", contextWindow: 256 });
   });
 });
