@@ -99,6 +99,12 @@ describe("answer protocol, end to end", () => {
     expect(result).toMatchObject({ answer: "alpha etc.", iterations: 3 });
   });
 
+  it("does not accept an empty FINAL()", async () => {
+    const { result, requests } = await run([PROBE, () => "FINAL()", () => "FINAL(not empty)"]);
+    expect(lastUserMessage(requests[2] as FakeRequest)).toContain("Your FINAL() was empty");
+    expect(result).toMatchObject({ answer: "not empty", iterations: 3 });
+  });
+
   it("accepts the answer dict", async () => {
     const { result } = await run([
       PROBE,

@@ -117,6 +117,8 @@ export const nudges = {
     "Your FINAL(...) was not accepted: you wrote it before seeing what your code printed. Read the output above, then submit.",
   answerAfterError:
     "Your answer was not accepted because your code raised an error. Fix the code and check its output first.",
+  emptyAnswer:
+    "Your FINAL() was empty. Put the answer inside the parentheses, e.g. FINAL(42), or FINAL_VAR(name).",
   cutOff: "Your reply was cut off at the output token limit. Keep replies shorter: one step at a time.",
   missingVariable: (name: string) =>
     `FINAL_VAR(${name}): there is no variable named \`${name}\`. Create it in code first, or submit with FINAL(text).`,

@@ -1,8 +1,10 @@
 /**
  * The contexts of a session's REPL. Each query's context is loaded as `context`, so that
  * `context` is always the newest (the model's first reach is for `context`, and it should find what
- * the query is about); in a session it is also kept as `context_0`, `context_1`, ... so earlier
- * ones stay reachable, and `history` holds the earlier `{query, answer}` pairs.
+ * the query is about); in a session it is also loaded as `context_0`, `context_1`, ... so earlier
+ * ones stay reachable, and `history` holds the earlier `{query, answer}` pairs. Both are loads the
+ * sandbox knows about, so a restarted sandbox gets them back (the price: a session holds its
+ * newest context twice); `history` is set again after a restart.
  */
 
 import { RlmError } from "../errors/index.js";
@@ -34,10 +36,9 @@ export class SessionContexts {
         hint: "Pass the document (a string, a list of strings or a record of named strings).",
       });
     }
-    const load = await node.sandbox.load(context, { variable: "context", signal });
     const variable = this.numbered ? `context_${this.count}` : "context";
-    // An alias, not a copy: the driver keeps `context` itself safe from being overwritten.
-    if (this.numbered) await node.sandbox.exec(`${variable} = context`, { signal });
+    if (this.numbered) await node.sandbox.load(context, { variable, signal });
+    const load = await node.sandbox.load(context, { variable: "context", signal });
     this.count++;
     this.latest = describeContext(context, load, variable);
     return this.latest;

@@ -66,6 +66,30 @@ describe("sessions", () => {
     }
   });
 
+  it("gets contexts and history back after the Python process crashed", async () => {
+    const second = scripted([
+      () => code("import os\nos._exit(3)"),
+      () => code("print(len(context), len(context_0), len(context_1), history[0]['query'])"),
+      (request) => `FINAL(${lastStdout(request)})`,
+    ]);
+    models = await fakeModels({
+      root: (request) =>
+        request.messages.some((message) => message.content.includes("Query: crash"))
+          ? second(request)
+          : printAndAnswer("print(len(context))")(request),
+    });
+    const session = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } }).session();
+    try {
+      await session.completion("a".repeat(10), "before");
+      const result = await session.completion("b".repeat(20), "crash then look");
+      expect(result.answer).toBe("20 10 20 before");
+      const afterCrash = models.server.requests.at(-2);
+      expect(afterCrash?.messages.at(-1)?.content).toContain("restarted");
+    } finally {
+      await session.close();
+    }
+  });
+
   it("refuses a query after close and an empty query, with clear errors", async () => {
     models = await fakeModels({ root: printAndAnswer("print(1)") });
     const session = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } }).session();
@@ -110,7 +134,8 @@ describe("custom tools", () => {
       },
     });
     const result = await rlm.completion("irrelevant", "What is the capital of France?");
-    expect(result.answer).toBe("Paris");
+    const seen = JSON.stringify(models.server.requests.map((request) => request.messages.at(-1)?.content));
+    expect(result.answer, `the model saw: ${seen}`).toBe("Paris");
     expect(calls).toEqual([{ args: ["capital"], kwargs: { country: "France" } }]);
     expect(systemMessage(models.server.requests[0]!)).toContain("`lookup(...)`: looks up a fact");
   });

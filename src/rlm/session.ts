@@ -97,6 +97,7 @@ export class RlmSession {
       const node = await this.rootNode(tree);
       const description = await this.contexts.load(node, context, budget.signal);
       await this.contexts.setHistory(node, this.history);
+      node.onRestart = () => this.contexts.setHistory(node, this.history);
       if (this.conversation.length === 0) {
         this.conversation.push({ role: "system", content: this.systemPrompt(tree) });
       }

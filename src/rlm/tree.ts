@@ -42,6 +42,8 @@ export interface TreeNode {
   signal: AbortSignal;
   /** Sub-calls made by the code block running now; the loop swaps in a fresh list per block. */
   calls: { current: SubCallRecord[] };
+  /** Called after the sandbox had to restart (variables lost): a session sets `history` again. */
+  onRestart?: () => Promise<void>;
   /** The sandbox's slot: a session re-binds it to each query's tree. */
   slot: { tree: Tree | undefined };
 }

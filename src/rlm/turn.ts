@@ -39,6 +39,7 @@ export async function runTurn(
     node.calls.current = [];
     const result = await node.sandbox.exec(block.code, { signal: node.signal });
     outcomes.push({ code: block.code, result });
+    if (result.restarted) await node.onRestart?.();
     records.push({
       code: block.code,
       result: {
@@ -102,6 +103,10 @@ export async function runTurn(
   }
   if (raised) {
     notes.push(nudges.answerAfterError);
+    return { outcomes, records, answer: undefined, notes, failed: true };
+  }
+  if (parsed.final.text.trim() === "") {
+    notes.push(nudges.emptyAnswer);
     return { outcomes, records, answer: undefined, notes, failed: true };
   }
   return { outcomes, records, answer: parsed.final.text, notes, failed: false };
