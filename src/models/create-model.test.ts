@@ -17,6 +17,15 @@ describe("createModel", () => {
     }
   });
 
+  it("refuses a context window that is not a whole number of tokens", () => {
+    expect(() => createModel("ollama:qwen3:4b", { env: {}, contextWindow: 0 })).toThrowError(
+      expect.objectContaining({ code: "invalid-config", message: expect.stringContaining("contextWindow") }),
+    );
+    expect(() => createModel("ollama:qwen3:4b", { env: {}, numCtx: 1.5 })).toThrowError(
+      expect.objectContaining({ code: "invalid-config" }),
+    );
+  });
+
   it("loads the embedded backend only on first use, and its errors arrive then", async () => {
     const model = createModel("llamacpp:/nonexistent/model.gguf");
     expect(model.spec).toBe("llamacpp:/nonexistent/model.gguf");

@@ -1,3 +1,4 @@
+import { RlmError } from "../errors/index.js";
 import { AnthropicChatModel } from "./anthropic/anthropic-chat-model.js";
 import { missingApiKeyError } from "./errors.js";
 import type { HttpOptions } from "./http/index.js";
@@ -54,6 +55,17 @@ function withOpenAIAccountHeaders(
   return { ...http, headers: { ...headers, ...http?.headers } };
 }
 
+function checkWholeNumber(name: string, value: number | undefined): void {
+  if (value === undefined || (Number.isInteger(value) && value > 0)) return;
+  throw new RlmError(
+    "invalid-config",
+    `Model config ${name} must be a whole number of tokens above 0, got ${value}.`,
+    {
+      hint: `Fix ${name} in the model config (for example 32768), or leave it out to use what the server reports.`,
+    },
+  );
+}
+
 function requireKey(config: ModelConfig, variable: string, provider: string): string {
   const key = config.apiKey ?? environmentOf(config)[variable];
   if (!key) throw missingApiKeyError(provider, variable);
@@ -68,6 +80,8 @@ function requireKey(config: ModelConfig, variable: string, provider: string): st
  */
 export function createModel(spec: string, config: ModelConfig = {}): LanguageModel {
   const parsed = parseModelSpec(spec);
+  checkWholeNumber("contextWindow", config.contextWindow);
+  checkWholeNumber("numCtx", config.numCtx);
   const environment = environmentOf(config);
   const [baseUrl = ""] = resolveEndpoints(parsed, config);
   switch (parsed.provider) {
