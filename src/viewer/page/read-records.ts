@@ -93,11 +93,15 @@ export function readIteration(fields: Fields): IterationRecord {
           const { role, content } = fieldsOf(message);
           return { role: text(role), content: text(content) };
         });
-  const final = Array.isArray(fields.final_answer) ? fields.final_answer.at(-1) : fields.final_answer;
+  // The official logs keep a list of answers; the last one counts.
+  const final = Array.isArray(fields.final_answer)
+    ? String(fields.final_answer.at(-1) ?? "")
+    : fields.final_answer;
   const reason = stopReason(fields.stop_reason);
   return {
     type: "iteration",
     iteration: number(fields.iteration),
+    timestamp: optionalText(fields.timestamp),
     depth: number(fields.depth),
     prompt,
     response: text(fields.response),

@@ -24,6 +24,7 @@ export function renderIteration(iteration: IterationRecord, open: boolean): HTML
 
 function iterationBody(iteration: IterationRecord): Child[] {
   return [
+    iteration.timestamp && element("div", "meta", `Ended ${iteration.timestamp}`),
     iteration.prompt.length > 0 &&
       section(
         "prompt",
@@ -34,8 +35,7 @@ function iterationBody(iteration: IterationRecord): Child[] {
     iteration.reasoning &&
       section("reasoning", ["Reasoning"], () => [element("pre", undefined, iteration.reasoning)], false),
     element("div", "label", "Reply"),
-    renderReply(iteration.response),
-    ...iteration.code_blocks.map((block, index) => renderCodeBlock(block, index)),
+    renderReply(iteration.response, iteration.code_blocks, renderCodeBlock),
     iteration.final_answer !== undefined && textBlock("Final answer", iteration.final_answer, "final-answer"),
   ];
 }

@@ -16,7 +16,7 @@ export function renderRun(run: TrajectoryRun, title: string): HTMLElement {
   return element(
     "section",
     "run",
-    element("h2", undefined, title),
+    element("h2", undefined, title, result && outcome(result)),
     renderMetadata(metadata),
     element("h3", undefined, `Iterations (${formatCount(iterations.length)})`),
     // A short run opens whole; a long one opens its last iteration, where it ended.
@@ -26,6 +26,20 @@ export function renderRun(run: TrajectoryRun, title: string): HTMLElement {
     result
       ? renderResult(result)
       : element("p", "unfinished", "No result line: the run did not finish (still running, or it crashed)."),
+  );
+}
+
+/** How the run ended, next to its title, so a long run need not be scrolled to its end. */
+function outcome(result: ResultRecord): HTMLElement {
+  return element(
+    "span",
+    "outcome",
+    badge(result.stop_reason, result.stop_reason === "answer" ? "final" : "stop"),
+    element(
+      "span",
+      "meta",
+      `${formatCount(result.iterations)} iterations · ${formatCount(result.sub_calls)} sub-calls · ${formatMilliseconds(result.elapsed_ms)}`,
+    ),
   );
 }
 

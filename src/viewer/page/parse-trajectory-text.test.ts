@@ -1,0 +1,84 @@
+/**
+ * The page's reader must read every file as the node reader in `src/trace` does (the page cannot
+ * load its zod schemas): same runs and records for a real RLM trajectory, for a log in the official
+ * Python `rlm` shape, and for a file cut off mid-write; the same line named for a bad line.
+ */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseTrajectory } from "../../trace/index.js";
+import { writeTrajectory } from "../__fixtures__/write-trajectory.js";
+import { parseTrajectoryText, TrajectoryTextError } from "./parse-trajectory-text.js";
+
+const OFFICIAL_LOG = [
+  {
+    type: "metadata",
+    timestamp: "2025-01-01T00:00:00",
+    root_model: "gpt-5",
+    max_depth: 1,
+    backend: "openai",
+  },
+  {
+    type: "iteration",
+    iteration: 1,
+    prompt: "first question",
+    response: "```repl\nx = llm_query('hi')\n```",
+    code_blocks: [
+      {
+        code: "x = llm_query('hi')",
+        result: {
+          stdout: "",
+          stderr: null,
+          locals: { x: "'hello'" },
+          execution_time: 0.4,
+          rlm_calls: [{ root_model: "gpt-5-mini", prompt: "hi", response: "hello", execution_time: 0.3 }],
+        },
+      },
+    ],
+    final_answer: ["draft", "done"],
+    iteration_time: null,
+  },
+]
+  .map((line) => JSON.stringify(line))
+  .join("\n");
+
+describe("parseTrajectoryText", () => {
+  it("reads a real RLM trajectory exactly as the node reader does", async () => {
+    const text = readFileSync(await writeTrajectory(), "utf8");
+    const page = parseTrajectoryText(text, "run.jsonl");
+    expect(page).toEqual(parseTrajectory(text, "run.jsonl"));
+    expect(
+      page.runs[0]?.iterations[0]?.code_blocks[0]?.result.rlm_calls[0]?.children?.length,
+    ).toBeGreaterThan(0);
+
+    const cut = text.slice(0, text.lastIndexOf("\n", text.length - 2) + 20);
+    const partial = parseTrajectoryText(cut, "run.jsonl");
+    expect(partial).toEqual(parseTrajectory(cut, "run.jsonl"));
+    expect(partial).toMatchObject({ truncated: true, runs: [{ result: undefined }] });
+  });
+
+  it("reads a log in the official Python rlm's shape as the node reader does", () => {
+    const page = parseTrajectoryText(OFFICIAL_LOG, "official.jsonl");
+    expect(page).toEqual(parseTrajectory(OFFICIAL_LOG, "official.jsonl"));
+    expect(page.runs[0]?.iterations[0]?.final_answer).toBe("done");
+  });
+
+  it("names the bad line, as the node reader does", () => {
+    const bad = `${OFFICIAL_LOG}\nnot json\n${OFFICIAL_LOG}\n`;
+    expect(() => parseTrajectory(bad, "bad.jsonl")).toThrow("Line 3 of bad.jsonl is not valid JSON.");
+    expect(() => parseTrajectoryText(bad, "bad.jsonl")).toThrow("Line 3 of bad.jsonl is not valid JSON.");
+    const unknown = `${OFFICIAL_LOG}\n{"type":"summary"}\n`;
+    expect(() => parseTrajectoryText(unknown, "bad.jsonl")).toThrow(
+      'Line 3 of bad.jsonl has an unknown type "summary".',
+    );
+    const empty = (() => {
+      try {
+        parseTrajectoryText("\n\n", "empty.jsonl");
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(empty).toBeInstanceOf(TrajectoryTextError);
+    expect(empty).toMatchObject({ message: "empty.jsonl holds no trajectory lines." });
+  });
+});
