@@ -19,9 +19,7 @@ export type SandboxFeature =
   /** `memoryMb` turns a huge allocation into a MemoryError. */
   | "memory-cap"
   /** `input()` returns at once (EOF) instead of waiting on the host's stdin. */
-  | "stdin-closed"
-  /** Python threads run, and `llm_query` from several of them at once gets each its own answer. */
-  | "threads";
+  | "stdin-closed";
 
 export interface SandboxUnderTest {
   /** Shown in the suite's title, e.g. "process (python3)". */
