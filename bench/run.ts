@@ -53,19 +53,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit explicitly once the report is written: a handle left open by a closed sandbox (a worker's
+// MessagePort) must not keep a finished benchmark alive.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     const code = error instanceof Error && "code" in error ? String(error.code) : "";
-    if (code === "commander.helpDisplayed" || code === "commander.version") {
-      process.exitCode = 0;
-      return;
-    }
+    if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
     if (isRlmError(error)) console.error(`bench: ${error.describe()}`);
     // commander has already printed its usage error.
     else if (!code.startsWith("commander.")) console.error(error);
-    process.exitCode = 2;
+    process.exit(2);
   },
 );

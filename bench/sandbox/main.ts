@@ -9,7 +9,14 @@ import { availableParallelism, loadavg } from "node:os";
 import { createSandbox } from "../../src/sandbox/index.js";
 import type { SandboxOptions } from "../../src/sandbox/types.js";
 import { formatNumber, renderTable } from "../runner/table.js";
-import { batchedFanOut, bridgeOverhead, coldStart, contextLoad, execRoundTrip } from "./measure.js";
+import {
+  batchedFanOut,
+  bridgeOverhead,
+  coldStart,
+  contextLoad,
+  execRoundTrip,
+  spareStart,
+} from "./measure.js";
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -46,6 +53,9 @@ async function main(): Promise<void> {
 
   console.error(`sandbox bench (${runtime}), ${runs} runs each, load average ${loadavg()[0]?.toFixed(1)}`);
   add("cold start (create + first exec)", await coldStart(create, runs), "ms", "<= 1500 ms");
+  if (runtime === "pyodide") {
+    add("start with the spare worker ready", await spareStart(create, runs, 4_000), "ms", "");
+  }
   const sandbox = await create({ onQuery: async () => "ok" });
   try {
     add("warm exec round trip (`pass`)", await execRoundTrip(sandbox, runs * 40), "ms", "<= 5 ms");

@@ -7,11 +7,26 @@ import type { QueryHandler, Sandbox, SandboxOptions } from "../../src/sandbox/ty
 
 export type CreateSandbox = (options: SandboxOptions) => Promise<Sandbox>;
 
+/** Create + first exec with no worker booted ahead (`spareWorker: false`): the true cold start. */
 export async function coldStart(create: CreateSandbox, runs: number): Promise<number[]> {
+  return starts(create, runs, { spareWorker: false }, 0);
+}
+
+/**
+ * Create + first exec when the previous sandbox left a spare worker booting (given `settleMs` to
+ * finish, as a loop's next sandbox or a restart would usually find it).
+ */
+export async function spareStart(create: CreateSandbox, runs: number, settleMs: number): Promise<number[]> {
+  await (await create({})).close();
+  return starts(create, runs, {}, settleMs);
+}
+
+async function starts(create: CreateSandbox, runs: number, options: SandboxOptions, settleMs: number) {
   const samples: number[] = [];
   for (let run = 0; run < runs; run++) {
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const started = performance.now();
-    const sandbox = await create({});
+    const sandbox = await create(options);
     const result = await sandbox.exec("print(1)");
     samples.push(performance.now() - started);
     if (result.stdout !== "1\n")

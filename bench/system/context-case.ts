@@ -78,4 +78,11 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Exit once the line is printed: a closed sandbox's worker port must not keep the case alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -171,12 +171,10 @@ export async function runSystemBench(argv: string[]): Promise<number> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runSystemBench(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);
-      process.exitCode = 2;
+      process.exit(2);
     },
   );
 }
