@@ -1,10 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
 import { codeWritingPolicy } from "./__fixtures__/code-writing-policy.js";
 import {
+  BINARY,
   BUILD_TIMEOUT_MS,
   cleanEnvironment,
   closedPort,
@@ -63,6 +65,42 @@ describe("rlm ask (built binary)", () => {
     expect(result.stderr).not.toContain("\r");
     expect(result.stdout).toBe("codes=4471 parts=1 files= sub=words=9\n");
     expect(result.code).toBe(0);
+  });
+
+  it("writes the trajectory with --trace, and rlm view serves it", async () => {
+    const result = await runCli(["ask", "Which codes?", "notes.md", "-q", "--trace", "run.jsonl"], {
+      env: environment,
+      cwd: directory,
+    });
+    expect(result.code).toBe(0);
+    const lines = (await readFile(join(directory, "run.jsonl"), "utf8")).trim().split("\n");
+    const records = lines.map((line) => JSON.parse(line) as { type: string });
+    expect(records.map((record) => record.type)).toEqual(["metadata", "iteration", "iteration", "result"]);
+    expect(records[3]).toMatchObject({
+      answer: "codes=4471 parts=1 files= sub=words=9",
+      stop_reason: "answer",
+    });
+
+    const viewer = spawn(process.execPath, [BINARY, "view", "run.jsonl", "--port", "0"], {
+      cwd: directory,
+      env: environment,
+    });
+    try {
+      let output = "";
+      viewer.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+      });
+      while (!/ at (http:\S+)/.test(output)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = (/ at (http:\S+)/.exec(output) as RegExpExecArray)[1] as string;
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("<html");
+    } finally {
+      viewer.kill("SIGTERM");
+    }
+    const missing = await runCli(["view", "nope.jsonl"], { env: environment, cwd: directory });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("Cannot read the trajectory file");
   });
 
   it("reads stdin (in the pyodide sandbox, chosen by flag over the config file)", async () => {

@@ -11,7 +11,7 @@ export const EXIT = {
   internal: 1,
   /** Bad flags, a bad config file, an invalid model spec, a missing API key. */
   usage: 2,
-  /** An input problem: missing file, binary file, empty input, nothing given. */
+  /** An input problem: missing file, binary file, empty input, nothing given (or, for `view`, a bad trajectory file). */
   input: 3,
   /** A model backend problem: unreachable, model not pulled, key refused, server errors. */
   backend: 4,
@@ -44,7 +44,7 @@ const BACKEND_CODES = new Set([
 export function exitCodeFor(error: unknown): number {
   if (!isRlmError(error)) return EXIT.internal;
   const { code } = error;
-  if (code.startsWith("input-")) return EXIT.input;
+  if (code.startsWith("input-") || code.startsWith("trace-")) return EXIT.input;
   if (code.startsWith("config-") || USAGE_CODES.has(code)) return EXIT.usage;
   if (code.startsWith("sandbox-")) return EXIT.sandbox;
   if (code === "aborted") return EXIT.interrupted;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The `rlm` command: `ask` (answer a question over files or stdin), `doctor` (check the setup),
- * `serve` (an OpenAI-compatible server). Every failure ends here: the error's message and hint on
- * stderr (or as JSON with --json) and an exit code from `exit-codes.ts`.
+ * `serve` (an OpenAI-compatible server), `view` (the trajectory viewer). Every failure ends here:
+ * the error's message and hint on stderr (or as JSON with --json) and an exit code from
+ * `exit-codes.ts`.
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
@@ -11,6 +12,7 @@ import { addAskCommand } from "./ask-command.js";
 import { addDoctorCommand } from "./doctor-command.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { addServeCommand } from "./serve-command.js";
+import { addViewCommand } from "./view-command.js";
 
 function packageVersion(): string {
   try {
@@ -52,10 +54,11 @@ async function main(argv: string[]): Promise<void> {
   addAskCommand(program);
   addDoctorCommand(program);
   addServeCommand(program);
+  addViewCommand(program);
   try {
     await program.parseAsync(argv);
-    // `serve` keeps running; every other command is done once its action returns.
-    if (program.args[0] === "serve") return;
+    // `serve` and `view` keep running; every other command is done once its action returns.
+    if (program.args[0] === "serve" || program.args[0] === "view") return;
   } catch (error) {
     // Commander printed its own message already; --help and --version are not failures.
     if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
