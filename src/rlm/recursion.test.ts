@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakePolicy } from "../../test/fakes/types.js";
-import { turnOf } from "../../test/policies/conversation.js";
+import { code, lastUserMessage, scripted, turnOf } from "../../test/policies/conversation.js";
 import { makeDocument } from "../../test/policies/documents.js";
 import { READING_ANSWER, READING_NEEDLE, readerSub } from "../../test/policies/experiments.js";
 import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
@@ -99,6 +99,37 @@ describe("recursion", () => {
     expect(models.server.inFlight).toBe(0);
     const { runs } = await readTrajectory(trace);
     expect(runs[0]?.result?.stop_reason).toBe("aborted");
+  });
+
+  it("a child whose model fails raises an [error] in the parent's code, and the parent goes on", async () => {
+    const root = scripted([
+      () =>
+        code(
+          "reply = rlm_query('Find the key in this text: the key is under the mat.')\nprint([reply[:60]])",
+        ),
+      // A single rlm_query that failed raises in Python: the traceback shows the error.
+      (request) =>
+        `FINAL(${lastUserMessage(request).includes("the child model refuses") ? "the child failed" : "no error"})`,
+    ]);
+    models = await fakeModels({
+      root,
+      child: () => ({ fault: "status", status: 400, message: "the child model refuses" }),
+    });
+    const trace = traceFile("child-error");
+    const rlm = new RLM({
+      model: models.spec("root"),
+      depthModels: [models.spec("root"), models.spec("child")],
+      maxDepth: 2,
+      sandbox: { runtime: "process" },
+      pool: { maxRetries: 0 },
+      trace,
+    });
+    const result = await rlm.completion("some text", "Where is the key?");
+    expect(result).toMatchObject({ answer: "the child failed", stopReason: "answer", depth: 1, subCalls: 1 });
+    const { runs } = await readTrajectory(trace);
+    const call = runs[0]?.iterations[0]?.code_blocks[0]?.result.rlm_calls[0];
+    expect(call?.kind).toBe("rlm");
+    expect(call?.error).toContain("the child model refuses");
   });
 
   it("maxDepth 1: rlm_query is a plain sub-model call", async () => {
