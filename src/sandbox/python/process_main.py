@@ -16,6 +16,7 @@ as a real SIGINT (which also wakes `time.sleep`). Messages, one JSON object per 
 The first line from the host is the configuration: {"memoryMb": int|None, "maxOutputChars": int}.
 """
 
+import faulthandler
 import json
 import os
 import queue
@@ -140,6 +141,7 @@ def _synced(message):
 
 def main():
     incoming, outgoing = _open_protocol()
+    faulthandler.enable()  # a segfault in user code prints where it happened, for the crash report
     config = json.loads(incoming.readline())
     if config.get("memoryMb"):
         import resource
