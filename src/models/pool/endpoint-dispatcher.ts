@@ -26,8 +26,12 @@ export class EndpointDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
 
-  constructor(endpoints: PoolEndpoint[]) {
+  private readonly clock: () => number;
+
+  /** `clock` (epoch ms) is injectable so a test can make time pass between two readings. */
+  constructor(endpoints: PoolEndpoint[], clock: () => number = Date.now) {
     this.endpoints = endpoints;
+    this.clock = clock;
     // The states are shared by every model on an endpoint; each dispatcher listens for as long as the pool lives.
     for (const endpoint of endpoints) endpoint.state.subscribe(() => this.drain());
   }
@@ -36,7 +40,7 @@ export class EndpointDispatcher {
   acquire(signal: AbortSignal | undefined): Promise<PoolEndpoint> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.waiters.length === 0) {
-      const chosen = this.choose(Date.now());
+      const chosen = this.choose(this.clock());
       if (chosen !== undefined) {
         chosen.state.begin();
         return Promise.resolve(chosen);
@@ -57,7 +61,9 @@ export class EndpointDispatcher {
       };
       signal?.addEventListener("abort", waiter.onAbort, { once: true });
       this.waiters.push(waiter);
-      this.scheduleWake(Date.now());
+      // Not scheduleWake alone: time has passed since the check above, and the endpoint may have
+      // cooled down in between; drain checks and schedules against one and the same clock reading.
+      this.drain();
     });
   }
 
@@ -71,7 +77,7 @@ export class EndpointDispatcher {
   }
 
   private drain(): void {
-    const now = Date.now();
+    const now = this.clock();
     while (this.waiters.length > 0) {
       const chosen = this.choose(now);
       if (chosen === undefined) break;
@@ -83,7 +89,10 @@ export class EndpointDispatcher {
     this.scheduleWake(now);
   }
 
-  /** Waiting calls with every endpoint out: wake when the first one has cooled down. */
+  /**
+   * Waiting calls with every endpoint out: wake when the first one has cooled down. `now` must be
+   * the reading `choose` just used; endpoints busy rather than out wake the queue through `end()`.
+   */
   private scheduleWake(now: number): void {
     if (this.waiters.length === 0) return;
     const downs = this.endpoints.map((endpoint) => endpoint.state.downUntil).filter((until) => until > now);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
 import type { FakePolicy, FakeServer } from "../../../test/fakes/types.js";
+import { createModel } from "../create-model.js";
 import type { ChatChunk } from "../types.js";
 import { cacheKey } from "./cache-key.js";
 import { createModelPool } from "./index.js";
@@ -113,9 +114,11 @@ describe("pool usage", () => {
     const pool = createModelPool({ modelConfig: { env: { OLLAMA_HOST: ollama.url } } });
     const local = await pool.get("ollama:qwen3:4b").chat(ask("x"));
     expect(local.warnings ?? []).toEqual([]);
-    const remoteSpec = `openai-compatible:${openai.url}/v1#mystery`;
-    const first = await pool.get(remoteSpec).chat(ask("x"));
-    const second = await pool.get(remoteSpec).chat(ask("x"));
+    // A hosted-looking spec whose requests go to the fake (baseUrl overrides the host in the spec).
+    const remoteSpec = "openai-compatible:https://llm.example.com/v1#mystery";
+    const remote = pool.get(createModel(remoteSpec, { baseUrl: `${openai.url}/v1` }));
+    const first = await remote.chat(ask("x"));
+    const second = await remote.chat(ask("x"));
     expect(first.warnings?.join(" ")).toContain("No price known");
     expect(second.warnings ?? []).toEqual([]);
     expect(pool.usage()).toMatchObject({

@@ -27,8 +27,16 @@ describe("prices", () => {
     expect(lookupPrice("openai-compatible:http://h/v1#gpt-5-mini", configured).source).toBe("configured");
   });
 
+  it("counts OpenAI-compatible servers on loopback or private addresses as local", () => {
+    expect(lookupPrice("openai-compatible:http://127.0.0.1:8000/v1#m", undefined).source).toBe("local");
+    const fleet = "openai-compatible:http://localhost:8000/v1,http://192.168.1.9:8000/v1#m";
+    expect(lookupPrice(fleet, undefined).source).toBe("local");
+    const mixed = "openai-compatible:http://10.0.0.2/v1,https://openrouter.ai/api/v1#m";
+    expect(lookupPrice(mixed, undefined).source).toBe("unknown");
+  });
+
   it("knows nothing about other remote models", () => {
-    expect(lookupPrice("openai-compatible:http://h/v1#llama", undefined)).toEqual({
+    expect(lookupPrice("openai-compatible:https://openrouter.ai/api/v1#llama", undefined)).toEqual({
       price: undefined,
       source: "unknown",
     });

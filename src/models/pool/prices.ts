@@ -21,7 +21,7 @@ export const DEFAULT_PRICES: Readonly<Record<string, Price>> = {
   "claude-3-5-haiku": { inputPerMillion: 0.8, outputPerMillion: 4 },
 };
 
-/** Providers that run on the user's own hardware: always free. */
+/** Providers that run on the user's own hardware: always free (so are OpenAI-compatible servers on private addresses). */
 const LOCAL_PROVIDERS = new Set(["ollama", "llamacpp"]);
 
 export type PriceLookup =
@@ -34,6 +34,23 @@ function longestPrefixMatch(table: Readonly<Record<string, Price>>, name: string
     if (name.startsWith(candidate) && candidate.length > bestName.length) bestName = candidate;
   }
   return bestName === "" ? undefined : table[bestName];
+}
+
+/** Loopback and private-network hosts: an OpenAI-compatible server there (vLLM, llama.cpp) is the user's own. */
+const PRIVATE_HOST =
+  /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|[\w-]+\.local)$/;
+
+/** Whether every base URL of an `openai-compatible:` spec (one, or a fleet) points at the user's own machines. */
+function servedLocally(spec: string): boolean {
+  const rest = spec.slice(spec.indexOf(":") + 1);
+  const hash = rest.lastIndexOf("#");
+  return (hash >= 0 ? rest.slice(0, hash) : rest).split(",").every((url) => {
+    try {
+      return PRIVATE_HOST.test(new URL(url.trim()).hostname);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The provider prefix and model name of a spec (`openai:gpt-5-mini` -> openai, gpt-5-mini). */
@@ -51,8 +68,9 @@ export function lookupPrice(spec: string, configured: Record<string, Price> | un
   const { provider, model } = splitSpec(spec);
   const own = configured?.[spec] ?? configured?.[model];
   if (own !== undefined) return { price: own, source: "configured" };
-  if (LOCAL_PROVIDERS.has(provider))
+  if (LOCAL_PROVIDERS.has(provider) || (provider === "openai-compatible" && servedLocally(spec))) {
     return { price: { inputPerMillion: 0, outputPerMillion: 0 }, source: "local" };
+  }
   if (provider === "openai" || provider === "anthropic") {
     const known = longestPrefixMatch(DEFAULT_PRICES, model);
     if (known !== undefined) return { price: known, source: "default" };
