@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { RlmError } from "../errors/index.js";
+import { createSandbox } from "./index.js";
+import type { SandboxOptions } from "./types.js";
+
+describe("createSandbox", () => {
+  it("starts the runtime asked for", async () => {
+    for (const runtime of ["process", "pyodide"] as const) {
+      const sandbox = await createSandbox({ runtime });
+      try {
+        expect(sandbox.runtime).toBe(runtime);
+        expect((await sandbox.exec("print(6 * 7)")).stdout).toBe("42\n");
+      } finally {
+        await sandbox.close();
+      }
+    }
+  });
+
+  it("refuses an unknown runtime with a hint", async () => {
+    const options = { runtime: "docker" } as unknown as SandboxOptions;
+    const error = await createSandbox(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RlmError);
+    expect(error).toMatchObject({ code: "sandbox-unknown-runtime" });
+    expect((error as RlmError).hint).toContain("process");
+  });
+});
