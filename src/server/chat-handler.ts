@@ -18,6 +18,7 @@ import type { RlmServerOptions } from "./server-options.js";
  */
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
 
 /** Per-request limits may tighten the server's limits, never loosen them. */
 function mergeLimits(server: Limits | undefined, requested: ChatRequest["rlm_limits"]): Limits {
@@ -66,13 +67,21 @@ export async function handleChat(
   });
 
   const chunks = new ChunkWriter(id, body.model, created);
+  let heartbeat: NodeJS.Timeout | undefined;
   if (stream) {
     response.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
       connection: "keep-alive",
+      // nginx and similar proxies buffer responses unless told not to; a stream must not be held back.
+      "x-accel-buffering": "no",
     });
     response.write(chunks.delta({ role: "assistant", content: "" }));
+    // A long sub-call can leave the stream silent for minutes; proxies close idle connections.
+    heartbeat = setInterval(() => {
+      if (!response.destroyed) response.write(ChunkWriter.comment("working"));
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
   }
   const joinedInstructions = [options.rlm.instructions, instructions].filter(Boolean).join("\n\n");
   const engine = options.createEngine({
@@ -86,7 +95,9 @@ export async function handleChat(
       if (comment && !response.destroyed) response.write(ChunkWriter.comment(comment));
     },
   });
-  const result = await engine.completion(context, query, { signal: aborter.signal });
+  const result = await engine
+    .completion(context, query, { signal: aborter.signal })
+    .finally(() => clearInterval(heartbeat));
   if (aborter.signal.aborted) return { id, model: body.model, stream, stopReason: "aborted" };
   if (result.stopReason === "error") {
     throw new RlmError(
