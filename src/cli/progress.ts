@@ -36,6 +36,7 @@ export class ProgressDisplay {
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private lineShown = false;
+  private stopped = false;
 
   constructor(private readonly options: ProgressOptions) {
     if (options.interactive) {
@@ -56,6 +57,8 @@ export class ProgressDisplay {
   }
 
   onEvent(event: RlmEvent): void {
+    // Work cancelled after the run ended (a pool closing) may still report; the display is done.
+    if (this.stopped) return;
     switch (event.type) {
       case "iteration-start":
         if (event.depth === 0) this.turn = event.iteration;
@@ -139,6 +142,8 @@ export class ProgressDisplay {
 
   /** Stops the redraw timer and leaves the final status on its own line (terminal) or nothing (piped). */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.options.interactive) {
