@@ -13,8 +13,9 @@ ARG NODE_VERSION=20
 FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: no install script is needed to compile; --omit=optional: no node-llama-cpp.
-RUN npm ci --omit=optional --ignore-scripts
+# Everything, optional node-llama-cpp included: its types are part of the compile. --ignore-scripts:
+# compiling needs no install script (node-llama-cpp's would fetch native binaries).
+RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
 
