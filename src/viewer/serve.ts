@@ -107,7 +107,8 @@ async function answer(
     response,
     200,
     path === "/trace.jsonl" ? CONTENT_TYPES[".jsonl"]! : type,
-    request.method === "HEAD" ? undefined : body,
+    body,
+    request.method === "HEAD",
   );
 }
 
@@ -116,16 +117,18 @@ function send(
   status: number,
   type: string,
   body: string | Buffer | undefined,
+  headOnly = false,
 ): void {
   if (response.headersSent) return void response.end();
   response.writeHead(status, {
     "content-type": type,
+    ...(body === undefined ? {} : { "content-length": Buffer.byteLength(body) }),
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     "content-security-policy":
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'",
   });
-  response.end(body);
+  response.end(headOnly ? undefined : body);
 }
 
 /** The Host headers a browser sends for this server; "any" when bound to all interfaces. */

@@ -11,6 +11,7 @@ import { compilePage } from "./__fixtures__/compile-page.js";
 import {
   CHILD_ANSWER,
   CHILD_CODE,
+  CONTEXT,
   FINAL_ANSWER,
   IMAGE_IN_SUB_REPLY,
   QUERY,
@@ -85,10 +86,15 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     const firstIteration = page.locator("details.iteration").first();
     const block = firstIteration.locator(".code-block").first();
     expect(await block.locator(".text-block.code pre").textContent()).toBe(`${ROOT_CODE}\n`);
-    expect(await block.locator(".stdout pre").textContent()).toBe(`420\nchild said ${CHILD_ANSWER}\n`);
-    expect(await firstIteration.locator(".code-block").nth(1).locator(".error pre").textContent()).toContain(
-      "NameError",
+    expect(await block.locator(".stdout pre").textContent()).toBe(
+      `${CONTEXT.length}\nchild said ${CHILD_ANSWER}\n`,
     );
+    const failing = firstIteration.locator(".code-block").nth(1);
+    expect(await failing.locator(".error pre").textContent()).toContain("NameError");
+    // A long output shows its start, and all of it on request.
+    expect(await failing.locator(".stdout pre").textContent()).toBe(CONTEXT.slice(0, 5000));
+    await failing.locator(".stdout button.show-all").click();
+    expect(await failing.locator(".stdout pre").textContent()).toBe(`${CONTEXT}\n`);
 
     // Sub-calls start collapsed; the child RLM's iterations nest inside its rlm_query.
     const subCall = block.locator("details.sub-call").first();

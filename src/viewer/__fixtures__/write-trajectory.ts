@@ -1,7 +1,7 @@
 /**
  * A real trajectory for the viewer tests: an RLM run (process sandbox, real Python) against a fake
  * OpenAI-compatible server, written by the real JSONL writer. The root reads its context, starts a
- * child RLM that makes a plain sub-call, hits one Python error, then answers. Model output holds
+ * child RLM that makes a plain sub-call, prints the whole context and hits a Python error, then answers. Model output holds
  * markup (`<script>`, `<img onerror>`), which the page must show as text.
  */
 
@@ -11,13 +11,14 @@ import { fakeModels, traceFile } from "../../../test/policies/harness.js";
 
 export const QUERY = "What does the <document> say?";
 export const ROOT_CODE = "print(len(context))\nsummary = rlm_query('summarize: ' + context[:40])\nprint('child said', summary)";
-export const FAILING_CODE = "print(missing_name)";
+/** Prints the whole context (longer than the page shows at first), then fails. */
+export const FAILING_CODE = "print(context)\nprint(missing_name)";
 export const CHILD_CODE = "reply = llm_query('what is ' + context[:20])\nprint('child saw', reply)";
 export const SCRIPT_IN_REPLY = "<script>window.__pwned = 1</script>";
 export const IMAGE_IN_SUB_REPLY = '<img src="x" onerror="window.__pwned = 2">';
 export const CHILD_ANSWER = "child done";
 export const FINAL_ANSWER = "It says <b>hello</b> 20 times";
-export const CONTEXT = "hello world document ".repeat(20);
+export const CONTEXT = "hello world document ".repeat(400);
 
 export async function writeTrajectory(): Promise<string> {
   const root = scripted([

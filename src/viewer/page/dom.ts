@@ -76,14 +76,24 @@ function closedSections(root: ParentNode): HTMLDetailsElement[] {
   return [...root.querySelectorAll("details")].filter((details) => !details.open);
 }
 
-/** A labelled block of preformatted text (code, stdout, prompts). */
+/** Characters of a text shown before a "show all" button: laying out megabytes of prompts is slow. */
+const SHOWN_CHARS = 5000;
+
+/** A labelled block of preformatted text (code, stdout, prompts); long text shows its start first. */
 export function textBlock(label: string, text: string, className = ""): HTMLElement {
-  return element(
-    "div",
-    `text-block ${className}`.trim(),
-    element("div", "label", label),
-    element("pre", undefined, text === "" ? element("span", "empty", "(empty)") : text),
-  );
+  const pre = element("pre", undefined, text === "" ? element("span", "empty", "(empty)") : text);
+  const block = element("div", `text-block ${className}`.trim(), element("div", "label", label), pre);
+  if (text.length > SHOWN_CHARS) {
+    pre.textContent = text.slice(0, SHOWN_CHARS);
+    const more = element("button", "show-all", `Show all ${text.length.toLocaleString("en-US")} characters`);
+    more.type = "button";
+    more.addEventListener("click", () => {
+      pre.textContent = text;
+      more.remove();
+    });
+    block.appendChild(more);
+  }
+  return block;
 }
 
 /** A two-column table of label and value. */
