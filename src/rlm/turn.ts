@@ -81,8 +81,10 @@ export async function runTurn(
   }
   const ranCode = outcomes.length > 0;
   if (parsed.final === undefined) {
-    if (!ranCode) notes.push(nudges.noCode);
-    return { outcomes, records, answer: undefined, notes, failed: raised || !ranCode };
+    // Code that was written but not run (a limit stopped the turn) is not the model's fault.
+    const wroteCode = parsed.codeBlocks.length > 0;
+    if (!wroteCode) notes.push(nudges.noCode);
+    return { outcomes, records, answer: undefined, notes, failed: raised || !wroteCode };
   }
   if (parsed.final.kind === "variable") {
     if (iteration === 1 && !ranCode) {
