@@ -19,6 +19,7 @@ import type {
   SandboxOptions,
 } from "../types.js";
 import { defaultPythonCommand } from "./default-python.js";
+import { loadError } from "./load-error.js";
 import { PythonChild } from "./python-child.js";
 import { IDLE_RESTART_NOTICE } from "./stop-messages.js";
 import { runSupervised } from "./supervise.js";
@@ -51,7 +52,7 @@ export class ProcessSandbox implements Sandbox {
 
   static async create(options: SandboxOptions = {}): Promise<ProcessSandbox> {
     const sandbox = new ProcessSandbox(options);
-    sandbox.child = await sandbox.startChild();
+    await sandbox.restart();
     return sandbox;
   }
 
@@ -70,8 +71,8 @@ export class ProcessSandbox implements Sandbox {
       const child = await this.ensureChild();
       const raw = await child.child
         .load(encoded.kind, variable, encoded.chunks, encoded.byteLength)
-        .catch((error) => {
-          throw this.loadError(error, encoded.byteLength);
+        .catch((error: unknown) => {
+          throw loadError(error, encoded.byteLength, this.options.memoryMb ?? PROCESS_DEFAULTS.memoryMb);
         });
       const info = driverLoadSchema.parse(raw);
       const index = this.loaded.findIndex((entry) => entry.variable === variable);
@@ -151,9 +152,19 @@ export class ProcessSandbox implements Sandbox {
     this.child?.kill();
     this.child = undefined;
     const child = await this.startChild();
-    for (const entry of this.loaded) {
-      const encoded = encodeContext(entry.context);
-      await child.load(encoded.kind, entry.variable, encoded.chunks, encoded.byteLength);
+    try {
+      for (const entry of this.loaded) {
+        const encoded = encodeContext(entry.context);
+        await child.load(encoded.kind, entry.variable, encoded.chunks, encoded.byteLength);
+      }
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
+    // close() may have come while this child was starting: it must not outlive the sandbox.
+    if (this.closed) {
+      child.kill();
+      throw closedError();
     }
     this.child = child;
     return child;
@@ -171,27 +182,13 @@ export class ProcessSandbox implements Sandbox {
       name,
       description: tool.description,
     }));
-    if (tools.length > 0) await child.call("_rlm_set_tools", [tools]);
-    return child;
-  }
-
-  private loadError(error: unknown, size: number): RlmError {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message.includes("MemoryError") || (error instanceof RlmError && error.code === "sandbox-crashed")) {
-      const limit = this.options.memoryMb ?? PROCESS_DEFAULTS.memoryMb;
-      return new RlmError(
-        "sandbox-context-too-large",
-        `a context of ${size} bytes does not fit under the sandbox's memory cap of ${limit} MB (${message})`,
-        {
-          hint: "Raise sandbox.memoryMb, or split the context and load it in parts.",
-          cause: error,
-        },
-      );
+    if (tools.length > 0) {
+      await child.call("_rlm_set_tools", [tools]).catch((error: unknown) => {
+        child.kill();
+        throw error;
+      });
     }
-    return new RlmError("sandbox-load-failed", `loading the context failed: ${message}`, {
-      hint: "Check the context's type (string, string[] or Record<string, string>) and the variable name.",
-      cause: error,
-    });
+    return child;
   }
 }
 
