@@ -70,6 +70,7 @@ export const startChild: StartChild = async (
         : undefined);
     return { answer: outcome.answer, stopReason: outcome.stopReason, records: outcome.records, error };
   } finally {
-    await node.sandbox.close();
+    // The parent's code is waiting for this answer: end the child's Python after handing it over.
+    tree.defer(node.sandbox.close());
   }
 };

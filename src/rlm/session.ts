@@ -42,6 +42,8 @@ export class RlmSession {
   /** A sandbox started ahead of need by `RLM.warm()`, used for the first query. */
   private spare: Promise<SandboxSlot> | undefined;
   private readonly windows: Map<string, number>;
+  /** Work left running after a query (children's sandboxes closing), awaited by `close()`. */
+  private readonly deferred = new Set<Promise<void>>();
   private readonly conversation: ChatMessage[] = [];
   private readonly contexts: SessionContexts;
   private tracePath: string | undefined;
@@ -91,6 +93,10 @@ export class RlmSession {
       subModel: options.subModel ?? options.model,
       nextSubCallId: () => ++subCallId,
       windows: this.windows,
+      defer: (work) => {
+        const settled = work.catch(() => undefined).finally(() => this.deferred.delete(settled));
+        this.deferred.add(settled);
+      },
       emit: (event) => sink.event(event),
     };
     try {
@@ -136,6 +142,7 @@ export class RlmSession {
     const spare = await this.spare?.catch(() => undefined);
     await spare?.sandbox.close();
     await this.node?.sandbox.close();
+    while (this.deferred.size > 0) await Promise.all([...this.deferred]);
     await this.pool?.close();
   }
 

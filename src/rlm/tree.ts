@@ -29,6 +29,8 @@ export interface Tree {
   /** Context windows already read, by model spec (kept by the RLM across its completions). */
   windows: Map<string, number>;
   emit: (event: RlmEvent) => void;
+  /** Hands over work that may finish after the run (closing a child's sandbox); the session awaits it on close. */
+  defer: (work: Promise<void>) => void;
 }
 
 export interface TreeNode {
