@@ -12,12 +12,17 @@ export function timeoutError(spec: string, timeoutMs: number): RlmError {
 function startTimer(spec: string, options: ChatOptions | undefined, defaultTimeoutMs: number) {
   const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
   const { controller, release } = linkedAbortController(options?.signal);
-  const error = timeoutError(spec, timeoutMs);
-  const timer = setTimeout(() => controller.abort(error), timeoutMs);
+  // Made only when the timer fires: an Error captures a stack, too costly to build for every call.
+  let fired: RlmError | undefined;
+  const timer = setTimeout(() => {
+    fired = timeoutError(spec, timeoutMs);
+    controller.abort(fired);
+  }, timeoutMs);
   return {
     signal: controller.signal,
     /** The typed timeout when our timer (not the caller) ended the call; else what the backend threw. */
-    translate: (thrown: unknown): unknown => (controller.signal.reason === error ? error : thrown),
+    translate: (thrown: unknown): unknown =>
+      fired !== undefined && controller.signal.reason === fired ? fired : thrown,
     stop: (): void => {
       clearTimeout(timer);
       release();

@@ -2,8 +2,11 @@ import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } f
 
 /** A signal for one call that aborts when the pool closes or the caller aborts; `release` unhooks it. */
 function callSignal(poolSignal: AbortSignal, caller: AbortSignal | undefined) {
+  // Without a caller's signal the pool's own will do: the inner wrappers unhook their listeners when
+  // each call ends. (AbortControllers are not free: Node makes each signal transferable.)
+  if (caller === undefined) return { signal: poolSignal, release: () => undefined };
   const controller = new AbortController();
-  const sources = caller === undefined ? [poolSignal] : [caller, poolSignal];
+  const sources = [caller, poolSignal];
   const aborted = sources.find((source) => source.aborted);
   if (aborted !== undefined) {
     controller.abort(aborted.reason);
