@@ -27,15 +27,23 @@ export async function startTimedBackend(
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  let exited: Error | undefined;
+  const waiting = new Set<(error: Error) => void>();
+  child.once("exit", (code) => {
+    exited = new Error(`the benchmark backend exited (${code})`);
+    for (const reject of waiting) reject(exited);
+  });
   const next = (type: FromBackend["type"]) =>
     new Promise<FromBackend>((resolve, reject) => {
+      if (exited) return reject(exited);
       const onMessage = (message: FromBackend) => {
         if (message.type !== type) return;
         child.off("message", onMessage);
+        waiting.delete(reject);
         resolve(message);
       };
+      waiting.add(reject);
       child.on("message", onMessage);
-      child.once("exit", (code) => reject(new Error(`the benchmark backend exited (${code})`)));
     });
   const send = (message: ToBackend) => child.send(message);
   const started = next("started");
@@ -54,9 +62,10 @@ export async function startTimedBackend(
       return { timings: message.timings, maxInFlight: message.maxInFlight };
     },
     close: async () => {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      if (exited) return;
+      const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       send({ type: "stop" });
-      await exited;
+      await done;
     },
   };
 }
