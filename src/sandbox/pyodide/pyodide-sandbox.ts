@@ -63,7 +63,7 @@ export class PyodideSandbox implements Sandbox {
       ? takeSpare(key)?.then((taken) => (taken.alive ? taken : boot()), boot)
       : undefined;
     const handle = await (spare ?? boot());
-    if (spareWorker && !this.closed) prepareSpare(key, boot);
+    if (spareWorker && !this.closed) prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
     const tools = this.options.tools ?? {};
     serveBridge(handle, { onQuery: this.options.onQuery, tools, signal: () => this.current.signal });
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));

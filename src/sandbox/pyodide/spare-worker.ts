@@ -24,14 +24,14 @@ export function takeSpare(key: string): Promise<WorkerHandle> | undefined {
   });
 }
 
-/** Starts a spare with these settings unless one exists (a spare with other settings is replaced). */
+/**
+ * Starts a spare with these settings unless one exists (a spare with other settings is replaced).
+ * `start` must boot an unreferenced worker.
+ */
 export function prepareSpare(key: string, start: () => Promise<WorkerHandle>): void {
   if (spare?.key === key) return;
   const previous = spare;
-  const handle = start().then((started) => {
-    started.setReferenced(false);
-    return started;
-  });
+  const handle = start();
   const entry: Spare = { key, handle };
   spare = entry;
   handle.catch(() => {

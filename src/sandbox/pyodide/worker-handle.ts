@@ -51,6 +51,8 @@ export class WorkerHandle {
   static async start(
     init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal">,
     location: { cacheDirectory: string; pyodideModule: string },
+    /** False for a spare: it must not keep the process alive, even while it boots. */
+    referenced = true,
   ): Promise<WorkerHandle> {
     const interruptBuffer = new SharedArrayBuffer(4);
     const bridgeSignal = new SharedArrayBuffer(4);
@@ -61,7 +63,10 @@ export class WorkerHandle {
     creationQueue = created.catch(() => undefined);
     const worker = await created;
     const handle = new WorkerHandle(worker, channel.port1, new Int32Array(bridgeSignal), interruptBuffer);
-    handle.startInfo = await handle.listen();
+    const ready = handle.listen();
+    // After the listeners are on (adding a 'message' listener references the port again).
+    if (!referenced) handle.setReferenced(false);
+    handle.startInfo = await ready;
     return handle;
   }
 
@@ -147,8 +152,6 @@ function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: Mes
       eval: true,
       workerData: { init, bridgePort },
       transferList: [bridgePort],
-      stdout: true,
-      stderr: true,
     });
   } catch (error) {
     setFlagsFromString("--no-disallow-code-generation-from-strings");
@@ -157,9 +160,6 @@ function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: Mes
   // The realm exists once the worker is online; only then may the host's flag go back.
   return new Promise((resolve, reject) => {
     const restore = () => setFlagsFromString("--no-disallow-code-generation-from-strings");
-    // Pyodide's own console noise (fatal-error banners) must not reach the host's streams.
-    worker.stdout.resume();
-    worker.stderr.resume();
     worker.once("online", () => {
       restore();
       resolve(worker);

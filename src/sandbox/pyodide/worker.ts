@@ -34,6 +34,10 @@ const writer = (stream: "stdout" | "stderr") => ({
 
 let fatal = false;
 
+// Pyodide's console noise (fatal-error banners) must not reach the host's streams. (Piping the
+// worker's stdio instead keeps a MessagePort referenced: a process with a spare would never exit.)
+for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) console[method] = () => {};
+
 async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable }> {
   capWebAssemblyMemory(init.memoryMb);
   const { pyodide, info } = await bootPyodide(init, { stdout: capture("stdout"), stderr: capture("stderr") });
