@@ -42,6 +42,7 @@ export async function lastCall(
     ...(tree.callerSignal ? { signal: tree.callerSignal } : {}),
   });
   conversation.push({ role: "assistant", content: reply.text });
+  tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
   const parsed = parseReply(reply.text);
   let answer = parsed.prose;
   if (parsed.final?.kind === "text") answer = parsed.final.text;
