@@ -3,8 +3,9 @@
  * downloaded one), showing a trajectory written by a real RLM run against a fake model server.
  */
 
-import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilePage } from "./__fixtures__/compile-page.js";
@@ -29,10 +30,12 @@ if (!hasChromium)
 let browser: Browser | undefined;
 let viewer: RunningViewer | undefined;
 let tracePath = "";
+let pageDirectory = "";
 
 describe.skipIf(!hasChromium)("viewer page in chromium", () => {
   beforeAll(async () => {
-    const [pageDirectory, trace] = await Promise.all([compilePage(), writeTrajectory()]);
+    const [compiled, trace] = await Promise.all([compilePage(), writeTrajectory()]);
+    pageDirectory = compiled;
     tracePath = trace;
     viewer = await startViewer({ tracePath, files: { pageDirectory } });
     browser = await chromium.launch({
@@ -149,6 +152,40 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     }, text);
     await expect.poll(() => page.locator("#status").textContent()).toContain("dropped.jsonl");
     expect(await page.locator(".result .answer pre").textContent()).toBe(FINAL_ANSWER);
+    await closePage(page);
+  });
+
+  it("follows a run being written: new lines appear in place and open sections stay open", async () => {
+    const lines = readFileSync(tracePath, "utf8").split("\n");
+    const growing = join(mkdtempSync(join(tmpdir(), "rlm-viewer-follow-")), "growing.jsonl");
+    writeFileSync(growing, `${lines[0]}\n${lines[1]}\n`);
+    const follower = await startViewer({ tracePath: growing, files: { pageDirectory } });
+    try {
+      const page = await openPage(follower.url);
+      await expect.poll(() => page.locator(".unfinished").textContent()).toContain("did not finish");
+      const subCall = page.locator("details.sub-call").first();
+      await subCall.locator("summary").first().click();
+      expect(await subCall.getAttribute("open")).toBe("");
+
+      appendFileSync(growing, lines.slice(2).join("\n"));
+      await expect
+        .poll(() => page.locator(".result .answer pre").textContent(), { timeout: 20_000 })
+        .toBe(FINAL_ANSWER);
+      expect(await page.locator("h3").first().textContent()).toBe("Iterations (2)");
+      expect(await page.locator(".unfinished").count()).toBe(0);
+      expect(await subCall.getAttribute("open")).toBe("");
+      await closePage(page);
+    } finally {
+      await follower.close();
+    }
+  });
+
+  it("says what the server answered when ?trace= points nowhere", async () => {
+    const page = await openPage(viewer!.url.replace("trace.jsonl", "missing.jsonl"));
+    await expect.poll(() => page.locator(".load-error").textContent()).toContain("The server answered 404");
+    // The 404 is the point here, not a problem of the page.
+    const seen = problems.get(page)!;
+    seen.splice(0, seen.length, ...seen.filter((problem) => !problem.includes("404")));
     await closePage(page);
   });
 

@@ -1,11 +1,16 @@
 /**
  * The viewer page's entry: loads a trajectory from `?trace=URL`, a picked file or a dropped file,
- * and shows it (`render-run.ts`). A file that cannot be read shows its error and hint in the page.
+ * and shows it (`render-run.ts`). A file loaded from a URL whose last run has not finished is
+ * read again every few seconds, and what was added is shown in place (the run is being written).
+ * A file that cannot be read shows its error and hint in the page.
  */
 
+import type { Trajectory } from "../../trace/read-trajectory.js";
 import { closeAll, element, openAll } from "./dom.js";
 import { parseTrajectoryText, TrajectoryTextError } from "./parse-trajectory-text.js";
-import { renderRun } from "./render-run.js";
+import { createRunView, type RunView } from "./render-run.js";
+
+const FOLLOW_EVERY_MS = 2000;
 
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const found = document.getElementById(id);
@@ -18,32 +23,67 @@ const output = byId("trajectory", HTMLElement);
 const status = byId("status", HTMLElement);
 const fileInput = byId("file-input", HTMLInputElement);
 const reloadButton = byId("reload", HTMLButtonElement);
+
+/** What is on screen: its source, the text it came from, and one view per run. */
+let shown: { source: string; text: string; views: RunView[]; warning: HTMLElement } | undefined;
 let currentUrl: string | undefined;
+let followTimer: ReturnType<typeof setTimeout> | undefined;
 
 function show(text: string, source: string): void {
-  const { runs, truncated } = parseTrajectoryText(text, source);
-  const nodes: Node[] = [];
-  if (truncated) {
-    nodes.push(
-      element(
-        "p",
-        "warning",
-        "The last line was cut off mid-write (the run is still going, or its process died).",
-      ),
-    );
-  }
-  runs.forEach((run, index) => {
-    const title = runs.length > 1 ? `Run ${index + 1} of ${runs.length}` : "Run";
-    nodes.push(renderRun(run, title));
-  });
-  output.replaceChildren(...nodes);
+  const trajectory = parseTrajectoryText(text, source);
+  const warning = element("p", "warning");
+  const views = trajectory.runs.map((run, index) =>
+    createRunView(run, runTitle(index, trajectory.runs.length)),
+  );
+  output.replaceChildren(warning, ...views.map((view) => view.element));
+  shown = { source, text, views, warning };
+  showTruncation(trajectory);
   status.replaceChildren(element("span", "source", source));
   document.title = `${source} · RLM trajectory`;
+}
+
+/** Shows what lines were added to the text on screen; false when it changed otherwise (then redraw). */
+function extend(text: string, source: string): boolean {
+  if (
+    !shown ||
+    shown.source !== source ||
+    !text.startsWith(shown.text.slice(0, shown.text.lastIndexOf("\n") + 1))
+  ) {
+    return false;
+  }
+  const trajectory = parseTrajectoryText(text, source);
+  if (trajectory.runs.length < shown.views.length) return false;
+  const { views } = shown;
+  trajectory.runs.forEach((run, index) => {
+    const view = views[index];
+    if (view) view.update(run);
+    else {
+      const added = createRunView(run, runTitle(index, trajectory.runs.length));
+      views.push(added);
+      output.appendChild(added.element);
+    }
+  });
+  shown.text = text;
+  showTruncation(trajectory);
+  return true;
+}
+
+function runTitle(index: number, total: number): string {
+  return total > 1 ? `Run ${index + 1}` : "Run";
+}
+
+function showTruncation(trajectory: Trajectory): void {
+  if (!shown) return;
+  shown.warning.textContent = trajectory.truncated
+    ? "The last line is cut off mid-write (the run is still going, or its process died)."
+    : "";
+  shown.warning.hidden = !trajectory.truncated;
 }
 
 function showError(error: unknown, source: string): void {
   const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof TrajectoryTextError ? error.hint : "";
+  shown = undefined;
   output.replaceChildren();
   status.replaceChildren(
     element(
@@ -56,20 +96,30 @@ function showError(error: unknown, source: string): void {
   );
 }
 
-async function loadUrl(url: string): Promise<void> {
+async function loadUrl(url: string, following = false): Promise<void> {
+  clearTimeout(followTimer);
   currentUrl = url;
   reloadButton.hidden = false;
-  status.replaceChildren(`Loading ${url}…`);
+  if (!following) status.replaceChildren(`Loading ${url}…`);
   try {
     const response = await fetch(url, { cache: "no-store" });
     if (!response.ok) throw new Error(`The server answered ${response.status} ${response.statusText}.`);
-    show(await response.text(), url);
+    const text = await response.text();
+    if (!following || !extend(text, url)) show(text, url);
   } catch (error) {
-    showError(error, url);
+    // While following, what is shown stays (the server may just have stopped).
+    if (following && shown)
+      status.replaceChildren(element("span", "warning", `Stopped following ${url}: ${String(error)}`));
+    else showError(error, url);
+    return;
+  }
+  if (currentUrl === url && shown && !shown.views.at(-1)?.finished) {
+    followTimer = setTimeout(() => void loadUrl(url, true), FOLLOW_EVERY_MS);
   }
 }
 
 async function loadFile(file: File): Promise<void> {
+  clearTimeout(followTimer);
   currentUrl = undefined;
   reloadButton.hidden = true;
   try {

@@ -1,46 +1,61 @@
 /**
  * One run of a trajectory: what was asked and with which models and limits (the metadata line),
  * its iterations in order, and how it ended (the result line), or a note when it did not finish.
+ * A run still being written grows in place (`update`), so sections the reader opened stay open.
  */
 
 import type { TrajectoryRun } from "../../trace/read-trajectory.js";
-import type { MetadataRecord, ResultRecord } from "../../trace/types.js";
-import { badge, type Child, element, facts, textBlock } from "./dom.js";
-import { formatCost, formatCount, formatMilliseconds } from "./format.js";
+import type { MetadataRecord } from "../../trace/types.js";
+import { element, facts, textBlock } from "./dom.js";
+import { formatCount } from "./format.js";
 import { renderIteration } from "./render-iteration.js";
+import { renderOutcome, renderResult } from "./render-result.js";
 
 const OPEN_UP_TO = 20;
 
-export function renderRun(run: TrajectoryRun, title: string): HTMLElement {
-  const { metadata, iterations, result } = run;
-  return element(
-    "section",
-    "run",
-    element("h2", undefined, title, result && outcome(result)),
-    renderMetadata(metadata),
-    element("h3", undefined, `Iterations (${formatCount(iterations.length)})`),
-    // A short run opens whole; a long one opens its last iteration, where it ended.
-    ...iterations.map((iteration, index) =>
-      renderIteration(iteration, iterations.length <= OPEN_UP_TO || index === iterations.length - 1),
-    ),
-    result
-      ? renderResult(result)
-      : element("p", "unfinished", "No result line: the run did not finish (still running, or it crashed)."),
-  );
+export interface RunView {
+  element: HTMLElement;
+  /** Shows what a newer read of the same run added: iterations after those shown, the result. */
+  update(run: TrajectoryRun): void;
+  /** Whether the result line is shown. */
+  readonly finished: boolean;
 }
 
-/** How the run ended, next to its title, so a long run need not be scrolled to its end. */
-function outcome(result: ResultRecord): HTMLElement {
-  return element(
-    "span",
-    "outcome",
-    badge(result.stop_reason, result.stop_reason === "answer" ? "final" : "stop"),
-    element(
-      "span",
-      "meta",
-      `${formatCount(result.iterations)} iterations · ${formatCount(result.sub_calls)} sub-calls · ${formatMilliseconds(result.elapsed_ms)}`,
-    ),
-  );
+export function createRunView(run: TrajectoryRun, title: string): RunView {
+  const heading = element("h2", undefined, title);
+  const count = element("h3");
+  const iterations = element("div", "iterations");
+  const ending = element("div", "ending");
+  const root = element("section", "run", heading, renderMetadata(run.metadata), count, iterations, ending);
+  let shown = 0;
+  let finished = false;
+  const update = (next: TrajectoryRun): void => {
+    const all = next.iterations;
+    // A short run opens whole; a long one opens its last iteration, where it ended.
+    for (; shown < all.length; shown++) {
+      iterations.appendChild(
+        renderIteration(all[shown]!, all.length <= OPEN_UP_TO || shown === all.length - 1),
+      );
+    }
+    count.textContent = `Iterations (${formatCount(all.length)})`;
+    if (next.result && !finished) {
+      finished = true;
+      heading.appendChild(renderOutcome(next.result));
+      ending.replaceChildren(renderResult(next.result));
+    } else if (!finished) {
+      ending.replaceChildren(
+        element("p", "unfinished", "No result line: the run did not finish (still running, or it crashed)."),
+      );
+    }
+  };
+  update(run);
+  return {
+    element: root,
+    update,
+    get finished() {
+      return finished;
+    },
+  };
 }
 
 function renderMetadata(metadata: MetadataRecord): HTMLElement {
@@ -64,44 +79,5 @@ function renderMetadata(metadata: MetadataRecord): HTMLElement {
       ["Started", metadata.started_at],
       ["Run id", metadata.run_id],
     ]),
-  );
-}
-
-function renderResult(result: ResultRecord): HTMLElement {
-  const usageRows = Object.entries(result.usage).map(([model, totals]) =>
-    element(
-      "tr",
-      undefined,
-      element("td", "model", model),
-      element("td", "number", formatCount(totals.calls)),
-      element("td", "number", formatCount(totals.promptTokens)),
-      element("td", "number", formatCount(totals.completionTokens)),
-      element("td", "number", formatCost(totals.costUsd)),
-    ),
-  );
-  const header = ["Model", "Calls", "Prompt tokens", "Completion tokens", "Cost"].map((name) =>
-    element("th", undefined, name),
-  );
-  const details: [string, Child][] = [
-    ["Stop reason", badge(result.stop_reason, result.stop_reason === "answer" ? "final" : "stop")],
-    ["Iterations", formatCount(result.iterations)],
-    ["Sub-calls", formatCount(result.sub_calls)],
-    ["Depth reached", formatCount(result.depth_reached)],
-    ["Elapsed", formatMilliseconds(result.elapsed_ms)],
-  ];
-  return element(
-    "div",
-    "result",
-    element("h3", undefined, "Result"),
-    textBlock("Answer", result.answer, "answer"),
-    result.error !== undefined && textBlock("Error", result.error, "error"),
-    facts(details),
-    element("div", "label", "Usage per model"),
-    element(
-      "table",
-      "usage",
-      element("thead", undefined, element("tr", undefined, ...header)),
-      element("tbody", undefined, ...usageRows),
-    ),
   );
 }
