@@ -2,6 +2,9 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bwrapAvailable, bwrapCommand, createProcessSandbox } from "./index.js";
+import { python3Available } from "./python-available.js";
+
+const usable = python3Available() && bwrapAvailable();
 
 const connectCode = (port: number) =>
   [
@@ -13,7 +16,7 @@ const connectCode = (port: number) =>
     "    print('refused', type(error).__name__)",
   ].join("\n");
 
-describe.skipIf(!bwrapAvailable())("bwrap launcher", () => {
+describe.skipIf(!usable)("bwrap launcher", () => {
   let server: Server;
   let port = 0;
   let connections = 0;
@@ -71,7 +74,7 @@ describe.skipIf(!bwrapAvailable())("bwrap launcher", () => {
   });
 });
 
-describe.skipIf(!bwrapAvailable())("bwrap launcher: privileges", () => {
+describe.skipIf(!usable)("bwrap launcher: privileges", () => {
   it("runs as nobody with no capabilities, so /usr cannot be remounted writable", async () => {
     const sandbox = await createProcessSandbox({ command: bwrapCommand() });
     try {
@@ -88,8 +91,8 @@ describe.skipIf(!bwrapAvailable())("bwrap launcher: privileges", () => {
   });
 });
 
-describe.skipIf(bwrapAvailable())(
-  "bwrap launcher [skipped: bwrap is not installed or cannot create namespaces]",
+describe.skipIf(usable)(
+  "bwrap launcher [skipped: needs python3 and a working bwrap (Linux namespaces)]",
   () => {
     it.skip("no network, read-only host view", () => {});
   },

@@ -2,14 +2,23 @@ import { describe, expect, it } from "vitest";
 import { RlmError } from "../../errors/index.js";
 import { runSandboxSuite } from "../common.case.js";
 import { bwrapAvailable, bwrapCommand, createProcessSandbox } from "./index.js";
+import { python3Available } from "./python-available.js";
 
-runSandboxSuite({
-  name: "process (python3)",
-  // No command: the default, `python3` on PATH resolved to its real executable.
-  create: (options) => createProcessSandbox(options),
-});
+const hasPython = python3Available();
 
-if (bwrapAvailable()) {
+if (hasPython) {
+  runSandboxSuite({
+    name: "process (python3)",
+    // No command: the default, `python3` on PATH resolved to its real executable.
+    create: (options) => createProcessSandbox(options),
+  });
+} else {
+  describe("process (python3)", () => {
+    it.skip("shared sandbox suite [skipped: no python3 (3.8+) on PATH; the process runtime needs one]", () => {});
+  });
+}
+
+if (hasPython && bwrapAvailable()) {
   const command = bwrapCommand();
   runSandboxSuite({
     name: "process (bwrap)",
@@ -17,11 +26,11 @@ if (bwrapAvailable()) {
   });
 } else {
   describe("process (bwrap)", () => {
-    it.skip("shared sandbox suite [skipped: bwrap is not installed or cannot create namespaces here]", () => {});
+    it.skip("shared sandbox suite [skipped: needs python3 and a working bwrap (Linux namespaces)]", () => {});
   });
 }
 
-describe("process runtime: context larger than the memory cap", () => {
+describe.skipIf(!hasPython)("process runtime: context larger than the memory cap", () => {
   it("fails at load naming the limit and the size, and the sandbox keeps working", async () => {
     const sandbox = await createProcessSandbox({ memoryMb: 128 });
     try {
@@ -40,7 +49,7 @@ describe("process runtime: context larger than the memory cap", () => {
   });
 });
 
-describe("process runtime: launch failures", () => {
+describe.skipIf(!hasPython)("process runtime: launch failures", () => {
   it("says which command could not start, with a hint", async () => {
     const missing = await createProcessSandbox({ command: ["/nonexistent/python3"] }).catch(
       (error: unknown) => error,

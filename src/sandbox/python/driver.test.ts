@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeContext } from "../context-encoding.js";
 import { defaultPythonCommand } from "../process/default-python.js";
+import { python3Available } from "../process/python-available.js";
 import { driverPath } from "../python-files.js";
 
 /**
@@ -33,7 +34,7 @@ async function python(body: string): Promise<unknown> {
   return JSON.parse(stdout);
 }
 
-describe("driver.py on its own", () => {
+describe.skipIf(!python3Available())("driver.py on its own (needs python3)", () => {
   let directory: string;
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), "rlm-driver-"));
