@@ -166,7 +166,9 @@ describe("failures", () => {
     };
     const { result, trajectory } = await run(root, { pool: { maxRetries: 1 } });
     expect(result.stopReason).toBe("error");
-    expect(result.error).toMatch(/127\.0\.0\.1/);
+    expect(result.error).toMatch(
+      /^Failed while calling the root model openai-compatible:.*#root: .*127\.0\.0\.1/,
+    );
     expect(result.iterations).toBe(2);
     const run0 = trajectory.runs[0];
     expect(run0?.metadata.query).toBe("Count the words.");

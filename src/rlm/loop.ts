@@ -45,6 +45,8 @@ export async function runLoop(
   let pending = conversation.slice(queryStart);
   let iteration = 0;
   let consecutiveErrors = 0;
+  /** What the loop was doing, to say in an error which part failed. */
+  let doing = "starting";
   const keep = (record: IterationRecord) => {
     records.push(record);
     if (node.depth === 0) tree.sink.line(record);
@@ -79,9 +81,11 @@ export async function runLoop(
       iteration++;
       const started = performance.now();
       tree.emit({ type: "iteration-start", depth: node.depth, iteration });
+      doing = `summarizing older turns with ${node.model.spec}`;
       const compacted = await compactIfNeeded(tree, node, conversation, start);
       start = compacted.queryStart;
       if (compacted.compaction) pending = [compacted.compaction.summary, ...pending];
+      doing = `calling the ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec}`;
       const reply = await node.model.chat(conversation, { ...tree.options.rootOptions, signal: node.signal });
       tree.budget.check();
       for (const warning of reply.warnings ?? [])
@@ -89,6 +93,7 @@ export async function runLoop(
       conversation.push({ role: "assistant", content: reply.text });
       tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
       const parsed = parseReply(reply.text);
+      doing = `running turn ${iteration}'s code in the ${node.sandbox.runtime} sandbox`;
       const turn = await runTurn(tree, node, parsed, iteration);
       if (reply.finishReason === "length") turn.notes.push(nudges.cutOff);
       consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
@@ -134,6 +139,6 @@ export async function runLoop(
     // stop, not an error.
     if (tree.budget.stopReason) return await stopWith(tree.budget.stopReason);
     if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
-    return outcome("error", "", describeError(error));
+    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`);
   }
 }
