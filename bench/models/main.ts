@@ -71,9 +71,9 @@ async function main(): Promise<void> {
   const rows: Array<{ mode: string; concurrency: number } & Measure> = [];
   for (const concurrency of [1, 16]) {
     for (const [, call] of modes) await run(call, Math.min(200, calls), concurrency); // warm-up: connections, JIT
-    // Modes interleaved, best of three: the machine is shared, so the minimum is the least disturbed run.
+    // Modes interleaved, best of five: the machine is shared, so the minimum is the least disturbed run.
     const best = new Map<string, Measure>();
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       for (const [mode, call] of modes) {
         const measure = await run(call, calls, concurrency);
         const previous = best.get(mode);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   await agent.close();
 
   console.log(
-    `\nbench/models: ${calls} calls per row (best of 3) to a fake OpenAI-compatible server on 127.0.0.1\n`,
+    `\nbench/models: ${calls} calls per row (best of 5) to a fake OpenAI-compatible server on 127.0.0.1\n`,
   );
   console.log(
     "| mode | concurrency | wall µs/call | calls/s | CPU µs/call | wall overhead vs bare, µs | CPU overhead vs bare, µs |",
