@@ -51,18 +51,24 @@ describe.skipIf(!haveTinyModels)("llamacpp models from specs, files and URLs", (
     expect((error as ContextOverflowError).contextWindow).toBe(info.contextWindow);
   });
 
-  it("runs from a llamacpp: spec through the model pool, counted at $0", async () => {
+  it("runs concurrent calls from a llamacpp: spec through the model pool, counted at $0", async () => {
     const pool = createModelPool({ modelConfig: { llamacpp: { threads: 1, gpu: false, contextSize: 256 } } });
     const spec = `llamacpp:${STORIES}`;
-    const result = await pool.get(spec).chat([{ role: "user", content: "Once upon a time" }], {
-      temperature: 0,
-      maxTokens: 12,
-    });
-    expect(storiesReference().startsWith(result.text)).toBe(true);
+    // Four at once on a model with one sequence: the pool queues them and each gets the same greedy answer.
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        pool
+          .get(spec)
+          .chat([{ role: "user", content: "Once upon a time" }], { temperature: 0, maxTokens: 12 }),
+      ),
+    );
+    const [result] = results;
+    expect(storiesReference().startsWith(result!.text)).toBe(true);
+    expect(results.every((other) => other.text === result!.text)).toBe(true);
     expect(pool.usage()[spec]).toEqual({
-      calls: 1,
-      promptTokens: result.usage.promptTokens,
-      completionTokens: 12,
+      calls: 4,
+      promptTokens: 4 * result!.usage.promptTokens,
+      completionTokens: 48,
       costUsd: 0,
       cachedCalls: 0,
     });

@@ -62,7 +62,7 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
   function poolEndpoint(resolved: ResolvedEndpoint): PoolEndpoint {
     let state = endpointStates.get(resolved.key);
     if (state === undefined) {
-      state = new EndpointState(resolved.key, concurrency);
+      state = new EndpointState(resolved.key, Math.min(concurrency, resolved.capacity ?? concurrency));
       endpointStates.set(resolved.key, state);
     }
     const model = withConcurrencyLimit(withTimeout(resolved.model, timeoutMs), state.limit);

@@ -7,6 +7,8 @@ export interface ResolvedEndpoint {
   /** What the concurrency limit and health are shared by: the server URL, or the spec for in-process models. */
   key: string;
   model: LanguageModel;
+  /** Calls the endpoint can serve at once when it knows (an in-process model's sequences); the pool's cap applies too. */
+  capacity?: number;
 }
 
 /**
@@ -15,6 +17,10 @@ export interface ResolvedEndpoint {
  */
 export function resolveEndpoints(spec: string, config: ModelConfig = {}): ResolvedEndpoint[] {
   const urls = endpointUrls(spec, config);
-  if (urls.length === 0) return [{ key: spec, model: createModel(spec, config) }];
+  // In-process llama.cpp serves `sequences` calls at once; the rest wait in the pool's queue, where
+  // waiting does not count against their timeout.
+  if (urls.length === 0) {
+    return [{ key: spec, model: createModel(spec, config), capacity: config.llamacpp?.sequences ?? 1 }];
+  }
   return urls.map((baseUrl) => ({ key: baseUrl, model: createModel(spec, { ...config, baseUrl }) }));
 }
