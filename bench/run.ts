@@ -34,7 +34,14 @@ async function main(argv: string[]): Promise<number> {
     if (settings.simulated) console.log(`\n${SIMULATION_NOTE}`);
     const report = await runTasks(settings, backend);
     console.log(`\nReport with trajectories: ${settings.out}`);
-    if (!settings.simulated) return 0;
+    const errors = report.results.filter((result) => result.rlm.stopReason === "error");
+    if (errors.length > 0) {
+      console.error(
+        `${errors.length} question(s) ended with an error; the first: ${errors[0]!.rlm.error ?? "(no message)"}`,
+      );
+    }
+    // With real models a score is a measurement, not a failure; a run where nothing worked is one.
+    if (!settings.simulated) return errors.length === report.results.length && errors.length > 0 ? 1 : 0;
     const failures = simulatedFailures(report.results);
     for (const failure of failures) {
       console.error(

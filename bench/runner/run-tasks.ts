@@ -86,6 +86,7 @@ export async function runTasks(
                   );
             process.stderr.write(
               `score ${run.score.toFixed(2)} (${run.stopReason}, ${(run.elapsedMs / 1000).toFixed(1)} s)` +
+                (run.error ? ` error: ${run.error.slice(0, 300)}` : "") +
                 (direct ? `, direct ${direct.score.toFixed(2)}` : "") +
                 "\n",
             );

@@ -14,6 +14,7 @@ import {
   bridgeOverhead,
   coldStart,
   contextLoad,
+  cpuSamples,
   execRoundTrip,
   spareStart,
 } from "./measure.js";
@@ -28,6 +29,8 @@ interface Row {
   samples: number[];
   unit: "ms" | "µs";
   target: string;
+  /** CPU ms per sample, where measured. */
+  cpu: number[];
 }
 
 function median(values: number[]): number {
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
   const create = (options: SandboxOptions) => createSandbox({ ...options, runtime });
   const rows: Row[] = [];
   const add = (label: string, samples: number[], unit: Row["unit"], target: string) => {
-    rows.push({ label, samples, unit, target });
+    rows.push({ label, samples, unit, target, cpu: cpuSamples.splice(0) });
     console.error(`  ${label}: median ${show(median(samples), unit)} ${unit}`);
   };
 
@@ -85,16 +88,17 @@ async function main(): Promise<void> {
   }
   const peakMb = process.resourceUsage().maxRSS / 1024;
 
-  const header = ["measure", "median", "min", "max", "unit", "target"];
-  const body = rows.map(({ label, samples, unit, target }) => [
+  const header = ["measure", "median", "min", "max", "unit", "target", "CPU ms (median)"];
+  const body = rows.map(({ label, samples, unit, target, cpu }) => [
     label,
     show(median(samples), unit),
     show(Math.min(...samples), unit),
     show(Math.max(...samples), unit),
     unit,
     target,
+    cpu.length > 0 ? formatNumber(median(cpu)) : "",
   ]);
-  body.push(["peak RSS (host + workers)", formatNumber(peakMb), "", "", "MB", ""]);
+  body.push(["peak RSS (host + workers)", formatNumber(peakMb), "", "", "MB", "", ""]);
   const title = `Sandbox bench: ${runtime}, ${runs} runs, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`;
   console.log(renderTable(title, header, body));
 }
