@@ -3,12 +3,13 @@ import type { AddressInfo } from "node:net";
 import { authorize } from "./authorize.js";
 import { handleChat } from "./chat-handler.js";
 import { errorBody, HttpError, writeError } from "./http-error.js";
+import { handleOllamaChat, ollamaTags } from "./ollama-handler.js";
 import type { RlmServerOptions } from "./server-options.js";
 
 /**
  * The HTTP server: routing, the bearer key, and the single catch that turns every failure into
- * OpenAI's error JSON. Plain `node:http`: three routes do not need a framework. Each request runs
- * its own RLM, so requests are concurrent by construction.
+ * an error response (`http-error.ts`). Plain `node:http`: a handful of routes do not need a
+ * framework. Each request runs its own RLM, so requests are concurrent by construction.
  */
 
 export interface RlmServer {
@@ -60,23 +61,28 @@ export function createRlmServer(options: RlmServerOptions): RlmServer {
         throw new HttpError(404, "model_not_found", `The model \`${name}\` does not exist on this server.`);
       return sendJson(response, 200, entry);
     }
-    if (path === "/v1/chat/completions" || path === "/chat/completions") {
+    if (path === "/v1/chat/completions" || path === "/chat/completions" || path === "/api/chat") {
       if (method !== "POST") throw methodNotAllowed(method, path);
       const started = performance.now();
-      const outcome = await handleChat(request, response, options);
+      const handler = path === "/api/chat" ? handleOllamaChat : handleChat;
+      const outcome = await handler(request, response, options);
       options.onRequestEnd?.({ ...outcome, status: 200, elapsedMs: performance.now() - started });
       return;
     }
+    if (path === "/api/tags" && method === "GET") return sendJson(response, 200, ollamaTags(options));
+    if (path === "/api/version" && method === "GET")
+      return sendJson(response, 200, { version: OLLAMA_API_VERSION });
     throw new HttpError(404, "not_found", `No route for ${method} ${path}.`, {
-      hint: "This server answers GET /v1/models and POST /v1/chat/completions.",
+      hint: "This server answers GET /v1/models, POST /v1/chat/completions, and Ollama's POST /api/chat and GET /api/tags.",
     });
   }
 
   const server = createServer((request, response) => {
     const started = performance.now();
     route(request, response).catch((error: unknown) => {
-      writeError(response, error);
-      if ((request.url ?? "").includes("chat/completions")) {
+      const url = request.url ?? "";
+      writeError(response, error, url.startsWith("/api/") ? "ollama" : "openai");
+      if (url.includes("chat/completions") || url.startsWith("/api/chat")) {
         const { status, body } = errorBody(error);
         options.onRequestEnd?.({
           id: "",
@@ -109,6 +115,9 @@ export function createRlmServer(options: RlmServerOptions): RlmServer {
       }),
   };
 }
+
+/** The Ollama API version this server's `/api/chat` follows, for clients that check it. */
+const OLLAMA_API_VERSION = "0.12.6";
 
 function methodNotAllowed(method: string, path: string): HttpError {
   return new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}.`);

@@ -4,8 +4,8 @@ import { isRlmError, RlmError } from "../errors/index.js";
 /**
  * The one place where failures become responses: every handler throws (an `HttpError` for request
  * problems, any `RlmError` from the engine, anything else), and `writeError` turns it into
- * OpenAI's error JSON `{error: {message, type, param, code}}` with a fitting status, so clients
- * built for OpenAI show the message instead of a parse failure.
+ * OpenAI's error JSON `{error: {message, type, param, code}}` with a fitting status (or, on the
+ * Ollama routes, Ollama's `{error: "..."}`), so clients show the message instead of a parse failure.
  */
 
 export class HttpError extends RlmError {
@@ -81,12 +81,30 @@ export function errorBody(error: unknown): { status: number; body: ErrorBody } {
 }
 
 /**
- * Writes the error as JSON, or, when an SSE stream has already started, as a final `data:` event
- * carrying the same `{error}` object (OpenAI's clients raise it) followed by `[DONE]`.
+ * Writes the error as JSON, or, when a stream has already started, as its last event: for OpenAI a
+ * `data:` event carrying the same `{error}` object (OpenAI's clients raise it) and `[DONE]`; for
+ * Ollama an NDJSON line `{"error": "..."}` (Ollama's own format, which its client raises).
  */
-export function writeError(response: ServerResponse, error: unknown): void {
+export function writeError(
+  response: ServerResponse,
+  error: unknown,
+  format: "openai" | "ollama" = "openai",
+): void {
   if (response.destroyed || response.writableEnded) return;
   const { status, body } = errorBody(error);
+  if (format === "ollama") {
+    const line = JSON.stringify({ error: body.error.message });
+    if (response.headersSent) {
+      response.end(`${line}\n`);
+      return;
+    }
+    response.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(line),
+    });
+    response.end(line);
+    return;
+  }
   if (response.headersSent) {
     response.end(`data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`);
     return;

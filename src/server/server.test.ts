@@ -1,3 +1,4 @@
+import { Ollama } from "ollama";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
@@ -142,5 +143,48 @@ describe("rlm serve with the official openai client", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(slowBackend.requests.length).toBe(seen);
     expect(seen).toBeLessThan(50);
+  });
+});
+
+describe("rlm serve with the official ollama client (Ollama's native API)", () => {
+  const ollama = (): Ollama =>
+    new Ollama({ host: baseURL.replace(/\/v1$/, ""), headers: { Authorization: `Bearer ${API_KEY}` } });
+
+  it("lists the models and answers plain and streaming chats", async () => {
+    const tags = await ollama().list();
+    expect(tags.models.map((model) => model.name)).toEqual(["rlm", "slow"]);
+    const messages = [
+      { role: "user", content: "note: the code is 2024" },
+      { role: "user", content: "Which codes?" },
+    ];
+    const [plain, streamed] = await Promise.all([
+      ollama().chat({ model: "rlm", messages, stream: false }),
+      (async () => {
+        let text = "";
+        let last: { done: boolean; done_reason?: string; prompt_eval_count?: number } | undefined;
+        for await (const part of await ollama().chat({ model: "rlm", messages, stream: true })) {
+          text += part.message.content;
+          last = part;
+        }
+        return { text, last };
+      })(),
+    ]);
+    expect(plain.message.content).toBe("codes=2024 parts=1 files= sub=words=5");
+    expect(plain).toMatchObject({ done: true, done_reason: "stop" });
+    expect(plain.prompt_eval_count).toBeGreaterThan(0);
+    expect(streamed.text).toBe("codes=2024 parts=1 files= sub=words=5");
+    expect(streamed.last).toMatchObject({ done: true, done_reason: "stop" });
+  });
+
+  it("answers errors in Ollama's format, which the client raises", async () => {
+    await expect(
+      ollama().chat({ model: "nope", messages: [{ role: "user", content: "q" }], stream: false }),
+    ).rejects.toMatchObject({
+      status_code: 404,
+      error: expect.stringContaining("The model `nope` does not exist"),
+    });
+    await expect(new Ollama({ host: baseURL.replace(/\/v1$/, "") }).list()).rejects.toMatchObject({
+      status_code: 401,
+    });
   });
 });

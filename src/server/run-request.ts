@@ -1,0 +1,110 @@
+import type { ServerResponse } from "node:http";
+import { join } from "node:path";
+import { RlmError } from "../errors/index.js";
+import type { CompletionResult, Limits } from "../rlm/types.js";
+import type { RlmEvent } from "../trace/types.js";
+import type { ChatRequest } from "./chat-request.js";
+import { completionId } from "./completion-response.js";
+import { HttpError } from "./http-error.js";
+import { requestContext } from "./request-context.js";
+import type { RlmServerOptions } from "./server-options.js";
+
+/**
+ * One chat request's RLM run, whatever wire protocol asked for it (OpenAI or Ollama): picks the
+ * root model, splits the messages into context and query, aborts the run when the client goes
+ * away, and turns a failed run into an RlmError. The protocol handlers only write bytes.
+ */
+
+const HEARTBEAT_MS = 15_000;
+
+export interface RunHooks {
+  /** Called once the request is valid, just before the run starts (a stream sends its headers). */
+  start(id: string, created: number): void;
+  /** A progress note while the run works (SSE comments); also called every 15 s as a heartbeat. */
+  progress?(text: string): void;
+}
+
+export interface RunOutcome {
+  id: string;
+  /** Unix seconds. */
+  created: number;
+  /** Undefined when the client went away and the run was aborted. */
+  result: CompletionResult | undefined;
+}
+
+/** Per-request limits may tighten the server's limits, never loosen them. */
+function mergeLimits(server: Limits | undefined, requested: ChatRequest["rlm_limits"]): Limits {
+  const merged: Limits = { ...server };
+  for (const [name, value] of Object.entries(requested ?? {})) {
+    const key = name as keyof Limits;
+    const current = merged[key];
+    if (value !== undefined) merged[key] = current === undefined ? value : Math.min(current, value);
+  }
+  return merged;
+}
+
+function progressNote(event: RlmEvent): string | undefined {
+  if (event.type === "iteration-start") return `depth ${event.depth} iteration ${event.iteration}`;
+  if (event.type === "code-end") return `depth ${event.depth} code ran in ${Math.round(event.elapsedMs)} ms`;
+  if (event.type === "subcall-end") return `sub-call ${event.id} done (${event.model})`;
+  return undefined;
+}
+
+export async function runRequest(
+  body: ChatRequest,
+  response: ServerResponse,
+  options: RlmServerOptions,
+  hooks: RunHooks,
+): Promise<RunOutcome> {
+  const rootModel = options.models[body.model];
+  if (rootModel === undefined) {
+    throw new HttpError(
+      404,
+      "model_not_found",
+      `The model \`${body.model}\` does not exist on this server.`,
+      {
+        param: "model",
+        hint: `Use one of: ${Object.keys(options.models).join(", ")} (GET /v1/models lists them).`,
+      },
+    );
+  }
+  const { context, query, instructions } = await requestContext(body);
+  const id = completionId();
+  const created = Math.floor(Date.now() / 1000);
+  const aborter = new AbortController();
+  response.on("close", () => {
+    if (!response.writableFinished)
+      aborter.abort(new RlmError("aborted", "The client closed the connection."));
+  });
+  hooks.start(id, created);
+  const progress = hooks.progress;
+  // A long sub-call can leave a stream silent for minutes; proxies close idle connections.
+  const heartbeat = progress ? setInterval(() => progress("working"), HEARTBEAT_MS) : undefined;
+  heartbeat?.unref();
+  const joinedInstructions = [options.rlm.instructions, instructions].filter(Boolean).join("\n\n");
+  const engine = options.createEngine({
+    ...options.rlm,
+    model: rootModel,
+    limits: mergeLimits(options.rlm.limits, body.rlm_limits),
+    ...(joinedInstructions ? { instructions: joinedInstructions } : {}),
+    ...(options.traceDirectory ? { trace: join(options.traceDirectory, `${id}.jsonl`) } : {}),
+    onEvent: (event) => {
+      const note = progress ? progressNote(event) : undefined;
+      if (note) progress?.(note);
+    },
+  });
+  const result = await engine
+    .completion(context, query, { signal: aborter.signal })
+    .finally(() => clearInterval(heartbeat));
+  if (aborter.signal.aborted) return { id, created, result: undefined };
+  if (result.stopReason === "error") {
+    throw new RlmError(
+      result.errorCode ?? "run-failed",
+      `The RLM run failed: ${result.error ?? "unknown error"}`,
+      {
+        hint: "Check the backend with `rlm doctor`; the trajectory (if tracing) shows the failing step.",
+      },
+    );
+  }
+  return { id, created, result };
+}
