@@ -7,54 +7,19 @@
  */
 
 import { createRandom, type Random } from "./random.js";
-import { DAYS, ITEMS, LABELS, type Label, RECORD_TEMPLATES, sentenceCase } from "./record-language.js";
+import { LABELS, type Label } from "./record-language.js";
+import { RecordWriter } from "./record-writer.js";
 import type { BenchQuestion, TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
-
-export interface LogRecord {
-  id: number;
-  user: number;
-  label: Label;
-  line: string;
-}
 
 const LABEL_SET = LABELS.join(", ");
 const PREAMBLE =
   `Each line of the context is one customer record: id, date, user, message. Every message is ` +
   `exactly one of these labels: ${LABEL_SET}. The label is not written; judge it from the message.`;
 
-function recordLine(random: Random, id: number, user: number, label: Label): string {
-  const template = random.pick(RECORD_TEMPLATES[label]);
-  const text = sentenceCase(
-    template.replace("{item}", random.pick(ITEMS)).replace("{day}", random.pick(DAYS)),
-  );
-  const month = String(random.between(1, 12)).padStart(2, "0");
-  const day = String(random.between(1, 28)).padStart(2, "0");
-  return `record ${id} | 2024-${month}-${day} | user ${user} | ${text}`;
-}
-
 function userIds(random: Random, count: number): number[] {
   const ids = new Set<number>();
   while (ids.size < count) ids.add(random.between(1000, 99_999));
   return [...ids];
-}
-
-/** Draws records until the text reaches `chars`; `labelFor` decides each record's label. */
-function drawRecords(
-  random: Random,
-  chars: number,
-  users: readonly number[],
-  labelFor: (user: number) => Label,
-): LogRecord[] {
-  const records: LogRecord[] = [];
-  let length = 0;
-  while (length < chars) {
-    const user = users[random.int(users.length)]!;
-    const label = labelFor(user);
-    const line = recordLine(random, records.length + 1, user, label);
-    records.push({ id: records.length + 1, user, label, line });
-    length += line.length + 1;
-  }
-  return records;
 }
 
 function weightedLabels(random: Random): (random: Random) => Label {
@@ -77,10 +42,10 @@ function instance(
   task: string,
   options: TaskOptions,
   started: number,
-  records: LogRecord[],
+  writer: RecordWriter,
   questions: BenchQuestion[],
 ): TaskInstance {
-  const context = records.map((record) => record.line).join("\n");
+  const context = writer.text();
   return {
     task,
     requestedChars: options.chars,
@@ -102,9 +67,14 @@ export const oolongTask: TaskGenerator = {
     const users = userIds(random.fork("users"), userCount(options.chars));
     const draw = weightedLabels(random.fork("weights"));
     const recordRandom = random.fork("records");
-    const records = drawRecords(recordRandom, options.chars, users, () => draw(recordRandom));
+    const writer = new RecordWriter(random.fork("text"), options.chars);
+    while (writer.chars < options.chars)
+      writer.add(users[recordRandom.int(users.length)]!, draw(recordRandom));
     const counts = new Map<Label, number>(LABELS.map((label) => [label, 0]));
-    for (const record of records) counts.set(record.label, counts.get(record.label)! + 1);
+    for (let index = 0; index < writer.count; index++) {
+      const label = writer.labelAt(index);
+      counts.set(label, counts.get(label)! + 1);
+    }
     const ranked = [...counts.entries()].sort((left, right) => right[1] - left[1]);
     const questionRandom = random.fork("questions");
     const questions: BenchQuestion[] = [];
@@ -119,12 +89,15 @@ export const oolongTask: TaskGenerator = {
           expected: { kind: "exact", value: ranked[0]![0] },
         });
       } else if (kind === 2) {
-        const record = records[questionRandom.int(records.length)]!;
+        const user = writer.users[questionRandom.int(writer.count)]!;
         const label = questionRandom.pick(LABELS);
-        const count = records.filter((other) => other.user === record.user && other.label === label).length;
+        let count = 0;
+        for (let other = 0; other < writer.count; other++) {
+          if (writer.users[other] === user && writer.labelAt(other) === label) count++;
+        }
         questions.push({
           id,
-          query: `${PREAMBLE} How many records from user ${record.user} are labelled ${label}? Answer with a number.`,
+          query: `${PREAMBLE} How many records from user ${user} are labelled ${label}? Answer with a number.`,
           expected: { kind: "number", value: count },
         });
       } else {
@@ -136,7 +109,7 @@ export const oolongTask: TaskGenerator = {
         });
       }
     }
-    return instance("oolong", options, started, records, questions);
+    return instance("oolong", options, started, writer, questions);
   },
 };
 
@@ -154,34 +127,24 @@ export const oolongPairsTask: TaskGenerator = {
     // Decoys have the rare label but never the common one: half the condition is not enough.
     const decoys = new Set(users.slice(groupSize, 2 * groupSize));
     const others = LABELS.filter((label) => label !== common && label !== rare);
+    const anyButRare = [...others, common!];
+    // Each qualifying user's first records are one of each label of the condition, each decoy's
+    // first is the rare one; users get a record more at the end if the text ran out first.
+    const missing = new Map<number, Label[]>();
+    for (const user of qualifying) missing.set(user, [common!, rare!]);
+    for (const user of decoys) missing.set(user, [rare!]);
     const recordRandom = random.fork("records");
-    const records = drawRecords(recordRandom, options.chars, users, (user) =>
-      decoys.has(user) ? recordRandom.pick(others) : recordRandom.pick([...others, common!]),
-    );
-    // Each qualifying user gets one record of each label of the condition, each decoy one rare one.
-    const fixRandom = random.fork("fix");
-    const byUser = new Map<number, LogRecord[]>();
-    for (const record of records) {
-      const own = byUser.get(record.user);
-      if (own === undefined) byUser.set(record.user, [record]);
-      else own.push(record);
-    }
-    const relabel = (user: number, label: Label, avoid: Label | undefined): void => {
-      const own = (byUser.get(user) ?? []).filter((record) => record.label !== avoid);
-      let record = own.length > 0 ? fixRandom.pick(own) : undefined;
-      if (record === undefined) {
-        record = { id: records.length + 1, user, label, line: "" };
-        records.push(record);
-        byUser.set(user, [record]);
-      }
-      record.label = label;
-      record.line = recordLine(fixRandom, record.id, user, label);
+    const writer = new RecordWriter(random.fork("text"), options.chars);
+    const labelFor = (user: number): Label => {
+      const owed = missing.get(user);
+      if (owed !== undefined && owed.length > 0) return owed.shift()!;
+      return recordRandom.pick(decoys.has(user) ? others : anyButRare);
     };
-    for (const user of qualifying) {
-      relabel(user, common!, undefined);
-      relabel(user, rare!, common);
+    while (writer.chars < options.chars) {
+      const user = users[recordRandom.int(users.length)]!;
+      writer.add(user, labelFor(user));
     }
-    for (const user of decoys) relabel(user, rare!, undefined);
+    for (const [user, owed] of missing) for (const label of owed) writer.add(user, label);
     const sorted = [...qualifying].sort((left, right) => left - right);
     const pairs: [number, number][] = [];
     for (let left = 0; left < sorted.length; left++) {
@@ -190,7 +153,7 @@ export const oolongPairsTask: TaskGenerator = {
     const query =
       `${PREAMBLE} List every pair of users such that both users have at least one record labelled ` +
       `${common} and at least one record labelled ${rare}. Answer with one pair per line as (smaller id, larger id).`;
-    return instance("oolong-pairs", options, started, records, [
+    return instance("oolong-pairs", options, started, writer, [
       { id: "oolong-pairs-0", query, expected: { kind: "pairs", value: pairs } },
     ]);
   },
