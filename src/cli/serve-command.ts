@@ -23,7 +23,9 @@ interface ServeOptionValues extends SharedOptionValues {
 export function addServeCommand(program: Command): void {
   const command = program
     .command("serve")
-    .description("serve an OpenAI-compatible API (/v1/chat/completions; Ollama's /api/chat too) answered by RLMs")
+    .description(
+      "serve an OpenAI-compatible API (/v1/chat/completions; Ollama's /api/chat too) answered by RLMs",
+    )
     .option("--host <host>", "address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
     .option("-p, --port <port>", "port (default 8080)", port)
     .option("--api-key <key>", "require `Authorization: Bearer <key>` (env RLM_SERVER_API_KEY)")
