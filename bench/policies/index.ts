@@ -27,8 +27,8 @@ export function simulatedRootReply(view: RootView): string {
   if (/magic number/.test(query)) return linearRoot(view);
   if (/end up living\?/.test(query)) return delegateRoot(view);
   if (/end up living:/.test(query)) return parallelRoot(view);
-  if (/labelled|most common/.test(query) && /customer record/.test(query)) return recordsRoot(view);
-  if (/declares `|specifier ends with|most lines/.test(query)) return codebaseRoot(view);
+  if (/labelled|(most|least) common/.test(query) && /customer record/.test(query)) return recordsRoot(view);
+  if (/declares `|specifier ends with|most lines|files have more than/.test(query)) return codebaseRoot(view);
   return "I do not know how to approach this question.\n\nFINAL(unknown)";
 }
 

@@ -31,9 +31,11 @@ function recordsAnswer(question: string, records: Records): string | undefined {
   }
   const total = /in total are labelled (\w+)/.exec(question);
   if (total) return String(labelled.filter((r) => r.label === total[1]).length);
-  if (/most common/.test(question)) {
+  const rank = /(most|least) common/.exec(question)?.[1];
+  if (rank) {
     const counts = LABELS.map((label) => [label, labelled.filter((r) => r.label === label).length] as const);
-    return [...counts].sort((left, right) => right[1] - left[1])[0]![0];
+    const sorted = [...counts].sort((left, right) => right[1] - left[1]);
+    return (rank === "most" ? sorted[0] : sorted.at(-1))![0];
   }
   const pairs = /at least one record labelled (\w+) and at least one record labelled (\w+)/.exec(question);
   if (pairs) {

@@ -47,6 +47,10 @@ function codebaseAnswer(question: string, text: string): string | undefined {
     ).length;
     return String(count);
   }
+  const threshold = /more than (\d+) lines/.exec(question)?.[1];
+  if (threshold) {
+    return String(Object.values(files).filter((content) => lineCount(content) > Number(threshold)).length);
+  }
   if (/most lines/.test(question)) {
     return Object.entries(files).sort((left, right) => lineCount(right[1]) - lineCount(left[1]))[0]?.[0];
   }

@@ -26,6 +26,12 @@ tail = ${pythonString(imported[1]!)}
 pattern = re.compile(r"(?:\\bfrom|\\bimport|\\brequire)[ \\t]*\\(?[ \\t]*[\\"']([^\\"'\\n]+)[\\"']")
 result = sum(1 for text in context.values() if any(s == tail or s.endswith("/" + tail) for s in pattern.findall(text)))`;
   }
+  const threshold = /more than (\d+) lines/.exec(query)?.[1];
+  if (threshold) {
+    return `def count_lines(text):
+    return 0 if not text else text.count("\\n") + (0 if text.endswith("\\n") else 1)
+result = sum(1 for text in context.values() if count_lines(text) > ${Number(threshold)})`;
+  }
   if (/most lines/.test(query)) {
     return `def count_lines(text):
     return 0 if not text else text.count("\\n") + (0 if text.endswith("\\n") else 1)

@@ -27,6 +27,11 @@ function aggregation(query: string): string | undefined {
     return `from collections import Counter
 result = Counter(label for (_, _, label) in records if label).most_common(1)[0][0]`;
   }
+  if (/least common/.test(query)) {
+    return `from collections import Counter
+counts = Counter(label for (_, _, label) in records if label)
+result = min(LABELS, key=lambda label: counts.get(label, 0))`;
+  }
   const pairs = /at least one record labelled (\w+) and at least one record labelled (\w+)/.exec(query);
   if (pairs) {
     return `by_user = {}

@@ -64,6 +64,14 @@ export const codebaseTask: TaskGenerator = {
           query: `How many files import a module whose specifier ends with "${tail}" (for example "../${tail}")? Answer with a number.`,
           expected: { kind: "number", value: count },
         });
+      } else if (index >= 3 && byLength.length > 1) {
+        // Later rounds ask a count over all files instead of repeating the longest file.
+        const threshold = byLength[Math.floor(byLength.length / (2 + random.int(3)))]![1];
+        questions.push({
+          id,
+          query: `How many files have more than ${threshold} lines? Answer with a number.`,
+          expected: { kind: "number", value: byLength.filter(([, lines]) => lines > threshold).length },
+        });
       } else if (byLength.length === 1 || byLength[0]![1] !== byLength[1]![1]) {
         questions.push({
           id,

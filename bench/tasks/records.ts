@@ -82,11 +82,13 @@ export const oolongTask: TaskGenerator = {
     for (let index = 0; index < total; index++) {
       const kind = index % 3;
       const id = `oolong-${index}`;
-      if (kind === 1 && ranked[0]![1] !== ranked[1]![1]) {
+      const least = index >= 3 && index % 2 === 0;
+      const [first, second] = least ? [ranked[4]!, ranked[3]!] : [ranked[0]!, ranked[1]!];
+      if (kind === 1 && first[1] !== second[1]) {
         questions.push({
           id,
-          query: `${PREAMBLE} Which label is the most common among all records? Answer with the label only.`,
-          expected: { kind: "exact", value: ranked[0]![0] },
+          query: `${PREAMBLE} Which label is the ${least ? "least" : "most"} common among all records? Answer with the label only.`,
+          expected: { kind: "exact", value: first[0] },
         });
       } else if (kind === 2) {
         const user = writer.users[questionRandom.int(writer.count)]!;
