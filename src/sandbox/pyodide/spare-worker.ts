@@ -18,10 +18,14 @@ export function takeSpare(key: string): Promise<WorkerHandle> | undefined {
   if (spare?.key !== key) return undefined;
   const { handle } = spare;
   spare = undefined;
-  return handle.then((taken) => {
-    taken.setReferenced(true);
-    return taken;
-  });
+  // The spare may still be booting, unreferenced: the caller now waits for it, so keep the process up.
+  const keepAlive = setInterval(() => {}, 60_000);
+  return handle
+    .then((taken) => {
+      taken.setReferenced(true);
+      return taken;
+    })
+    .finally(() => clearInterval(keepAlive));
 }
 
 /**

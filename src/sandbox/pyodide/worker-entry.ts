@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const WORKER_SOURCES = [
@@ -66,5 +66,12 @@ async function bundleWorker(cacheDirectory: string, pyodideModule: string): Prom
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, code);
   await rename(temporary, path);
+  // Bundles of earlier sources are dead weight (a worker that imported one no longer needs the file).
+  const current = basename(path);
+  for (const name of await readdir(cacheDirectory)) {
+    if (name.startsWith("pyodide-worker-") && name.endsWith(".mjs") && name !== current) {
+      await rm(join(cacheDirectory, name), { force: true });
+    }
+  }
   return path;
 }

@@ -144,6 +144,13 @@ export class WorkerHandle {
   }
 }
 
+/** A host started with the flag keeps it: only a flag this module turned on is turned off again. */
+const HOST_DISALLOWS = process.execArgv.includes("--disallow-code-generation-from-strings");
+
+function restoreHostFlag(): void {
+  if (!HOST_DISALLOWS) setFlagsFromString("--no-disallow-code-generation-from-strings");
+}
+
 function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: MessagePort): Promise<Worker> {
   setFlagsFromString("--disallow-code-generation-from-strings");
   let worker: Worker;
@@ -154,19 +161,22 @@ function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: Mes
       transferList: [bridgePort],
     });
   } catch (error) {
-    setFlagsFromString("--no-disallow-code-generation-from-strings");
+    restoreHostFlag();
     throw error;
   }
   // The realm exists once the worker is online; only then may the host's flag go back.
   return new Promise((resolve, reject) => {
-    const restore = () => setFlagsFromString("--no-disallow-code-generation-from-strings");
-    worker.once("online", () => {
-      restore();
-      resolve(worker);
-    });
-    worker.once("error", (error) => {
-      restore();
-      reject(error);
-    });
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      restoreHostFlag();
+      outcome();
+    };
+    worker.once("online", () => settle(() => resolve(worker)));
+    worker.once("error", (error) => settle(() => reject(error)));
+    worker.once("exit", (code) =>
+      settle(() => reject(new Error(`the worker exited (code ${code}) before it started`))),
+    );
   });
 }
