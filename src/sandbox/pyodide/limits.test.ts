@@ -87,4 +87,19 @@ describe("pyodide limits", () => {
     );
     expect(result.stdout).toBe("True 600005\n");
   });
+
+  it("keeps two sandboxes apart while both run at once", async () => {
+    const other = await createPyodideSandbox({});
+    try {
+      await Promise.all([sandbox.exec("mine = 'first'"), other.exec("mine = 'second'")]);
+      const [first, second] = await Promise.all([
+        sandbox.exec("import time\nt = time.time()\nwhile time.time() - t < 0.3: pass\nprint(mine)"),
+        other.exec("print(mine, 'kept' in globals())"),
+      ]);
+      expect(first.stdout).toBe("first\n");
+      expect(second.stdout).toBe("second False\n");
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -57,8 +57,9 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
     driverSource: readFileSync(driverPath(), "utf8"),
     snapshotPath: snapshotPath(cacheDirectory(), version),
     spareWorker: options.spareWorker ?? process.env.RLM_SPARE_WORKER !== "off",
-    // The file's bytes and the decoded str live in the heap together while loading.
-    maxContextBytes: Math.floor(((memoryMb - BASELINE_MB) / 2.2) * 1024 * 1024),
+    // The file's bytes and the decoded str live in the heap together while loading; past ~1 GiB the
+    // 32-bit heap (~3.8 GiB usable, one object < 2 GiB) runs out whatever the cap.
+    maxContextBytes: Math.min(Math.floor(((memoryMb - BASELINE_MB) / 2.2) * 1024 * 1024), 1024 ** 3),
   };
 }
 
