@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
+import { makePdf } from "../inputs/__fixtures__/make-pdf.js";
 import { codeWritingPolicy } from "./__fixtures__/code-writing-policy.js";
 import {
   BINARY,
@@ -38,6 +39,7 @@ beforeAll(async () => {
   await writeFile(join(directory, "project", "secrets.txt"), "the code is 999\n");
   await writeFile(join(directory, "project", "src", "a.py"), "# the code is 12\n");
   await writeFile(join(directory, "project", "src", "b.py"), "# the code is 3\n");
+  await writeFile(join(directory, "project", "spec.pdf"), makePdf([["Appendix: the code is 7"]]));
   // The config file picks the native-Python sandbox (faster to start); one test overrides it with a flag.
   await mkdir(join(directory, ".config", "rlm"), { recursive: true });
   await writeFile(
@@ -114,7 +116,7 @@ describe("rlm ask (built binary)", () => {
     expect(result.code).toBe(0);
   });
 
-  it("reads a directory as a dict, honouring .gitignore, and prints the full result with --json", async () => {
+  it("reads a directory as a dict (PDF text included), honouring .gitignore, and prints the full result with --json", async () => {
     const result = await runCli(["ask", "Which codes?", "project", "--json", "-q"], {
       env: environment,
       cwd: directory,
@@ -122,12 +124,14 @@ describe("rlm ask (built binary)", () => {
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(parsed).toMatchObject({
-      answer: "codes=3,12 parts=3 files=project/.gitignore,project/src/a.py,project/src/b.py sub=words=1",
+      answer:
+        "codes=3,7,12 parts=4 files=project/.gitignore,project/spec.pdf,project/src/a.py,project/src/b.py sub=words=1",
       stopReason: "answer",
       iterations: 2,
       subCalls: 1,
       inputs: [
         { name: "project/.gitignore", kind: "text" },
+        { name: "project/spec.pdf", kind: "pdf" },
         { name: "project/src/a.py", kind: "text" },
         { name: "project/src/b.py", kind: "text" },
       ],
