@@ -5,6 +5,7 @@
  * and nested in its parent's sub-call record).
  */
 
+import { isRlmError } from "../errors/index.js";
 import type { ChatMessage } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
 import { compactIfNeeded } from "./compaction.js";
@@ -26,6 +27,8 @@ export interface LoopOutcome {
   iterations: number;
   records: IterationRecord[];
   error: string | undefined;
+  /** The failing RlmError's code when stopReason is "error" (e.g. `backend-unreachable`). */
+  errorCode?: string;
 }
 
 /**
@@ -51,12 +54,18 @@ export async function runLoop(
     records.push(record);
     if (node.depth === 0) tree.sink.line(record);
   };
-  const outcome = (stopReason: StopReason, answer: string, error?: string): LoopOutcome => ({
+  const outcome = (
+    stopReason: StopReason,
+    answer: string,
+    error?: string,
+    errorCode?: string,
+  ): LoopOutcome => ({
     answer,
     stopReason,
     iterations: iteration,
     records,
     error,
+    ...(errorCode !== undefined ? { errorCode } : {}),
   });
   const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
     // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
@@ -139,6 +148,7 @@ export async function runLoop(
     // stop, not an error.
     if (tree.budget.stopReason) return await stopWith(tree.budget.stopReason);
     if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
-    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`);
+    const code = isRlmError(error) ? error.code : undefined;
+    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`, code);
   }
 }

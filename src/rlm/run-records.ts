@@ -59,6 +59,7 @@ export function finishRun(tree: Tree, outcome: LoopOutcome): CompletionResult {
     elapsedMs: budget.elapsedMs,
     tracePath: "path" in sink && typeof sink.path === "string" ? sink.path : undefined,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
   };
   sink.line({
     type: "result",
