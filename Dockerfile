@@ -15,9 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Everything, optional node-llama-cpp included: its types are part of the compile. --ignore-scripts:
 # compiling needs no install script (node-llama-cpp's would fetch native binaries).
-# `npm ci` refuses a lockfile that lacks other platforms' optional packages (as one made behind a
-# filtered registry mirror does); `npm install` then completes it, keeping the locked versions.
-RUN npm ci --ignore-scripts || npm install --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
 
@@ -31,9 +29,7 @@ RUN apt-get update \
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN (npm ci --omit=dev --omit=optional --ignore-scripts \
-  || npm install --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund) \
- && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 # The sandbox's Python files ship as source beside the compiled code (see src/sandbox/python-files.ts).
 COPY src/sandbox/python ./src/sandbox/python
