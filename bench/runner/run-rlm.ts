@@ -47,7 +47,10 @@ export async function runRlm(
   question: BenchQuestion,
   traceName: string,
 ): Promise<RlmRun> {
+  const started = performance.now();
   const result = await rlm.completion(context, question.query);
+  // Wall time as the caller sees it (the engine's own figure starts a little later).
+  const elapsedMs = performance.now() - started;
   let tracePath = result.tracePath;
   if (tracePath !== undefined) {
     const named = join(settings.traceDirectory, `${traceName}.jsonl`);
@@ -69,7 +72,7 @@ export async function runRlm(
     iterations: result.iterations,
     subCalls: result.subCalls,
     depth: result.depth,
-    elapsedMs: result.elapsedMs,
+    elapsedMs,
     rootTokens,
     subTokens: Math.max(0, allTokens - rootTokens),
     costUsd: totals.reduce((sum, usage) => sum + usage.costUsd, 0),
