@@ -1,10 +1,11 @@
 /**
  * Fan-out efficiency: one `llm_query_batched` of N prompts from the REPL against a backend of
  * latency L, at concurrency C. Measured at the server: from the first sub-call's arrival to the
- * last one's reply, over the physical bound ceil(N/C)·L. Also the pool alone (no sandbox), to
- * tell the HTTP path's share from the sandbox bridge's.
+ * last one's reply, over the physical bound ceil(N/C)·L. Also the pool alone (no sandbox) and a
+ * bare keep-alive agent, to tell the sandbox bridge's share from the client's and the HTTP floor.
  */
 
+import { Agent, request as httpRequest } from "node:http";
 import { createModelPool } from "../../src/models/pool/create-model-pool.js";
 import { RLM } from "../../src/rlm/index.js";
 import type { ServerTiming } from "./backend-process.js";
@@ -20,6 +21,36 @@ export interface FanOutResult {
   maxInFlight: number;
   errors: number;
   poolOnlyRatio: number;
+  /** The same calls with a bare node `http.Agent` (keep-alive, C sockets): the HTTP floor. */
+  bareAgentRatio: number;
+}
+
+/** N chat requests over a bare keep-alive agent with C sockets: the floor any client can reach. */
+async function bareAgentCalls(url: string, calls: number, concurrency: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(`${url}/v1/chat/completions`);
+  const call = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ model: "sub", messages: [{ role: "user", content: `item ${index}` }] });
+      const request = httpRequest(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+        },
+        (response) => {
+          response.resume();
+          response.on("end", resolve);
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  await Promise.all(Array.from({ length: calls }, (_, index) => call(index)));
+  agent.destroy();
 }
 
 function span(timings: ServerTiming[]): number {
@@ -53,6 +84,8 @@ export async function measureFanOut(
     );
     await pool.close();
     const poolOnly = await backend.timings(true);
+    await bareAgentCalls(backend.url, calls, concurrency);
+    const bareAgent = await backend.timings(true);
     const idealMs = Math.ceil(calls / concurrency) * latencyMs;
     const serverWallMs = span(engine.timings);
     return {
@@ -65,6 +98,7 @@ export async function measureFanOut(
       maxInFlight: engine.maxInFlight,
       errors: result.stopReason === "answer" ? 0 : 1,
       poolOnlyRatio: span(poolOnly.timings) / idealMs,
+      bareAgentRatio: span(bareAgent.timings) / idealMs,
     };
   } finally {
     await backend.close();

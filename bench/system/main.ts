@@ -65,6 +65,12 @@ export async function runSystemBench(argv: string[]): Promise<number> {
       target: "(for comparison)",
       pass: undefined,
     });
+    rows.push({
+      metric: "  the same calls over a bare node http.Agent (keep-alive, C sockets): the HTTP floor",
+      measured: fixed(result.bareAgentRatio, 3),
+      target: "(for comparison)",
+      pass: undefined,
+    });
   }
   if (wants("loop")) {
     log("loop overhead ...");
