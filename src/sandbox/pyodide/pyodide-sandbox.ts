@@ -4,7 +4,6 @@
  * contexts and tools loaded again); a dead worker is replaced the same way, never left dead.
  */
 import { RlmError } from "../../errors/index.js";
-import { encodeContext } from "../context-encoding.js";
 import { driverGetVarSchema, driverLoadSchema } from "../driver-result.js";
 import type {
   ContextInput,
@@ -17,13 +16,12 @@ import type {
 } from "../types.js";
 import { toExecResult } from "./exec-result.js";
 import { serveBridge } from "./host-bridge.js";
+import { loadRequest, megabytes, transferList } from "./load-request.js";
 import type { HostRequest } from "./messages.js";
 import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
 import type { PyodideSettings } from "./settings.js";
 import { prepareSpare, takeSpare } from "./spare-worker.js";
 import { WorkerHandle } from "./worker-handle.js";
-
-type LoadRequest = HostRequest & { type: "load" };
 
 const LOAD_TIMEOUT_MS = 120_000;
 
@@ -101,12 +99,9 @@ export class PyodideSandbox implements Sandbox {
           { hint: "Raise sandbox.memoryMb (up to 4000), split the context, or use the process runtime." },
         );
       }
-      const outcome = await this.guarded(
-        request,
-        this.settings.timeoutMs,
-        options.signal,
-        transferList(request),
-      );
+      // Not the exec timeout: no user code runs here, and 100 MB may take seconds on a busy machine.
+      const timeoutMs = Math.max(this.settings.timeoutMs, LOAD_TIMEOUT_MS);
+      const outcome = await this.guarded(request, timeoutMs, options.signal, transferList(request));
       if (outcome.kind === "failed") {
         const memory = /MemoryError|memory cap/.test(outcome.message);
         throw new RlmError(
@@ -178,38 +173,4 @@ export class PyodideSandbox implements Sandbox {
     }
     return outcome;
   }
-}
-
-/**
- * One buffer the worker can own: moved, not copied (each fresh 100 MB costs on this machine). A
- * buffer that is not ours alone (the caller's bytes, Buffer's shared pool) is copied first.
- */
-function loadRequest(context: ContextInput | Uint8Array, variable: string): LoadRequest {
-  const { chunks, byteLength, kind } = encodeContext(context);
-  const first = chunks[0];
-  const owned =
-    context !== first &&
-    chunks.length === 1 &&
-    first !== undefined &&
-    first.byteOffset === 0 &&
-    first.buffer.byteLength === byteLength;
-  let bytes: Uint8Array;
-  if (owned) bytes = first;
-  else {
-    bytes = new Uint8Array(byteLength);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-  }
-  return { type: "load", chunks: [bytes], byteLength, kind, variable };
-}
-
-function transferList(request: LoadRequest): ArrayBuffer[] {
-  return request.chunks.map((chunk) => chunk.buffer as ArrayBuffer);
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB (${bytes} bytes)`;
 }
