@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -20,6 +20,8 @@ const WORKER_SOURCES = [
 ];
 
 let bundled: Promise<string> | undefined;
+
+const STALE_BUNDLE_MS = 60 * 60 * 1000;
 
 /** Code for `new Worker(code, { eval: true })` that imports the worker module. */
 export function workerBootstrap(cacheDirectory: string, pyodideModule: string): Promise<string> {
@@ -66,12 +68,13 @@ async function bundleWorker(cacheDirectory: string, pyodideModule: string): Prom
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, code);
   await rename(temporary, path);
-  // Bundles of earlier sources are dead weight (a worker that imported one no longer needs the file).
+  // Bundles of other sources are dead weight once no process is about to import them: an hour on.
   const current = basename(path);
   for (const name of await readdir(cacheDirectory)) {
-    if (name.startsWith("pyodide-worker-") && name.endsWith(".mjs") && name !== current) {
-      await rm(join(cacheDirectory, name), { force: true });
-    }
+    if (!name.startsWith("pyodide-worker-") || !name.endsWith(".mjs") || name === current) continue;
+    const other = join(cacheDirectory, name);
+    const age = Date.now() - ((await stat(other).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > STALE_BUNDLE_MS) await rm(other, { force: true });
   }
   return path;
 }
