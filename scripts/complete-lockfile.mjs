@@ -11,16 +11,39 @@ const path = new URL("../package-lock.json", import.meta.url);
 const lock = JSON.parse(readFileSync(path, "utf8"));
 const packages = lock.packages;
 
-const osWords = { darwin: "darwin", mac: "darwin", win32: "win32", win: "win32", android: "android",
-  freebsd: "freebsd", openbsd: "openbsd", openharmony: "openharmony", linux: "linux" };
-const cpuWords = { arm64: "arm64", x64: "x64", arm: "arm", ia32: "ia32", riscv64: "riscv64",
-  ppc64: "ppc64", s390x: "s390x", loong64: "loong64" };
+const osWords = {
+  darwin: "darwin",
+  mac: "darwin",
+  win32: "win32",
+  win: "win32",
+  android: "android",
+  freebsd: "freebsd",
+  openbsd: "openbsd",
+  openharmony: "openharmony",
+  linux: "linux",
+};
+const cpuWords = {
+  arm64: "arm64",
+  x64: "x64",
+  arm: "arm",
+  ia32: "ia32",
+  riscv64: "riscv64",
+  ppc64: "ppc64",
+  s390x: "s390x",
+  loong64: "loong64",
+};
 
 function platformOf(name) {
   const words = name.split("/").pop().split("-");
   const os = words.map((word) => osWords[word]).find(Boolean);
-  const cpu = words.map((word) => cpuWords[word]).find(Boolean) ?? (words.includes("armv7l") ? "arm" : undefined);
-  const libc = words.includes("musl") || words.includes("musleabihf") ? "musl" : words.includes("gnu") ? "glibc" : undefined;
+  const cpu =
+    words.map((word) => cpuWords[word]).find(Boolean) ?? (words.includes("armv7l") ? "arm" : undefined);
+  const libc =
+    words.includes("musl") || words.includes("musleabihf")
+      ? "musl"
+      : words.includes("gnu")
+        ? "glibc"
+        : undefined;
   return { os, cpu, libc };
 }
 
@@ -43,6 +66,8 @@ for (const [location, entry] of Object.entries(packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} platform entries`);
