@@ -1,12 +1,22 @@
 /**
- * The package root: what users import from "rlm".
+ * The package root: what users import from "rlm" (DESIGN.md "Public API"): the RLM itself, model
+ * and sandbox factories for use on their own, trajectories, and the error type.
  */
 
 export { Budget } from "./budget/index.js";
 export { isRlmError, RlmError } from "./errors/index.js";
+export {
+  ContextOverflowError,
+  createModel,
+  createModelPool,
+  type ModelConfig,
+  parseModelSpec,
+} from "./models/index.js";
 export type * from "./models/types.js";
 export { type HistoryEntry, parseReply, RLM, RlmSession } from "./rlm/index.js";
 export type * from "./rlm/types.js";
+export { bwrapAvailable, bwrapCommand, createSandbox } from "./sandbox/index.js";
 export type * from "./sandbox/types.js";
 export { parseTrajectory, readTrajectory, type Trajectory, type TrajectoryRun } from "./trace/index.js";
 export type * from "./trace/types.js";
+export { runViewCommand, startViewer } from "./viewer/index.js";
