@@ -1,6 +1,6 @@
-import type { Response } from "undici";
 import { RlmError } from "../../errors/index.js";
 import { ContextOverflowError, overflowSizes } from "../errors.js";
+import type { HttpResponse } from "./http-response.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** What a non-2xx response said, handed to a backend's own error mapping before the defaults. */
@@ -46,7 +46,7 @@ function pickMessage(parsed: unknown): { message?: string; errorType?: string } 
 }
 
 /** Reads a failed response's body and headers into an HttpFailure. Never throws. */
-export async function readHttpFailure(response: Response, url: string): Promise<HttpFailure> {
+export async function readHttpFailure(response: HttpResponse, url: string): Promise<HttpFailure> {
   let body = "";
   try {
     body = (await response.text()).slice(0, 4_000);

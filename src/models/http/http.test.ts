@@ -11,8 +11,10 @@ import { readNdjson, readSse } from "./stream-readers.js";
 
 /** A tiny real server that writes exactly the bytes a test gives it. */
 let server: Server | undefined;
-async function serve(write: (response: import("node:http").ServerResponse) => void): Promise<string> {
-  server = createServer((_request, response) => write(response));
+async function serve(
+  write: (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => void,
+): Promise<string> {
+  server = createServer((request, response) => write(request, response));
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -53,7 +55,7 @@ describe("http layer", () => {
   });
 
   it("reads server-sent events with comments, named events, multi-line data and CRLF", async () => {
-    const url = await serve((response) => {
+    const url = await serve((_request, response) => {
       response.writeHead(200, { "content-type": "text/event-stream" });
       response.write(': keep-alive\r\n\r\nevent: message_start\r\ndata: {"a":1}\r\n\r\n');
       response.write("data: line one\ndata: line two\n\n");
@@ -69,7 +71,7 @@ describe("http layer", () => {
   });
 
   it("reads NDJSON split at arbitrary byte boundaries, multi-byte characters included", async () => {
-    const url = await serve((response) => {
+    const url = await serve((_request, response) => {
       const bytes = Buffer.from('{"t":"héllo"}\n{"t":"wörld"}\n');
       response.writeHead(200, { "content-type": "application/x-ndjson" });
       for (let index = 0; index < bytes.length; index += 3) response.write(bytes.subarray(index, index + 3));
@@ -81,7 +83,7 @@ describe("http layer", () => {
   });
 
   it("reads server-sent events delivered one byte at a time", async () => {
-    const url = await serve((response) => {
+    const url = await serve((_request, response) => {
       const bytes = Buffer.from('event: a\r\ndata: {"t":"é"}\r\n\r\ndata: two\n\n');
       response.writeHead(200, { "content-type": "text/event-stream" });
       let index = 0;
@@ -100,7 +102,7 @@ describe("http layer", () => {
   });
 
   it("names the field a reply is missing", async () => {
-    const url = await serve((response) => {
+    const url = await serve((_request, response) => {
       response.writeHead(200, { "content-type": "application/json" });
       response.end('{"choices": []}');
     });
@@ -111,8 +113,31 @@ describe("http layer", () => {
     });
   });
 
+  it("follows a redirect, as fetch did, and goes through a caller's own fetch when given one", async () => {
+    const url = await serve((request, response) => {
+      if (request.url === "/old") {
+        response.writeHead(307, { location: "/new" });
+        return void response.end();
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ path: request.url }));
+    });
+    const schema = z.object({ path: z.string() });
+    const moved = await postJson({ url: `${url}/old`, body: {}, network });
+    expect(await readJson(moved, schema, url)).toEqual({ path: "/new" });
+    const { fetch } = await import("undici");
+    const seen: string[] = [];
+    const own: typeof fetch = (input, init) => {
+      seen.push(String(input));
+      return fetch(input, init);
+    };
+    const viaOwn = await postJson({ url: `${url}/direct`, body: {}, network, http: { fetch: own } });
+    expect(await readJson(viaOwn, schema, url)).toEqual({ path: "/direct" });
+    expect(seen).toEqual([`${url}/direct`]);
+  });
+
   it("lets a backend read a failure its own way before the defaults", async () => {
-    const url = await serve((response) => {
+    const url = await serve((_request, response) => {
       response.writeHead(418, { "content-type": "application/json" });
       response.end('{"error": {"message": "short and stout", "code": "teapot"}}');
     });

@@ -13,6 +13,7 @@ export {
   readHttpFailure,
 } from "./error-response.js";
 export { type FetchFunction, type HttpOptions, resolveFetch, sharedDispatcher } from "./http-options.js";
+export { fromDispatcherResponse, fromFetchResponse, type HttpResponse } from "./http-response.js";
 export { findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
 export { type JsonRequest, postJson, throwIfAborted } from "./post-json.js";
 export { bodyReadError, checkShape, parseJson, readJson, readLines } from "./read-body.js";

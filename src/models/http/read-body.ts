@@ -1,7 +1,7 @@
-import type { Response } from "undici";
 import type { ZodType } from "zod";
 import { RlmError } from "../../errors/index.js";
 import { malformedResponseError, streamInterruptedError } from "../errors.js";
+import type { HttpResponse } from "./http-response.js";
 import { throwIfAborted } from "./post-json.js";
 
 /** A failure while reading a body: the caller's abort, else the server cutting the connection. */
@@ -35,7 +35,7 @@ export function checkShape<T>(value: unknown, schema: ZodType<T>, url: string): 
 
 /** Reads a whole JSON response body and validates it. */
 export async function readJson<T>(
-  response: Response,
+  response: HttpResponse,
   schema: ZodType<T>,
   url: string,
   signal?: AbortSignal,
@@ -55,20 +55,19 @@ export async function readJson<T>(
  * consumer stops early, so breaking a loop releases the connection.
  */
 export async function* readLines(
-  response: Response,
+  response: HttpResponse,
   url: string,
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
-  const body = response.body;
-  if (body === null) return;
   const decoder = new TextDecoder();
   let pending = "";
-  const reader = body.getReader();
+  // Stopping early ends the iteration, which ends the request (undici closes the socket).
+  const chunks = response.chunks()[Symbol.asyncIterator]();
   try {
     while (true) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      let chunk: IteratorResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await chunks.next();
       } catch (error) {
         throw bodyReadError(error, url, signal);
       }
@@ -85,7 +84,6 @@ export async function* readLines(
     pending += decoder.decode();
     if (pending.length > 0) yield pending.endsWith("\r") ? pending.slice(0, -1) : pending;
   } finally {
-    // Stopping early: cancel the body so undici closes or reuses the socket instead of buffering.
-    await reader.cancel().catch(() => undefined);
+    await chunks.return?.().catch(() => undefined);
   }
 }

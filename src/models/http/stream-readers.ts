@@ -1,5 +1,5 @@
-import type { Response } from "undici";
 import { malformedResponseError } from "../errors.js";
+import type { HttpResponse } from "./http-response.js";
 import { readLines } from "./read-body.js";
 
 /** One server-sent event: its `event:` name (undefined when none was given) and its joined `data:` lines. */
@@ -10,7 +10,7 @@ export interface SseEvent {
 
 /** Server-sent events (OpenAI, Anthropic), parsed per the EventSource rules we need. */
 export async function* readSse(
-  response: Response,
+  response: HttpResponse,
   url: string,
   signal?: AbortSignal,
 ): AsyncGenerator<SseEvent> {
@@ -37,7 +37,7 @@ export async function* readSse(
 
 /** Newline-delimited JSON (Ollama): one parsed value per non-empty line; a bad line is an error, never skipped. */
 export async function* readNdjson(
-  response: Response,
+  response: HttpResponse,
   url: string,
   signal?: AbortSignal,
 ): AsyncGenerator<unknown> {

@@ -1,9 +1,9 @@
-import type { Response } from "undici";
 import { RlmError } from "../../errors/index.js";
 import { ContextOverflowError, serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   checkShape,
   type HttpOptions,
+  type HttpResponse,
   linkedAbortController,
   looksLikeContextOverflow,
   postJson,
@@ -124,7 +124,7 @@ export class OllamaChatModel implements LanguageModel {
     numCtx: number | undefined,
     stream: boolean,
     signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; url: string; warnings: string[] }> {
+  ): Promise<{ response: HttpResponse; url: string; warnings: string[] }> {
     const skipThink = this.thinkUnsupported && options.think !== undefined;
     const settings = { numCtx, keepAlive: this.settings.keepAlive, stream };
     const sent = { ...options, ...(skipThink ? { think: undefined } : {}) };
