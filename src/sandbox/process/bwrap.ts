@@ -52,13 +52,15 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
     "--symlink",
     "usr/bin",
     "/bin",
+    // The empty /tmp comes before the binds: mounted after, it would hide a driver or Python that
+    // lives under /tmp (a checkout in /tmp, as CI clones make).
+    "--tmpfs",
+    "/tmp",
     ...binds,
     "--proc",
     "/proc",
     "--dev",
     "/dev",
-    "--tmpfs",
-    "/tmp",
     "--chdir",
     "/tmp",
     "--setenv",
