@@ -73,15 +73,43 @@ export function describeLimits(runtime: SandboxUnderTest): void {
       });
     });
 
-    it("cancels an llm_query in flight at the timeout and keeps the variables", async () => {
+    // The timeout counts Python's own time: waiting on the host (a batch of slow local sub-model calls)
+    // is bounded by the run's time limit and the model pool instead, never by the exec's timeout.
+    it("does not count a host call slower than the timeout, yet stops Python that runs on after it", async () => {
+      const onQuery = (request: { prompt: string }) =>
+        new Promise<string>((resolve) => setTimeout(() => resolve(`slow ${request.prompt}`), 1_500));
+      await withSandbox({ timeoutMs: 800, onQuery }, async (sandbox) => {
+        const slow = await sandbox.exec("r = llm_query_batched(['a', 'b'])\nprint(r, llm_query('c'))");
+        expect(slow.error).toBeUndefined();
+        expect(slow.stopped).toBeUndefined();
+        expect(slow.stdout).toBe("['slow a', 'slow b'] slow c\n");
+        const runaway = await sandbox.exec("d = llm_query('d')\nwhile True: pass");
+        expect(runaway).toMatchObject({ stopped: "timeout", restarted: false });
+        expect((await sandbox.exec("print(d)")).stdout).toBe("slow d\n");
+      });
+    });
+
+    it("cancels an llm_query in flight when the exec's signal aborts, and keeps the variables", async () => {
+      let cancelled = 0;
       const onQuery = (_request: unknown, signal: AbortSignal) =>
         new Promise<string>((_resolve, reject) => {
-          signal.addEventListener("abort", () => reject(new Error("cancelled by the host")), { once: true });
+          signal.addEventListener(
+            "abort",
+            () => {
+              cancelled++;
+              reject(new Error("cancelled by the host"));
+            },
+            { once: true },
+          );
         });
       await withSandbox({ timeoutMs: 800, onQuery }, async (sandbox) => {
         await sandbox.exec("kept = 3");
-        const result = await sandbox.exec("llm_query('this never answers')");
-        expect(result).toMatchObject({ stopped: "timeout", restarted: false });
+        const controller = new AbortController();
+        const running = sandbox.exec("llm_query('this never answers')", { signal: controller.signal });
+        setTimeout(() => controller.abort(), 1_200);
+        const result = await running;
+        expect(result).toMatchObject({ stopped: "aborted", restarted: false });
+        expect(cancelled).toBe(1);
         expect((await sandbox.exec("kept")).stdout).toBe("3\n");
       });
     });

@@ -30,7 +30,14 @@ export interface SandboxTool {
 export interface SandboxOptions {
   /** `pyodide` (default): CPython in WebAssembly, locked down. `process`: native python3 via a launcher. */
   runtime?: "pyodide" | "process";
-  /** Per-exec wall-clock limit. Default 60 000 ms. */
+  /**
+   * Per-exec limit on Python's own running time. Default 60 000 ms. Time spent waiting on the host
+   * (`llm_query`, `llm_query_batched`, `rlm_query`, tools) does not count: the clock pauses while at
+   * least one host call is in flight, so a batch of slow sub-model calls never gets the code killed.
+   * Those waits are bounded by the run's own time limit (an aborted `signal` cancels the queries in
+   * flight) and by the model pool's per-call timeout. Runaway Python is interrupted at the limit,
+   * then killed and restarted after a short grace period.
+   */
   timeoutMs?: number;
   /** Memory cap for the Python heap, in MB. Default 1024 (pyodide). */
   memoryMb?: number;
@@ -90,6 +97,7 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
+  /** Overrides `SandboxOptions.timeoutMs` for this exec (Python's own time; host waits not counted). */
   timeoutMs?: number;
   signal?: AbortSignal;
 }

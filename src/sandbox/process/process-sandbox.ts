@@ -8,6 +8,7 @@
 import { RlmError } from "../../errors/index.js";
 import { encodeContext } from "../context-encoding.js";
 import { driverExecSchema, driverGetVarSchema, driverLoadSchema } from "../driver-result.js";
+import { ExecClock } from "../exec-clock.js";
 import { answerHostCall } from "../host-calls.js";
 import type {
   ContextInput,
@@ -47,6 +48,8 @@ export class ProcessSandbox implements Sandbox {
   private closed = false;
   /** Aborts the host-side queries of the exec in progress (on its timeout, abort, or close). */
   private queries = new AbortController();
+  /** The deadline of the exec in progress, paused while its host calls are in flight. */
+  private clock: ExecClock | undefined;
 
   private constructor(private readonly options: SandboxOptions) {}
 
@@ -92,10 +95,12 @@ export class ProcessSandbox implements Sandbox {
       }
       const controller = new AbortController();
       this.queries = controller;
+      const clock = new ExecClock(options.timeoutMs ?? this.options.timeoutMs ?? PROCESS_DEFAULTS.timeoutMs);
+      this.clock = clock;
       const outcome = await runSupervised({
         child,
         run: async () => driverExecSchema.parse(await child.call("_rlm_exec", [code])),
-        timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? PROCESS_DEFAULTS.timeoutMs,
+        clock,
         graceMs: PROCESS_DEFAULTS.graceMs,
         signal: options.signal,
         abortQueries: () => controller.abort(),
@@ -176,7 +181,10 @@ export class ProcessSandbox implements Sandbox {
       memoryMb: this.options.memoryMb ?? PROCESS_DEFAULTS.memoryMb,
       maxOutputChars: this.options.maxOutputChars ?? PROCESS_DEFAULTS.maxOutputChars,
       startTimeoutMs: PROCESS_DEFAULTS.startTimeoutMs,
-      onHostCall: (request) => answerHostCall(request, this.options, this.queries.signal),
+      onHostCall: (request) => {
+        const answer = () => answerHostCall(request, this.options, this.queries.signal);
+        return this.clock === undefined ? answer() : this.clock.whileHostCall(answer);
+      },
     });
     const tools = Object.entries(this.options.tools ?? {}).map(([name, tool]) => ({
       name,

@@ -1,11 +1,12 @@
 /**
- * Runs one `_rlm_exec` under the limits: when the timeout fires or the signal aborts, the user's
+ * Runs one `_rlm_exec` under the limits: when the timeout fires (Python's own time, see ExecClock) or the signal aborts, the user's
  * code is interrupted (re-sent until it stops, since code may swallow one KeyboardInterrupt); if it
  * has not settled after the grace period, the child is killed and restarted. A crash restarts too.
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DriverExec } from "../driver-result.js";
+import type { ExecClock } from "../exec-clock.js";
 import type { ExecResult } from "../types.js";
 import type { PythonChild } from "./python-child.js";
 import {
@@ -19,7 +20,8 @@ import {
 export interface SupervisedRun {
   child: PythonChild;
   run: () => Promise<DriverExec>;
-  timeoutMs: number;
+  /** The exec's deadline: it counts Python's own time, paused while host calls are in flight. */
+  clock: ExecClock;
   graceMs: number;
   signal: AbortSignal | undefined;
   /** Cancels the host-side queries this exec started (they would otherwise outlive it). */
@@ -39,9 +41,10 @@ export async function runSupervised(options: SupervisedRun): Promise<SupervisedO
     (error: unknown) => ({ ok: false, error }),
   );
   const stopper = new AbortController();
-  const stop = waitForStop(options.timeoutMs, options.signal, stopper.signal);
+  const stop = waitForStop(options.clock, options.signal, stopper.signal);
   const first = await Promise.race([settled, stop]);
   stopper.abort();
+  options.clock.stop();
   if (first === "timeout" || first === "aborted") return await stopRun(options, settled, first);
   return await finish(options, first, undefined);
 }
@@ -62,7 +65,7 @@ async function stopRun(
   await options.child.exited;
   const stderr = options.child.takeStderr();
   await options.restart();
-  const error = killedMessage(reason, options.timeoutMs, options.graceMs);
+  const error = killedMessage(reason, options.clock.timeoutMs, options.graceMs);
   return empty({ error, stderr, restarted: true, stopped: reason });
 }
 
@@ -74,7 +77,7 @@ async function finish(
   if (result.ok) {
     const { value } = result;
     const stopped: ExecResult["stopped"] = reason ?? (isMemoryError(value.error) ? "memory" : undefined);
-    const note = reason === undefined ? undefined : interruptedMessage(reason, options.timeoutMs);
+    const note = reason === undefined ? undefined : interruptedMessage(reason, options.clock.timeoutMs);
     const error = note === undefined ? (value.error ?? undefined) : `${note}\n${value.error ?? ""}`.trimEnd();
     return {
       stdout: value.stdout,
@@ -101,18 +104,15 @@ function empty(
 }
 
 function waitForStop(
-  timeoutMs: number,
+  clock: ExecClock,
   signal: AbortSignal | undefined,
   done: AbortSignal,
 ): Promise<StopReason> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve("aborted");
-    const timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    void clock.expired.then(resolve);
     const onAbort = () => resolve("aborted");
     signal?.addEventListener("abort", onAbort, { once: true });
-    done.addEventListener("abort", () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    });
+    done.addEventListener("abort", () => signal?.removeEventListener("abort", onAbort));
   });
 }

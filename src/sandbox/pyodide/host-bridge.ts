@@ -2,9 +2,10 @@
  * Host side of the blocking bridge: answers each `_rlm_host_call` the worker posts (through the
  * shared `answerHostCall`: queries via `onQuery`, fired all at once since concurrency is the model
  * pool's to limit, and tool calls), posts the reply, then raises the shared signal that wakes the
- * worker's `Atomics.wait`. When the exec is stopped, pending calls are answered at once with errors,
+ * worker's `Atomics.wait`. The exec's clock is paused while a call is answered (see ExecClock). When the exec is stopped, pending calls are answered at once with errors,
  * so Python can take its KeyboardInterrupt without waiting for slow handlers.
  */
+import type { ExecClock } from "../exec-clock.js";
 import { answerHostCall, type HostCallHandlers, type HostReply } from "../host-calls.js";
 import type { BridgeReply, BridgeRequest } from "./messages.js";
 import type { WorkerHandle } from "./worker-handle.js";
@@ -12,22 +13,27 @@ import type { WorkerHandle } from "./worker-handle.js";
 export interface BridgeHandlers extends HostCallHandlers {
   /** Aborted when the current exec is stopped or the sandbox closes. */
   signal: () => AbortSignal;
+  /** The current call's deadline, paused while a host call is answered (undefined between calls). */
+  clock: () => ExecClock | undefined;
 }
 
 export function serveBridge(handle: WorkerHandle, handlers: BridgeHandlers): void {
   const decoder = new TextDecoder();
   handle.bridgePort.on("message", (request: BridgeRequest) => {
     const signal = handlers.signal();
+    const endHostCall = handlers.clock()?.hostCallStarted();
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoder.decode(request.json));
     } catch (error) {
+      endHostCall?.();
       reply(handle, request.id, { ok: false, error: `malformed host call: ${String(error)}` });
       return;
     }
     const stop = cancellation(parsed, signal);
     void Promise.race([answerHostCall(parsed, handlers, signal), stop.reply]).then((answer) => {
       stop.dispose();
+      endHostCall?.();
       reply(handle, request.id, answer);
     });
   });

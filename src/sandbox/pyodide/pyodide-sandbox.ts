@@ -5,6 +5,7 @@
  */
 import { RlmError } from "../../errors/index.js";
 import { driverGetVarSchema, driverLoadSchema } from "../driver-result.js";
+import { ExecClock } from "../exec-clock.js";
 import type {
   ContextInput,
   ExecOptions,
@@ -38,6 +39,8 @@ export class PyodideSandbox implements Sandbox {
   /** Every context loaded so far, replayed into a restarted worker. */
   private readonly loaded: LoadedContext[] = [];
   private current = new AbortController();
+  /** The deadline of the call in progress, paused by the bridge while host calls are in flight. */
+  private clock: ExecClock | undefined;
   private closed = false;
 
   constructor(
@@ -63,7 +66,12 @@ export class PyodideSandbox implements Sandbox {
     const handle = await (spare ?? boot());
     if (spareWorker && !this.closed) prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
     const tools = this.options.tools ?? {};
-    serveBridge(handle, { onQuery: this.options.onQuery, tools, signal: () => this.current.signal });
+    serveBridge(handle, {
+      onQuery: this.options.onQuery,
+      tools,
+      signal: () => this.current.signal,
+      clock: () => this.clock,
+    });
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
     if (specs.length > 0) await handle.call({ type: "call", method: "_rlm_set_tools", args: [specs] });
     for (const { context, variable } of this.loaded) {
@@ -160,8 +168,10 @@ export class PyodideSandbox implements Sandbox {
   ): Promise<GuardedOutcome> {
     const handle = await this.handle;
     this.current = new AbortController();
+    const clock = new ExecClock(timeoutMs);
+    this.clock = clock;
     const outcome = await runGuarded(handle, request, {
-      timeoutMs,
+      clock,
       signal,
       abortQueries: this.current,
       transfer,

@@ -1,10 +1,12 @@
 /**
- * One call into the worker under the sandbox's stop policy. On timeout or abort: abort the pending
+ * One call into the worker under the sandbox's stop policy. On timeout (Python's own time: the
+ * ExecClock pauses while host calls are in flight) or abort: abort the pending
  * host queries and send SIGINT through the interrupt buffer every 25 ms (a single signal is
  * sometimes lost) until the call settles; after a grace period (`time.sleep`, one long C call, code
  * that swallows KeyboardInterrupt) terminate the worker. A fatal Pyodide error or a dead thread
  * also ends in "restart".
  */
+import type { ExecClock } from "../exec-clock.js";
 import type { HostRequest } from "./messages.js";
 import { type CallResult, WorkerCallError, type WorkerHandle } from "./worker-handle.js";
 
@@ -28,7 +30,8 @@ export type GuardedOutcome =
     };
 
 export interface GuardOptions {
-  timeoutMs: number;
+  /** The call's deadline: it counts Python's own time, paused while host calls are in flight. */
+  clock: ExecClock;
   signal?: AbortSignal | undefined;
   /** Aborted when the call is stopped, so that in-flight `llm_query` calls end too. */
   abortQueries: AbortController;
@@ -46,7 +49,9 @@ export async function runGuarded(
   request: HostRequest,
   options: GuardOptions,
 ): Promise<GuardedOutcome> {
+  const { clock } = options;
   if (options.signal?.aborted) {
+    clock.stop();
     return {
       kind: "failed",
       restart: false,
@@ -58,16 +63,15 @@ export async function runGuarded(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );
-  let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<StopReason>((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+    void clock.expired.then(resolve);
     onAbort = () => resolve("aborted");
     if (options.signal?.aborted) resolve("aborted");
     else options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   let first: Settled | StopReason = await Promise.race([settled, stop]);
-  clearTimeout(timer);
+  clock.stop();
   if (onAbort) options.signal?.removeEventListener("abort", onAbort);
   let stopped: StopReason | undefined;
   if (typeof first === "string") {
@@ -83,7 +87,7 @@ export async function runGuarded(
         kind: "failed",
         restart: true,
         stopped,
-        message: `${stopReasonText(stopped, options.timeoutMs)} An interrupt did not stop it within ${GRACE_MS} ms, so the Python process was killed and restarted: every variable was lost (the context was loaded again).`,
+        message: `${stopReasonText(stopped, clock.timeoutMs)} An interrupt did not stop it within ${GRACE_MS} ms, so the Python process was killed and restarted: every variable was lost (the context was loaded again).`,
       };
     }
     first = late;
@@ -94,7 +98,7 @@ export async function runGuarded(
     const { rawStdout, rawStderr } = first.value;
     return { kind: "result", value, rawStdout, rawStderr, ...(stopped ? { stopped } : {}) };
   }
-  return failure(first.error, handle, stopped, options.timeoutMs);
+  return failure(first.error, handle, stopped, clock.timeoutMs);
 }
 
 async function failure(
