@@ -40,7 +40,7 @@ export function createQueryHandler(
       execution_time: 0,
     };
     try {
-      const combined = AbortSignal.any([signal, node.signal]);
+      const combined = bothSignals(signal, node.signal);
       let response: string;
       if (recursive) {
         const child: ChildOutcome = await startChild(
@@ -83,6 +83,26 @@ export function createQueryHandler(
       budget.check();
     }
   };
+}
+
+/**
+ * One signal for the exec's and the node's, made once per exec and shared by its sub-calls: a
+ * batch of 1,000 calls would otherwise make 1,000 `AbortSignal.any` (about 18 us each, plus the
+ * weak references they leave for the collector).
+ */
+const combinedSignals = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
+function bothSignals(exec: AbortSignal, node: AbortSignal): AbortSignal {
+  let byNode = combinedSignals.get(exec);
+  if (byNode === undefined) {
+    byNode = new WeakMap();
+    combinedSignals.set(exec, byNode);
+  }
+  let combined = byNode.get(node);
+  if (combined === undefined) {
+    combined = AbortSignal.any([exec, node]);
+    byNode.set(node, combined);
+  }
+  return combined;
 }
 
 function clip(text: string): string {

@@ -1,25 +1,13 @@
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
+import { linkedController } from "./linked-signal.js";
 
 /** A signal for one call that aborts when the pool closes or the caller aborts; `release` unhooks it. */
 function callSignal(poolSignal: AbortSignal, caller: AbortSignal | undefined) {
-  // Without a caller's signal the pool's own will do: the inner wrappers unhook their listeners when
-  // each call ends. (AbortControllers are not free: Node makes each signal transferable.)
-  if (caller === undefined) return { signal: poolSignal, release: () => undefined };
-  const controller = new AbortController();
-  const sources = [caller, poolSignal];
-  const aborted = sources.find((source) => source.aborted);
-  if (aborted !== undefined) {
-    controller.abort(aborted.reason);
-    return { signal: controller.signal, release: () => undefined };
-  }
-  const forwards = sources.map((source) => {
-    const forward = (): void => controller.abort(source.reason);
-    source.addEventListener("abort", forward, { once: true });
-    return () => source.removeEventListener("abort", forward);
-  });
-  const release = (): void => {
-    for (const remove of forwards) remove();
-  };
+  // Always a signal of the call's own, even without a caller's: the inner wrappers (queue, timeout,
+  // HTTP) listen on it, and listeners on the pool's signal, shared by every queued call, cost O(n) each.
+  const { controller, release } = linkedController(
+    caller === undefined ? [poolSignal] : [caller, poolSignal],
+  );
   return { signal: controller.signal, release };
 }
 
