@@ -16,6 +16,6 @@ export { type FetchFunction, type HttpOptions, resolveFetch, sharedDispatcher } 
 export { fromDispatcherResponse, fromFetchResponse, type HttpResponse } from "./http-response.js";
 export { findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
 export { type JsonRequest, postJson, throwIfAborted } from "./post-json.js";
-export { bodyReadError, checkShape, parseJson, readJson, readLines } from "./read-body.js";
+export { bodyReadError, checkShape, parseJson, type QuickCheck, readJson, readLines } from "./read-body.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { readNdjson, readSse, type SseEvent } from "./stream-readers.js";

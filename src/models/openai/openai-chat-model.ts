@@ -22,6 +22,7 @@ import type {
   Usage,
 } from "../types.js";
 import { buildChatBody } from "./build-request.js";
+import { isWellFormedCompletion } from "./completion-check.js";
 import { resolveOpenAIContextWindow } from "./context-window.js";
 import { mapFinishReason, mapOpenAIFailure, mapUsage } from "./map-openai.js";
 import { chunkSchema, completionSchema } from "./openai-schemas.js";
@@ -73,7 +74,13 @@ export class OpenAIChatModel implements LanguageModel {
     const { body, warnings } = buildChatBody(this.settings.model, this.official, messages, options, false);
     const request = this.request(body, options.signal);
     const response = await postJson(request);
-    const reply = await readJson(response, completionSchema, request.url, options.signal);
+    const reply = await readJson(
+      response,
+      completionSchema,
+      request.url,
+      options.signal,
+      isWellFormedCompletion,
+    );
     const choice = reply.choices[0]!;
     const split = splitThinkTags(choice.message.content ?? "");
     const reasoning = choice.message.reasoning_content ?? choice.message.reasoning ?? split.reasoning;
