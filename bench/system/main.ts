@@ -54,10 +54,16 @@ export async function runSystemBench(argv: string[]): Promise<number> {
     const result = await measureFanOut(calls, concurrency, latency);
     raw.fanOut = result;
     rows.push({
-      metric: `fan-out: ${calls} llm_query_batched calls, C=${concurrency}, L=${latency} ms (server wall / ceil(N/C)*L)`,
+      metric: `fan-out: ${calls} llm_query_batched calls, C=${concurrency}, L=${latency} ms (server wall / ceil(N/C)*L, second batch)`,
       measured: `${fixed(result.ratio, 3)} (${formatNumber(result.serverWallMs)} / ${formatNumber(result.idealMs)} ms, max in flight ${result.maxInFlight})`,
       target: "<= 1.10",
       pass: result.ratio <= 1.1 && result.errors === 0,
+    });
+    rows.push({
+      metric: "  the first batch of the process (cold: connections opened, code not yet optimized)",
+      measured: fixed(result.coldRatio, 3),
+      target: "(for comparison)",
+      pass: undefined,
     });
     rows.push({
       metric: "  the same calls through the model pool alone (HTTP path, no sandbox)",
