@@ -21,10 +21,12 @@ import { loadRequest, megabytes, transferList } from "./load-request.js";
 import type { HostRequest } from "./messages.js";
 import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
 import type { PyodideSettings } from "./settings.js";
-import { prepareSpare, takeSpare } from "./spare-worker.js";
+import { discardSpare, prepareSpare, takeSpare } from "./spare-worker.js";
 import { WorkerHandle } from "./worker-handle.js";
 
 const LOAD_TIMEOUT_MS = 120_000;
+/** A context at least this large (UTF-8 bytes) ends the spare worker and keeps a new one from starting. */
+const LARGE_CONTEXT_BYTES = 32 * 1024 * 1024;
 
 /** What a restarted worker needs to load the context again (encoded afresh: the bytes were moved). */
 interface LoadedContext {
@@ -42,6 +44,8 @@ export class PyodideSandbox implements Sandbox {
   /** The deadline of the call in progress, paused by the bridge while host calls are in flight. */
   private clock: ExecClock | undefined;
   private closed = false;
+  /** Set once a large context is loaded: no spare worker is kept beside this sandbox's memory. */
+  private largeContext = false;
 
   constructor(
     private readonly settings: PyodideSettings,
@@ -64,7 +68,8 @@ export class PyodideSandbox implements Sandbox {
       ? takeSpare(key)?.then((taken) => (taken.alive ? taken : boot()), boot)
       : undefined;
     const handle = await (spare ?? boot());
-    if (spareWorker && !this.closed) prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
+    if (spareWorker && !this.closed && !this.largeContext)
+      prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
     const tools = this.options.tools ?? {};
     serveBridge(handle, {
       onQuery: this.options.onQuery,
@@ -106,6 +111,10 @@ export class PyodideSandbox implements Sandbox {
           `the context is ${megabytes(byteLength)} of UTF-8; the pyodide sandbox takes at most ${megabytes(limit)} with memoryMb=${this.settings.memoryMb}`,
           { hint: "Raise sandbox.memoryMb (up to 4000), split the context, or use the process runtime." },
         );
+      }
+      if (byteLength >= LARGE_CONTEXT_BYTES && this.settings.spareWorker) {
+        this.largeContext = true;
+        discardSpare("a large context is being loaded");
       }
       // Not the exec timeout: no user code runs here, and 100 MB may take seconds on a busy machine.
       const timeoutMs = Math.max(this.settings.timeoutMs, LOAD_TIMEOUT_MS);

@@ -37,8 +37,7 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
   const cached = await readFile(init.snapshotPath).catch(() => undefined);
   if (cached !== undefined) {
     try {
-      const bytes = new Uint8Array(cached.buffer, cached.byteOffset, cached.byteLength);
-      return finish(await loadPyodide({ ...base, _loadSnapshot: bytes }), { snapshot: "loaded" });
+      return finish(await loadPyodide({ ...base, _loadSnapshot: handOnce(cached) }), { snapshot: "loaded" });
     } catch (error) {
       snapshotError = `snapshot load failed: ${String(error)}`;
       await rm(init.snapshotPath, { force: true });
@@ -60,6 +59,22 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
     snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot not saved: ${String(error)}`;
     return finish(pyodide, { snapshot: "failed", snapshotError });
   }
+}
+
+/**
+ * The snapshot's bytes (~30 MB) as a thenable that gives them up once read: Pyodide keeps its
+ * options object for the worker's life, and a plain buffer there would never be freed.
+ */
+function handOnce(cached: Buffer): PromiseLike<Uint8Array> {
+  let bytes: Uint8Array | undefined = new Uint8Array(cached.buffer, cached.byteOffset, cached.byteLength);
+  return {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, read once by Pyodide's await
+    then(resolve) {
+      const taken = bytes ?? new Uint8Array();
+      bytes = undefined;
+      return Promise.resolve(taken).then(resolve);
+    },
+  } as PromiseLike<Uint8Array>;
 }
 
 /** Written to a temporary name then renamed, so a concurrent reader never sees half a file. */
