@@ -6,6 +6,9 @@
  * counts them and resumes only when the last one ends.
  */
 
+/** Said in every timeout message, so the model does not blame (or cut) its queries. */
+export const OWN_TIME = "of its own running time (time waiting on llm_query and tools is not counted)";
+
 export class ExecClock {
   /** Settles with "timeout" once Python has run for `timeoutMs` in total; never rejects. */
   readonly expired: Promise<"timeout">;

@@ -3,18 +3,19 @@
  * its variables survived, so it can carry on or rebuild them.
  */
 
+import { OWN_TIME } from "../exec-clock.js";
 import type { ChildExit } from "./python-child.js";
 import { describeExit } from "./python-child.js";
 
 export type StopReason = "timeout" | "aborted";
 
 export function interruptedMessage(reason: StopReason, timeoutMs: number): string {
-  const why = reason === "timeout" ? `ran longer than ${timeoutMs} ms` : "was cancelled";
+  const why = reason === "timeout" ? `ran longer than ${timeoutMs} ms ${OWN_TIME}` : "was cancelled";
   return `The code ${why} and was interrupted (KeyboardInterrupt). Variables defined before the interrupt are kept.`;
 }
 
 export function killedMessage(reason: StopReason, timeoutMs: number, graceMs: number): string {
-  const why = reason === "timeout" ? `ran longer than ${timeoutMs} ms` : "was cancelled";
+  const why = reason === "timeout" ? `ran longer than ${timeoutMs} ms ${OWN_TIME}` : "was cancelled";
   return (
     `The code ${why} and did not stop within ${graceMs} ms of being interrupted, so the Python process ` +
     `was killed and restarted: every variable was lost (the context was loaded again).`

@@ -6,7 +6,7 @@
  * that swallows KeyboardInterrupt) terminate the worker. A fatal Pyodide error or a dead thread
  * also ends in "restart".
  */
-import type { ExecClock } from "../exec-clock.js";
+import { type ExecClock, OWN_TIME } from "../exec-clock.js";
 import type { HostRequest } from "./messages.js";
 import { type CallResult, WorkerCallError, type WorkerHandle } from "./worker-handle.js";
 
@@ -124,7 +124,7 @@ async function failure(
 
 export function stopReasonText(stopped: StopReason, timeoutMs: number): string {
   return stopped === "timeout"
-    ? `The code ran longer than the ${timeoutMs} ms limit and was stopped.`
+    ? `The code ran longer than the ${timeoutMs} ms limit ${OWN_TIME} and was stopped.`
     : "The run was cancelled.";
 }
 
