@@ -5,6 +5,7 @@
  */
 
 import { buildHaystack, sentencePool } from "./haystack.js";
+import { textInstance } from "./instance.js";
 import { createRandom, type Random } from "./random.js";
 import type { TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
 import { KEY_ADJECTIVES, KEY_NOUNS } from "./vocabulary.js";
@@ -27,17 +28,9 @@ function build(
   const needle = needleFor(needleRandom);
   const depth = 0.05 + needleRandom.next() * 0.9;
   const context = buildHaystack(random.fork("filler"), options.chars, pool, [{ text: needle.text, depth }]);
-  return {
-    task,
-    requestedChars: options.chars,
-    chars: context.length,
-    seed: options.seed,
-    context,
-    questions: [
-      { id: `${task}-0`, query: needle.query, expected: { kind: needle.kind, value: needle.value } },
-    ],
-    generationMs: performance.now() - started,
-  };
+  return textInstance(task, options, started, context, [
+    { id: `${task}-0`, query: needle.query, expected: { kind: needle.kind, value: needle.value } },
+  ]);
 }
 
 export const niahTask: TaskGenerator = {

@@ -7,6 +7,7 @@
  */
 
 import { buildHaystack, type Needle, sentencePool } from "./haystack.js";
+import { textInstance } from "./instance.js";
 import { createRandom, type Random } from "./random.js";
 import type { TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
 import { CITIES, FIRST_NAMES, LAST_NAMES } from "./vocabulary.js";
@@ -76,24 +77,14 @@ function generatePeople(task: string, options: TaskOptions, targets: number): Ta
       ? `In which city did ${first} end up living? Answer with the city name only.`
       : `Where did each of these people end up living: ${people.join("; ")}? ` +
         "Answer with one line per person in the form 'Name: City'.";
-  return {
-    task,
-    requestedChars: options.chars,
-    chars: context.length,
-    seed: options.seed,
-    context,
-    questions: [
-      {
-        id: `${task}-0`,
-        query,
-        expected:
-          targets === 1
-            ? { kind: "exact", value: expected[first]! }
-            : { kind: "assignments", value: expected },
-      },
-    ],
-    generationMs: performance.now() - started,
-  };
+  return textInstance(task, options, started, context, [
+    {
+      id: `${task}-0`,
+      query,
+      expected:
+        targets === 1 ? { kind: "exact", value: expected[first]! } : { kind: "assignments", value: expected },
+    },
+  ]);
 }
 
 export const delegateTask: TaskGenerator = {

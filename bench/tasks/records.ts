@@ -6,6 +6,7 @@
  * `oolong-pairs` asks for the pairs of users that both meet a condition (scored by F1).
  */
 
+import { textInstance } from "./instance.js";
 import { createRandom, type Random } from "./random.js";
 import { LABELS, type Label } from "./record-language.js";
 import { RecordWriter } from "./record-writer.js";
@@ -45,16 +46,7 @@ function instance(
   writer: RecordWriter,
   questions: BenchQuestion[],
 ): TaskInstance {
-  const context = writer.text();
-  return {
-    task,
-    requestedChars: options.chars,
-    chars: context.length,
-    seed: options.seed,
-    context,
-    questions,
-    generationMs: performance.now() - started,
-  };
+  return textInstance(task, options, started, writer.text(), questions);
 }
 
 export const oolongTask: TaskGenerator = {
