@@ -60,21 +60,22 @@ export interface BenchReport {
   note?: string;
   startedAt: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; memoryGb: number };
-  settings: {
-    model: string;
-    subModel: string;
-    directModel?: string;
-    tasks: string[];
-    sizes: number[];
-    seed: number;
-    samples: number;
-    maxDepth: number;
-    concurrency: number;
-    maxIterations: number;
-    runtime: string;
-  };
+  /** The runner settings a reader needs to reproduce the run (derived, so the two cannot drift). */
+  settings: Pick<RunnerSettings, ReportedSetting> & { directModel?: string };
   results: QuestionResult[];
 }
+
+type ReportedSetting =
+  | "model"
+  | "subModel"
+  | "tasks"
+  | "sizes"
+  | "seed"
+  | "samples"
+  | "maxDepth"
+  | "concurrency"
+  | "maxIterations"
+  | "runtime";
 
 export interface RunnerSettings {
   simulated: boolean;

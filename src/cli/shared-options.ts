@@ -7,19 +7,17 @@ import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
  * once so their spelling and parsing cannot drift apart.
  */
 
-export interface SharedOptionValues {
-  config?: string;
-  model?: string;
-  subModel?: string;
-  maxDepth?: number;
-  concurrency?: number;
-  maxIterations?: number;
-  maxTokens?: number;
+/**
+ * What commander parses from the shared flags: the config flags under their flag names
+ * (`--max-cost`, `--timeout`), derived from `ConfigFlags` so the two cannot drift apart.
+ */
+export type SharedOptionValues = Omit<
+  ConfigFlags,
+  "maxCostUsd" | "timeoutMs" | "host" | "port" | "apiKey"
+> & {
   maxCost?: number;
   timeout?: number;
-  maxSubCalls?: number;
-  sandbox?: "pyodide" | "process";
-}
+};
 
 export function addModelOptions(command: Command): Command {
   return command
@@ -52,6 +50,7 @@ export function addRunOptions(command: Command): Command {
     );
 }
 
+/** Picks the shared flags by name: commander's values also hold each command's own options. */
 export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
   return {
     config: values.config,
