@@ -75,8 +75,10 @@ export class Budget {
   /** Checks tokens and cost after a model call; stops the tree when one is over its limit. */
   check(): StopReason | undefined {
     if (this.reason) return this.reason;
-    const total = sumUsage(this.usage());
     const { maxTokens, maxCostUsd } = this.limits;
+    // Runs after every call: summing the usage of every model is only worth it when a limit reads it.
+    if (maxTokens === undefined && maxCostUsd === undefined) return undefined;
+    const total = sumUsage(this.usage());
     if (maxTokens !== undefined && total.promptTokens + total.completionTokens >= maxTokens) {
       this.stop("max-tokens");
     } else if (maxCostUsd !== undefined && total.costUsd >= maxCostUsd) {
