@@ -2,7 +2,9 @@
  * The system benchmark's backend in its own process (`fork`ed by timed-backend.ts), so that the
  * server's work does not share an event loop or a CPU slice with the engine being measured. It
  * serves a script: the root's reply by turn, the sub's fixed reply, each after its latency, and
- * records arrival and reply times on the shared wall clock (timeOrigin + now).
+ * records, on the wall clock both processes share (timeOrigin + now), when each request's headers
+ * arrived and when its response was written in full. Between the two is the server's time (its
+ * own parsing and writing included, as a real server's would be); outside them it waits on the client.
  */
 
 import { startFakeOpenAI } from "../../test/fakes/index.js";
@@ -19,7 +21,9 @@ export interface BackendScript {
 
 export interface ServerTiming {
   model: string;
+  /** When the request's headers arrived. */
   start: number;
+  /** When the reply's last byte was handed to the socket. */
   end: number;
 }
 
@@ -48,16 +52,18 @@ async function serve(script: BackendScript): Promise<void> {
   let timings: ServerTiming[] = [];
   const server = await startFakeOpenAI(
     async (request) => {
-      const start = clock();
       const root = request.model === "root";
       const latency = root ? script.rootLatencyMs : script.subLatencyMs;
       if (latency > 0) await sleep(latency);
       const replies = script.rootReplies;
       const text = root ? replies[Math.min(turnOf(request), replies.length - 1)]! : script.subReply;
-      timings.push({ model: request.model, start, end: clock() });
       return { text };
     },
-    { contextLength: script.contextLength },
+    {
+      contextLength: script.contextLength,
+      onExchange: (request, { arrivedAt, finishedAt }) =>
+        timings.push({ model: request.model, start: arrivedAt, end: finishedAt }),
+    },
   );
   process.on("message", (message: ToBackend) => {
     if (message.type === "timings") {

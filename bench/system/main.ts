@@ -82,15 +82,22 @@ export async function runSystemBench(argv: string[]): Promise<number> {
     log("loop overhead ...");
     const result = await measureLoop(Number(options.turns));
     raw.loop = result;
+    const { steady, cold } = result;
     rows.push({
-      metric: `loop overhead per iteration (${result.iterations} turns of trivial code, 0 ms model; vs. server model time)`,
-      measured: `${fixed(result.overheadMs)} ms`,
+      metric: `loop overhead per iteration (${steady.iterations} turns of trivial code, 0 ms model; at the server: reply written to next request; median of ${result.steadyRuns} completions after the first)`,
+      measured: `${fixed(steady.overheadMs)} ms`,
       target: "<= 2 ms",
-      pass: result.overheadMs <= 2,
+      pass: steady.overheadMs <= 2,
     });
     rows.push({
       metric: "  the same, HTTP round trip counted as model time (client view)",
-      measured: `${fixed(result.overheadClientMs)} ms (code block ${fixed(result.execMs)} ms)`,
+      measured: `${fixed(steady.overheadClientMs)} ms (code block ${fixed(steady.execMs)} ms)`,
+      target: "(for comparison)",
+      pass: undefined,
+    });
+    rows.push({
+      metric: "  the process's first completion (cold: code not yet optimized, connections opened)",
+      measured: `${fixed(cold.overheadMs)} ms (code block ${fixed(cold.execMs)} ms)`,
       target: "(for comparison)",
       pass: undefined,
     });

@@ -7,6 +7,9 @@ import type { FakePolicy, FakeRequest, FakeServer, FakeServerOptions } from "./t
 export type { CompleteAnswer, FakeProtocol } from "./fake-protocol.js";
 export { estimateTokens, splitIntoPieces } from "./fake-replies.js";
 
+/** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes. */
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   const parts: Buffer[] = [];
   for await (const part of request) parts.push(part as Buffer);
@@ -26,6 +29,7 @@ export async function startFakeServer(
   let inFlight = 0;
   let maxInFlight = 0;
   const server = createServer((incoming, response) => {
+    const arrivedAt = wallClock();
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     let counted = true;
@@ -35,13 +39,17 @@ export async function startFakeServer(
     };
     response.on("close", done);
     // A policy that throws answers 500 with its message, so a test sees its own mistake.
-    void handle(incoming, response).catch((error: unknown) => {
+    void handle(incoming, response, arrivedAt).catch((error: unknown) => {
       if (response.headersSent || response.destroyed) return void response.destroy();
       sendJson(response, 500, protocol.errorBody(500, `fake server error: ${String(error)}`));
     });
   });
 
-  async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    arrivedAt: number,
+  ): Promise<void> {
     const path = (incoming.url ?? "/").split("?")[0] ?? "/";
     const method = incoming.method ?? "GET";
     let body: Record<string, unknown>;
@@ -61,7 +69,9 @@ export async function startFakeServer(
       if (options.recordRequests !== false) requests.push(request);
       const early = protocol.precheck?.(request);
       if (early) return sendJson(response, early.status, early.body);
-      return writeReply(protocol, request, await policy(request), response);
+      await writeReply(protocol, request, await policy(request), response);
+      options.onExchange?.(request, { arrivedAt, finishedAt: wallClock() });
+      return;
     }
     const routed = protocol.route?.(method, path, body);
     if (routed) return sendJson(response, routed.status, routed.body);

@@ -76,4 +76,10 @@ export interface FakeServer {
 export interface FakeServerOptions {
   /** Keep each chat request in `requests` (default true). Long benchmark runs turn it off to save memory. */
   recordRequests?: boolean;
+  /**
+   * Called once each chat reply has been handed to the socket in full, with the wall-clock times
+   * (`performance.timeOrigin + performance.now()`) at which the request's headers arrived and the
+   * reply's last byte was written: what a benchmark measuring at the server needs.
+   */
+  onExchange?: (request: FakeRequest, timing: { arrivedAt: number; finishedAt: number }) => void;
 }
