@@ -34,6 +34,8 @@ export type SupervisedOutcome = Omit<ExecResult, "elapsedMs">;
 type Settled = { ok: true; value: DriverExec } | { ok: false; error: unknown };
 
 const INTERRUPT_REPEAT_MS = 100;
+/** The reason the stop watcher is dropped with: any value but undefined, which would make abort() build a DOMException (~100 µs, every exec). */
+const SETTLED = "settled";
 
 export async function runSupervised(options: SupervisedRun): Promise<SupervisedOutcome> {
   const settled: Promise<Settled> = options.run().then(
@@ -43,7 +45,7 @@ export async function runSupervised(options: SupervisedRun): Promise<SupervisedO
   const stopper = new AbortController();
   const stop = waitForStop(options.clock, options.signal, stopper.signal);
   const first = await Promise.race([settled, stop]);
-  stopper.abort();
+  stopper.abort(SETTLED);
   options.clock.stop();
   if (first === "timeout" || first === "aborted") return await stopRun(options, settled, first);
   return await finish(options, first, undefined);
