@@ -59,17 +59,20 @@ export class PyodideSandbox implements Sandbox {
     await this.handle;
   }
 
-  private async startWorker(): Promise<WorkerHandle> {
-    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars, spareWorker } = this.settings;
+  /** What a worker boots with; the spare's key (a spare with other settings is of no use). */
+  private workerInit() {
+    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars } = this.settings;
     const init = { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars };
-    const key = JSON.stringify(init);
+    return { init, key: JSON.stringify(init) };
+  }
+
+  private async startWorker(): Promise<WorkerHandle> {
+    const { init, key } = this.workerInit();
     const boot = () => WorkerHandle.start(init, this.settings);
-    const spare = spareWorker
+    const spare = this.settings.spareWorker
       ? takeSpare(key)?.then((taken) => (taken.alive ? taken : boot()), boot)
       : undefined;
     const handle = await (spare ?? boot());
-    if (spareWorker && !this.closed && !this.largeContext)
-      prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
     const tools = this.options.tools ?? {};
     serveBridge(handle, {
       onQuery: this.options.onQuery,
@@ -166,6 +169,12 @@ export class PyodideSandbox implements Sandbox {
     this.current.abort();
     const handle = await this.handle.catch(() => undefined);
     await handle?.terminate("the sandbox was closed");
+    // Booted now, not while this sandbox ran: a spare booting beside a running loop takes a core
+    // for about a second. The next sandbox (a completion, a child RLM, a server's next request) takes it.
+    if (this.settings.spareWorker && !this.largeContext) {
+      const { init, key } = this.workerInit();
+      prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
+    }
   }
 
   /** Runs one call under the timeout / abort / crash policy, replacing the worker when needed. */

@@ -1,8 +1,10 @@
 /**
  * One worker started ahead of need, per process: a sandbox (or a restart) whose settings match
  * takes it instead of booting Pyodide while the caller waits. The spare is unreferenced, so it never
- * keeps the process alive, and it is started only after the sandbox that asked for it is up, so the
- * two boots do not compete for the CPU.
+ * keeps the process alive. It is started when a sandbox closes, the moment the process is likely
+ * to want another (the next completion or child RLM, a server's next request), and never while a
+ * sandbox runs: its ~1 s boot would take a core from the running loop (and a one-shot run that never
+ * needs a second sandbox never pays for one).
  */
 import type { WorkerHandle } from "./worker-handle.js";
 
