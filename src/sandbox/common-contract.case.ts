@@ -3,6 +3,7 @@
  * output, tracebacks, the REPL echo, reserved names, answers and variables. See common.case.ts.
  */
 
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RlmError } from "../errors/index.js";
 import type { SandboxUnderTest } from "./common.case.js";
@@ -78,6 +79,38 @@ export function describeContract(runtime: SandboxUnderTest): void {
       expect(info.partLengths).toHaveLength(5_000);
       expect(info.partLengths[4_999]).toBe(11);
       expect((await run("print(len(context), context[4999])")).stdout).toBe("5000 part 4999 ✓\n");
+    });
+
+    it("loads multi-megabyte contexts of every kind exactly, whatever straddles a chunk boundary", async () => {
+      // Contexts stream in 1 MiB chunks (pyodide): 1- to 4-byte characters, lone surrogates (which
+      // become U+FFFD) and invalid UTF-8 are cut by the boundaries at every offset the stride allows.
+      const tokens = ["a", "é", "✓", "😀", "bc", "\u{10348}", "\ud800", "z"];
+      const text = Array.from({ length: 1_200_000 }, (_, index) => tokens[(index * 5) % 7]).join("");
+      const ascii = "0123456789abcdef-".repeat(150_000);
+      const pattern = [0x61, 0xff, 0x62, 0xc3, 0x28, 0xe2, 0x82, 0x63, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80];
+      const bytes = Uint8Array.from({ length: pattern.length * 200_000 }, (_, i) => pattern[i % 14]!);
+      const digest = (part: string) => [[...part].length, createHash("sha256").update(part).digest("hex")];
+      const loadedParts = async () =>
+        JSON.parse(
+          (
+            await run(
+              "import hashlib, json\n" +
+                "parts = list(context.values()) if isinstance(context, dict) else context\n" +
+                "parts = [parts] if isinstance(parts, str) else parts\n" +
+                "print(json.dumps([[len(p), hashlib.sha256(p.encode()).hexdigest()] for p in parts]))",
+            )
+          ).stdout,
+        ) as unknown;
+      await sandbox.load(text);
+      expect(await loadedParts()).toEqual([digest(text)]);
+      const list = [text, ascii, "", "x", text.slice(1)];
+      expect((await sandbox.load(list)).partLengths).toEqual(list.map((part) => [...part].length));
+      expect(await loadedParts()).toEqual(list.map(digest));
+      await sandbox.load({ first: ascii, second: text });
+      expect(await loadedParts()).toEqual([digest(ascii), digest(text)]);
+      const info = await sandbox.load(bytes);
+      expect(info.replacedBytes).toBe(4 * 200_000);
+      expect(await loadedParts()).toEqual([digest(new TextDecoder().decode(bytes))]);
     });
 
     it("loads empty contexts of every kind", async () => {

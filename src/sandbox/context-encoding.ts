@@ -1,14 +1,23 @@
 /**
- * Turns a context into the bytes the Python driver's `_rlm_load_bytes` reads (shared by every
- * runtime): "str" / "bytes" are the text itself; "list" is a JSON line of the parts' byte lengths
- * then the parts; "dict" is a JSON line `{"keys", "lengths"}` then the values. Bytes cross the
- * bridge far faster than strings, and a length-prefixed framing needs no escaping.
+ * A context as the Python driver binds it (shared by every runtime): `contextParts` checks it and
+ * splits it into its texts; `encodeContext` turns those into the bytes `_rlm_load_bytes` reads:
+ * "str" / "bytes" are the text itself; "list" is a JSON line of the parts' byte lengths then the
+ * parts; "dict" is a JSON line `{"keys", "lengths"}` then the values. Bytes cross the bridge far
+ * faster than strings, and a length-prefixed framing needs no escaping.
  */
 
 import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "./types.js";
 
 export type ContextKind = "str" | "list" | "dict" | "bytes";
+
+/** A checked context: its texts in order (one for "str" / "bytes"), and a dict's keys. */
+export interface ContextParts {
+  kind: ContextKind;
+  parts: (string | Uint8Array)[];
+  /** Only for "dict": the key of each part. */
+  keys?: string[];
+}
 
 export interface EncodedContext {
   kind: ContextKind;
@@ -17,31 +26,30 @@ export interface EncodedContext {
   byteLength: number;
 }
 
-export function encodeContext(context: ContextInput | Uint8Array): EncodedContext {
-  if (context instanceof Uint8Array) return single("bytes", context);
-  if (typeof context === "string") return single("str", Buffer.from(context, "utf8"));
+export function contextParts(context: ContextInput | Uint8Array): ContextParts {
+  if (context instanceof Uint8Array) return { kind: "bytes", parts: [context] };
+  if (typeof context === "string") return { kind: "str", parts: [context] };
   if (Array.isArray(context)) {
-    const parts = context.map((part, index) => Buffer.from(checkText(part, `context[${index}]`), "utf8"));
-    return framed("list", Buffer.from(`${JSON.stringify(parts.map((part) => part.length))}\n`), parts);
+    return { kind: "list", parts: context.map((part, index) => checkText(part, `context[${index}]`)) };
   }
   if (context !== null && typeof context === "object") {
     const keys = Object.keys(context);
-    const parts = keys.map((key) => Buffer.from(checkText(context[key], `context[${JSON.stringify(key)}]`)));
-    const header = JSON.stringify({ keys, lengths: parts.map((part) => part.length) });
-    return framed("dict", Buffer.from(`${header}\n`), parts);
+    const parts = keys.map((key) => checkText(context[key], `context[${JSON.stringify(key)}]`));
+    return { kind: "dict", parts, keys };
   }
   throw badContext(
     `a context must be a string, a list of strings or an object of strings, got ${typeof context}`,
   );
 }
 
-function single(kind: ContextKind, bytes: Uint8Array): EncodedContext {
-  return { kind, chunks: [bytes], byteLength: bytes.length };
-}
-
-function framed(kind: ContextKind, header: Buffer, parts: Buffer[]): EncodedContext {
-  const byteLength = parts.reduce((sum, part) => sum + part.length, header.length);
-  return { kind, chunks: [header, ...parts], byteLength };
+export function encodeContext(context: ContextInput | Uint8Array): EncodedContext {
+  const { kind, parts, keys } = contextParts(context);
+  const bytes = parts.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : part));
+  const lengths = bytes.map((part) => part.length);
+  if (kind === "str" || kind === "bytes") return { kind, chunks: bytes, byteLength: lengths[0] ?? 0 };
+  const header = Buffer.from(`${JSON.stringify(kind === "list" ? lengths : { keys, lengths })}\n`);
+  const byteLength = lengths.reduce((sum, length) => sum + length, header.length);
+  return { kind, chunks: [header, ...bytes], byteLength };
 }
 
 function checkText(value: unknown, where: string): string {

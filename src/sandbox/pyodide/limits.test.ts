@@ -50,6 +50,28 @@ describe("pyodide limits", () => {
     }
   });
 
+  it("stops a load half-way when its signal aborts, keeping the worker and the context before", async () => {
+    await sandbox.load("the earlier context");
+    await sandbox.exec("survivor = 'kept'");
+    const context = "y".repeat(60 * 1024 * 1024);
+    // Aborted as soon as the call is guarded (posted to the worker): the host has then filled the
+    // first two 1 MiB slots of 60 and feeds no more before this microtask runs, so the stop always
+    // lands half-way (a timer could fire after a fast load on an idle machine, or late on a busy one).
+    const controller = new AbortController();
+    const { signal } = controller;
+    const listen = signal.addEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof listen>) => {
+      listen(...args);
+      queueMicrotask(() => controller.abort());
+    }) as typeof signal.addEventListener;
+    const error = await sandbox.load(context, { signal }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RlmError);
+    expect((error as RlmError).message).toMatch(/cancelled.*KeyboardInterrupt: the load was stopped/);
+    const after = await sandbox.exec("print(context, survivor)");
+    expect(after).toMatchObject({ stdout: "the earlier context kept\n", restarted: false });
+    expect(await sandbox.load(context)).toMatchObject({ totalChars: context.length });
+  });
+
   it("stops runaway loops again and again with the variables kept", async () => {
     await sandbox.exec("count = 0");
     for (let round = 0; round < 5; round++) {

@@ -22,12 +22,33 @@ export interface WorkerInit {
 }
 
 /** The Python entry points the host can call (see the protocol notes). */
-export type DriverMethod = "_rlm_exec" | "_rlm_load" | "_rlm_get_var" | "_rlm_set_tools";
+export type DriverMethod = "_rlm_exec" | "_rlm_get_var" | "_rlm_set_tools";
+
+/** The driver's entry points the worker itself calls to serve a "load" (`receiveContext` in worker.ts). */
+export type LoadMethod = "_rlm_load_prepare" | "_rlm_load_finish" | "_rlm_load_abandon";
+
+/** What `_rlm_load_prepare` gets: the context's shape; its bytes follow through `stream`. */
+export interface LoadPlan {
+  kind: string;
+  variable: string;
+  /** Only for "dict": the key of each part. */
+  keys?: string[];
+  /** Each part's UTF-8 length, and whether it is all ASCII (then its bytes are its text). */
+  parts: { bytes: number; ascii: boolean }[];
+}
+
+/**
+ * Layout of a load's `stream` buffer: Int32 control words, then two slots of bytes. Word `slot` is
+ * the length the host wrote into that slot (0: empty, the host may write); the worker empties the
+ * slots in turn. The host sets `hostFailed` when it cannot go on.
+ */
+export const STREAM = { controlWords: 4, hostFailed: 2, slotBytes: 1024 * 1024 } as const;
 
 /** Host -> worker, before the handle numbers it. */
 export type HostRequest =
   | { type: "call"; method: DriverMethod; args: unknown[] }
-  | { type: "load"; chunks: Uint8Array[]; byteLength: number; kind: string; variable: string };
+  /** `stream`: control words and two slots the host fills with the parts' bytes (context-stream.ts). */
+  | { type: "load"; plan: LoadPlan; stream: SharedArrayBuffer };
 
 /** Host -> worker. */
 export type HostMessage = HostRequest & { id: number };

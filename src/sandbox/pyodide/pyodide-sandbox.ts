@@ -15,9 +15,9 @@ import type {
   Sandbox,
   SandboxOptions,
 } from "../types.js";
+import { megabytes, planLoad, sendLoad } from "./context-stream.js";
 import { toExecResult } from "./exec-result.js";
 import { serveBridge } from "./host-bridge.js";
-import { loadRequest, megabytes, transferList } from "./load-request.js";
 import type { HostRequest } from "./messages.js";
 import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
 import type { PyodideSettings } from "./settings.js";
@@ -28,7 +28,7 @@ const LOAD_TIMEOUT_MS = 120_000;
 /** A context at least this large (UTF-8 bytes) ends the spare worker and keeps a new one from starting. */
 const LARGE_CONTEXT_BYTES = 32 * 1024 * 1024;
 
-/** What a restarted worker needs to load the context again (encoded afresh: the bytes were moved). */
+/** What a restarted worker needs to load the context again. */
 interface LoadedContext {
   context: ContextInput | Uint8Array;
   variable: string;
@@ -83,8 +83,7 @@ export class PyodideSandbox implements Sandbox {
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
     if (specs.length > 0) await handle.call({ type: "call", method: "_rlm_set_tools", args: [specs] });
     for (const { context, variable } of this.loaded) {
-      const request = loadRequest(context, variable);
-      await handle.call(request, transferList(request));
+      await sendLoad(planLoad(context, variable), (request) => handle.call(request));
     }
     return handle;
   }
@@ -105,8 +104,8 @@ export class PyodideSandbox implements Sandbox {
     return this.exclusive(async () => {
       const started = performance.now();
       const variable = options.variable ?? "context";
-      const request = loadRequest(context, variable);
-      const { byteLength } = request;
+      const planned = planLoad(context, variable);
+      const { byteLength } = planned;
       const limit = this.settings.maxContextBytes;
       if (byteLength > limit) {
         throw new RlmError(
@@ -121,7 +120,7 @@ export class PyodideSandbox implements Sandbox {
       }
       // Not the exec timeout: no user code runs here, and 100 MB may take seconds on a busy machine.
       const timeoutMs = Math.max(this.settings.timeoutMs, LOAD_TIMEOUT_MS);
-      const outcome = await this.guarded(request, timeoutMs, options.signal, transferList(request));
+      const outcome = await sendLoad(planned, (request) => this.guarded(request, timeoutMs, options.signal));
       if (outcome.kind === "failed") {
         const memory = /MemoryError|memory cap/.test(outcome.message);
         throw new RlmError(
@@ -182,7 +181,6 @@ export class PyodideSandbox implements Sandbox {
     request: HostRequest,
     timeoutMs: number,
     signal?: AbortSignal,
-    transfer: ArrayBuffer[] = [],
   ): Promise<GuardedOutcome> {
     const handle = await this.handle;
     this.current = new AbortController();
@@ -192,7 +190,6 @@ export class PyodideSandbox implements Sandbox {
       clock,
       signal,
       abortQueries: this.current,
-      transfer,
     });
     if (outcome.kind === "failed" && outcome.restart && !this.closed) {
       this.handle = this.startWorker();

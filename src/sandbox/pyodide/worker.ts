@@ -5,7 +5,14 @@
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type { PyodideAPI } from "pyodide";
-import type { HostMessage, WorkerInit, WorkerMessage } from "./messages.js";
+import {
+  type DriverMethod,
+  type HostMessage,
+  type LoadMethod,
+  STREAM,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./messages.js";
 import { bootPyodide } from "./worker-boot.js";
 import { createHostCall } from "./worker-bridge.js";
 import { capWebAssemblyMemory, lockPyodide, scrubGlobals } from "./worker-lockdown.js";
@@ -16,6 +23,10 @@ type PythonCallable = (...args: unknown[]) => { toJs(): unknown; destroy(): void
 const { init, bridgePort } = workerData as { init: WorkerInit; bridgePort: MessagePort };
 const port = parentPort!;
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+/** Pyodide's interrupt buffer (2 = SIGINT), cleared before each call. */
+const interrupt = new Int32Array(init.interruptBuffer);
+/** How often a load waiting for the host's next slot checks for a stop. */
+const WAIT_SLICE_MS = 20;
 
 /** fd-level writes (not through `sys.stdout`, which the driver captures), capped per call. */
 const raw = { stdout: "", stderr: "" };
@@ -73,45 +84,109 @@ async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable 
 function serve(pyodide: PyodideAPI, dispatch: PythonCallable, message: HostMessage): void {
   raw.stdout = "";
   raw.stderr = "";
-  Atomics.store(new Int32Array(init.interruptBuffer), 0, 0);
-  const contextPath = `/tmp/rlm-context-${message.id}.bin`;
+  Atomics.store(interrupt, 0, 0);
   try {
-    let method: string = message.type === "call" ? message.method : "_rlm_load";
-    let args: unknown[] = message.type === "call" ? message.args : [];
-    if (message.type === "load") {
-      pyodide.FS.writeFile(contextPath, concatenate(message.chunks, message.byteLength), { canOwn: true });
-      method = "_rlm_load";
-      args = [contextPath, message.kind, message.variable];
-    }
-    const reply = dispatch(method, JSON.stringify(args));
-    const json = reply.toJs() as Uint8Array;
-    reply.destroy();
-    const bytes = json.slice();
-    send({ type: "result", id: message.id, json: bytes, rawStdout: raw.stdout, rawStderr: raw.stderr }, [
-      bytes.buffer,
+    const json =
+      message.type === "call"
+        ? callDriver(dispatch, message.method, message.args)
+        : receiveContext(pyodide, dispatch, message);
+    send({ type: "result", id: message.id, json, rawStdout: raw.stdout, rawStderr: raw.stderr }, [
+      json.buffer as ArrayBuffer,
     ]);
   } catch (error) {
     send({ type: "failure", id: message.id, message: describe(error), fatal });
-  } finally {
-    if (message.type === "load") {
-      try {
-        pyodide.FS.unlink(contextPath);
-      } catch {
-        // The file was never written (the write itself failed).
-      }
-    }
   }
 }
 
-function concatenate(chunks: Uint8Array[], byteLength: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const whole = new Uint8Array(byteLength);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.byteLength;
+/** UTF-8 JSON of what the driver's entry point returned, in a buffer of its own (to transfer). */
+function callDriver(
+  dispatch: PythonCallable,
+  method: DriverMethod | LoadMethod,
+  args: unknown[],
+): Uint8Array {
+  const reply = dispatch(method, JSON.stringify(args));
+  const json = reply.toJs() as Uint8Array;
+  reply.destroy();
+  return json.slice();
+}
+
+/** The parts of Pyodide's Emscripten module a load writes through (exported C API functions). */
+interface WasmModule {
+  HEAPU8: Uint8Array;
+  _PyUnicode_Data(object: number): number;
+  _PyByteArray_AsString(object: number): number;
+}
+
+/**
+ * The worker's half of a load (the host's: context-stream.ts). Python makes one empty object per
+ * part (`_rlm_load_prepare`: a str for an ASCII part, else a bytearray) and returns their ids, which
+ * in CPython are their addresses in the WebAssembly heap; the bytes the host streams through the two
+ * slots are copied straight to where each object keeps its data, then `_rlm_load_finish` decodes
+ * and binds. So the context exists in this worker only once (plus one slot), never as a JS copy.
+ */
+function receiveContext(
+  pyodide: PyodideAPI,
+  dispatch: PythonCallable,
+  { plan, stream }: HostMessage & { type: "load" },
+): Uint8Array {
+  const wasm = (pyodide as unknown as { _module: WasmModule })._module;
+  const targets = JSON.parse(decoder.decode(callDriver(dispatch, "_rlm_load_prepare", [plan]))) as [
+    number,
+    "str" | "bytearray",
+  ][];
+  try {
+    const control = new Int32Array(stream, 0, STREAM.controlWords);
+    let slot = 0;
+    let chunk: Uint8Array | undefined;
+    let position = 0;
+    for (const [index, [object, type]] of targets.entries()) {
+      // `>>> 0`: an address past 2 GiB comes back from C as a negative int32.
+      let address =
+        (type === "str" ? wasm._PyUnicode_Data(object) : wasm._PyByteArray_AsString(object)) >>> 0;
+      for (let remaining = plan.parts[index]!.bytes; remaining > 0; ) {
+        chunk ??= filledSlot(stream, control, slot);
+        const count = Math.min(remaining, chunk.length - position);
+        wasm.HEAPU8.set(chunk.subarray(position, position + count), address);
+        address += count;
+        remaining -= count;
+        position += count;
+        if (position === chunk.length) {
+          Atomics.store(control, slot, 0);
+          Atomics.notify(control, slot);
+          slot ^= 1;
+          chunk = undefined;
+          position = 0;
+        }
+      }
+    }
+    if (chunk !== undefined) throw new Error("the host sent more bytes than the context's parts hold");
+    return callDriver(dispatch, "_rlm_load_finish", []);
+  } catch (error) {
+    // Free the half-filled objects now (a stop's interrupt would end this call at once: clear it).
+    Atomics.store(interrupt, 0, 0);
+    try {
+      callDriver(dispatch, "_rlm_load_abandon", []);
+    } catch {
+      // Then the next load's prepare drops them.
+    }
+    throw error;
   }
-  return whole;
+}
+
+/**
+ * Waits until the host has filled `slot`. A stop (interrupt) is honoured at every slot, not only
+ * while waiting: a host that keeps up would otherwise carry a stopped load through to the end.
+ */
+function filledSlot(stream: SharedArrayBuffer, control: Int32Array, slot: number): Uint8Array {
+  for (;;) {
+    if (Atomics.load(interrupt, 0) !== 0)
+      throw Object.assign(new Error("the load was stopped"), { name: "KeyboardInterrupt" });
+    const length = Atomics.load(control, slot);
+    if (length > 0) return new Uint8Array(stream, STREAM.controlWords * 4 + slot * STREAM.slotBytes, length);
+    if (Atomics.load(control, STREAM.hostFailed) !== 0)
+      throw new Error("the host stopped sending the context");
+    Atomics.wait(control, slot, 0, WAIT_SLICE_MS);
+  }
 }
 
 function describe(error: unknown): string {

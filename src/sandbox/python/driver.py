@@ -1,9 +1,10 @@
 """The model's side of the RLM REPL, shared by every sandbox runtime (pyodide and process).
 
 It defines the names the root model's code may use (``context``, ``llm_query``, ``FINAL``...) in a
-persistent user namespace, and the entry points a runtime calls (``_rlm_load``, ``_rlm_exec``,
-``_rlm_get_var``, ``_rlm_set_tools``, ``_rlm_configure``). It never touches a transport: the runtime
-defines ``_rlm_host_call(request: dict) -> dict`` in this module's globals before any code runs.
+persistent user namespace, and the entry points a runtime calls (``_rlm_load_bytes`` or
+``_rlm_load_prepare`` / ``_rlm_load_finish``, ``_rlm_exec``, ``_rlm_get_var``, ``_rlm_set_tools``,
+``_rlm_configure``). It never touches a transport: the runtime defines
+``_rlm_host_call(request: dict) -> dict`` in this module's globals before any code runs.
 See notes/protocol.md for the messages. Everything an entry point returns is JSON-able.
 """
 
@@ -32,6 +33,7 @@ _rlm_state = {"final": None, "cell": 0, "user_running": False, "in_host_call": F
               "interrupt_pending": False}
 _rlm_contexts = {}  # variable name -> loaded value (restored like the reserved names)
 _rlm_tools = {}  # tool name -> Python function calling the host
+_rlm_loading = {}  # the load between _rlm_load_prepare and _rlm_load_finish
 _rlm_namespace = {"__name__": "__main__", "__builtins__": builtins}
 
 
@@ -298,45 +300,85 @@ def _rlm_decode(data):
         return str(data, "utf-8", "rlm_count_replaced")
 
 
-def _rlm_load(path, kind, variable="context"):
-    """Reads a context file the host wrote (format: see _rlm_load_bytes) and binds it to `variable`."""
-    with open(path, "rb") as file:
-        data = file.read()
-    return _rlm_load_bytes(data, kind, variable)
-
-
 def _rlm_load_bytes(data, kind, variable="context"):
     """kind "str"/"bytes": the whole text. "list": a JSON line of part byte lengths, then the parts.
     "dict": a JSON line {"keys": [...], "lengths": [...]}, then the values. Invalid UTF-8 is replaced."""
     started = time.perf_counter()
+    _rlm_check_variable(variable)
+    _rlm_count_replaced.count = 0
+    if kind in ("str", "bytes"):
+        return _rlm_bind(kind, variable, [_rlm_decode(data)], None, started)
+    newline = data.index(b"\n")
+    header = json.loads(data[:newline])
+    lengths = header if kind == "list" else header["lengths"]
+    view = memoryview(data)
+    parts = []
+    offset = newline + 1
+    for length in lengths:
+        parts.append(_rlm_decode(view[offset:offset + length]))
+        offset += length
+    if offset != len(data):
+        gap = len(data) - offset
+        raise ValueError("context file framing is broken: " + (
+            str(gap) + " bytes left over" if gap > 0 else "the data ends " + str(-gap) + " bytes early"))
+    return _rlm_bind(kind, variable, parts, None if kind == "list" else header["keys"], started)
+
+
+# A load in two steps, for a runtime that can write into Python's memory (pyodide): prepare makes one
+# empty object per part and returns their ids (= addresses), the runtime copies each part's UTF-8
+# bytes into them, finish decodes and binds. No second full-size copy of the bytes ever exists.
+def _rlm_load_prepare(plan):
+    """plan: {"kind", "variable", "keys" (dict only), "parts": [{"bytes": n, "ascii": bool}]}.
+    Returns [[id, "str" | "bytearray"], ...], one per part. An ASCII part's UTF-8 is its text: it
+    goes straight into a new str of that length (written before anything can see or hash it), so it
+    costs its size once; any other part goes into a bytearray that finish decodes and drops."""
+    started = time.perf_counter()
+    _rlm_check_variable(plan["variable"])
+    _rlm_loading.clear()  # a load that never finished must not keep its buffers
+    # "\0" * n is a fresh compact ASCII str for n >= 2 (shorter ones may be shared singletons).
+    targets = ["\0" * part["bytes"] if part["ascii"] and part["bytes"] >= 2 else bytearray(part["bytes"])
+               for part in plan["parts"]]
+    _rlm_loading.update(plan=plan, targets=targets, started=started)
+    return [[id(target), "str" if type(target) is str else "bytearray"] for target in targets]
+
+
+def _rlm_load_finish():
+    """Binds the context whose bytes the runtime copied into the objects prepare returned."""
+    plan, targets, started = _rlm_loading["plan"], _rlm_loading["targets"], _rlm_loading["started"]
+    _rlm_loading.clear()
+    _rlm_count_replaced.count = 0
+    for index, target in enumerate(targets):
+        if type(target) is bytearray:
+            targets[index] = _rlm_decode(target)  # the bytearray goes once `target` moves on
+    target = None
+    return _rlm_bind(plan["kind"], plan["variable"], targets, plan.get("keys"), started)
+
+
+def _rlm_load_abandon():
+    """Drops a load that failed half-way (its buffers are as large as the context)."""
+    _rlm_loading.clear()
+    return {}
+
+
+def _rlm_check_variable(variable):
     if not variable.isidentifier() or keyword.iskeyword(variable) or variable in _RLM_RESERVED[1:]:
         raise ValueError("cannot load a context into " + repr(variable) + ": not a free Python name")
-    _rlm_count_replaced.count = 0
+
+
+def _rlm_bind(kind, variable, parts, keys, started):
+    """Binds decoded parts as kind ("str"/"bytes": one part) and returns the load's info."""
     info = {"variable": variable}
+    part_lengths = [len(part) for part in parts]
     if kind in ("str", "bytes"):
-        value = _rlm_decode(data)
-        info.update(type="str", totalChars=len(value), partLengths=[len(value)])
+        value = parts[0]
+        info.update(type="str", totalChars=part_lengths[0], partLengths=part_lengths)
     else:
-        newline = data.index(b"\n")
-        header = json.loads(data[:newline])
-        lengths = header if kind == "list" else header["lengths"]
-        view = memoryview(data)
-        parts = []
-        offset = newline + 1
-        for length in lengths:
-            parts.append(_rlm_decode(view[offset:offset + length]))
-            offset += length
-        if offset != len(data):
-            gap = len(data) - offset
-            raise ValueError("context file framing is broken: " + (
-                str(gap) + " bytes left over" if gap > 0 else "the data ends " + str(-gap) + " bytes early"))
-        part_lengths = [len(part) for part in parts]
         info.update(type=kind, totalChars=sum(part_lengths), partLengths=part_lengths)
         if kind == "list":
             value = parts
         else:
-            value = dict(zip(header["keys"], parts))
-            info["keys"] = list(header["keys"])
+            value = dict(zip(keys, parts))
+            info["keys"] = list(keys)
     info["replacedBytes"] = _rlm_count_replaced.count
     _rlm_contexts[variable] = value
     if variable != "context" and "context" not in _rlm_contexts:

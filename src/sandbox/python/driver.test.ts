@@ -10,8 +10,9 @@ import { python3Available } from "../process/python-available.js";
 import { driverPath } from "../python-files.js";
 
 /**
- * The driver on its own, as the pyodide runtime uses it: `_rlm_load(path, ...)` on a file the host
- * wrote, and the entry points' refusals. A real python3 runs each script; no runtime in between.
+ * The driver on its own: `_rlm_load_bytes` on the bytes `encodeContext` framed (as the process runtime
+ * sends them), the two-step load the pyodide runtime writes into, and the entry points' refusals. A
+ * real python3 runs each script; no runtime in between.
  */
 
 const run = promisify(execFile);
@@ -23,6 +24,9 @@ async function python(body: string): Promise<unknown> {
     "import json",
     "driver = {'_rlm_host_call': lambda request: {'results': []}}",
     `exec(compile(open(${JSON.stringify(driverPath())}).read(), 'driver.py', 'exec'), driver)`,
+    "def read(path):",
+    "    with open(path, 'rb') as file:",
+    "        return file.read()",
     "def call(name, *args):",
     "    try:",
     "        return driver[name](*args)",
@@ -58,7 +62,7 @@ describe.skipIf(!python3Available())("driver.py on its own (needs python3)", () 
       await writeContext("bytes", Uint8Array.from([0x68, 0x69, 0xfe])),
     ];
     const calls = files.map(
-      ({ path, kind }) => `call('_rlm_load', ${JSON.stringify(path)}, '${kind}', 'context')`,
+      ({ path, kind }) => `call('_rlm_load_bytes', read(${JSON.stringify(path)}), '${kind}', 'context')`,
     );
     const loads = (await python(`print(json.dumps([${calls.join(", ")}]))`)) as Array<
       Record<string, unknown>
@@ -77,12 +81,45 @@ describe.skipIf(!python3Available())("driver.py on its own (needs python3)", () 
     const broken = `${path}.cut`;
     await writeFile(broken, Buffer.concat(encodeContext(["abc", "def"]).chunks).subarray(0, -2));
     const results = (await python(
-      `print(json.dumps([call('_rlm_load', ${JSON.stringify(broken)}, 'list', 'context'), ` +
-        `call('_rlm_load', ${JSON.stringify(path)}, 'list', 'llm_query'), ` +
+      `print(json.dumps([call('_rlm_load_bytes', read(${JSON.stringify(broken)}), 'list', 'context'), ` +
+        `call('_rlm_load_bytes', read(${JSON.stringify(path)}), 'list', 'llm_query'), ` +
         "call('_rlm_set_tools', [{'name': 'FINAL', 'description': ''}])]))",
     )) as Array<Record<string, unknown>>;
     expect(results.map((result) => result.raised)).toEqual(["ValueError", "ValueError", "ValueError"]);
     expect(results[0]?.message).toContain("ends 2 bytes early");
+  });
+
+  it("loads in two steps into the objects it prepared, as the pyodide runtime writes them", async () => {
+    // What the pyodide worker does through the WebAssembly heap, done here with ctypes: a str's
+    // text starts where the empty str's does (CPython's compact ASCII layout).
+    const parts = ["plain ascii", "naïve ✓", "", "x", "a\udcffb"];
+    const plan = {
+      kind: "list",
+      variable: "context",
+      parts: parts.map((part) => ({
+        bytes: Buffer.byteLength(part),
+        ascii: Buffer.byteLength(part) === part.length,
+      })),
+    };
+    const data = parts.map((part) => Buffer.from(part, "utf8").toString("hex"));
+    const result = (await python(
+      [
+        "import ctypes, sys",
+        `targets = call('_rlm_load_prepare', json.loads(${JSON.stringify(JSON.stringify(plan))}))`,
+        `for (address, kind), data in zip(targets, [bytes.fromhex(h) for h in ${JSON.stringify(data)}]):`,
+        "    if kind == 'str':",
+        "        ctypes.memmove(address + sys.getsizeof('') - 1, data, len(data))",
+        "    else:",
+        "        ctypes.cast(address, ctypes.py_object).value[:] = data",
+        "info = call('_rlm_load_finish')",
+        "again = call('_rlm_load_finish')",
+        "print(json.dumps([[kind for _, kind in targets], info, driver['_rlm_namespace']['context'], again]))",
+      ].join("\n"),
+    )) as [string[], Record<string, unknown>, string[], Record<string, unknown>];
+    expect(result[0]).toEqual(["str", "bytearray", "bytearray", "bytearray", "bytearray"]);
+    expect(result[1]).toMatchObject({ type: "list", partLengths: [11, 7, 0, 1, 3], replacedBytes: 0 });
+    expect(result[2]).toEqual(["plain ascii", "naïve ✓", "", "x", "a\ufffdb"]);
+    expect(result[3]?.raised).toBe("KeyError");
   });
 
   it("applies the output cap set by _rlm_configure", async () => {
