@@ -60,11 +60,11 @@ export interface StartInfo {
   loadMs: number;
 }
 
-/** Worker -> host. `json` is UTF-8 JSON of the driver's return value. */
+/** Worker -> host. `json` is the JSON (ASCII) of the driver's return value. */
 export type WorkerMessage =
   | { type: "ready"; info: StartInfo }
   | { type: "start-failed"; message: string }
-  | { type: "result"; id: number; json: Uint8Array; rawStdout: string; rawStderr: string }
+  | { type: "result"; id: number; json: string; rawStdout: string; rawStderr: string }
   | { type: "failure"; id: number; message: string; fatal: boolean };
 
 /** Worker -> host on the bridge port: one blocking `_rlm_host_call`. */

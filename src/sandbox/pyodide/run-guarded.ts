@@ -94,7 +94,7 @@ export async function runGuarded(
   }
   handle.clearInterrupt();
   if (first.ok) {
-    const value: unknown = JSON.parse(new TextDecoder().decode(first.value.json));
+    const value: unknown = JSON.parse(first.value.json);
     const { rawStdout, rawStderr } = first.value;
     return { kind: "result", value, rawStdout, rawStderr, ...(stopped ? { stopped } : {}) };
   }

@@ -10,7 +10,7 @@ import type { HostRequest, StartInfo, WorkerInit, WorkerMessage } from "./messag
 import { workerBootstrap } from "./worker-entry.js";
 
 export interface CallResult {
-  json: Uint8Array;
+  json: string;
   rawStdout: string;
   rawStderr: string;
 }

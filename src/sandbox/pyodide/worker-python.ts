@@ -1,7 +1,9 @@
 /**
  * The Python glue the worker runs around the shared driver: it defines `_rlm_host_call` on top of
  * the JS bridge function and one dispatcher through which the host calls the driver's entry points.
- * Everything crosses as UTF-8 JSON bytes: converting non-ASCII `str` to a JS string is ~20x slower.
+ * Host calls cross as UTF-8 JSON bytes (converting a non-ASCII `str` to a JS string is ~20x slower);
+ * the driver's replies as ASCII JSON text (`ensure_ascii`): made into a JS string in ~2 µs, against
+ * ~30 µs for bytes made into a Uint8Array, and no copy, transfer or decoding after (every exec pays it).
  */
 
 /** Run before the driver, in the driver's namespace (`_rlm_js_host_call` is already set there). */
@@ -19,7 +21,7 @@ def _rlm_host_call(request):
     return _rlm_json.loads(reply.to_bytes())
 
 def _rlm_dispatch(method, arguments_json):
-    return _rlm_json_bytes(globals()[method](*_rlm_json.loads(arguments_json)))
+    return _rlm_json.dumps(globals()[method](*_rlm_json.loads(arguments_json)))
 `;
 
 /** Modules imported before a memory snapshot is taken, so that restoring one skips their import. */

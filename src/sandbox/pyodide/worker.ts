@@ -18,7 +18,7 @@ import { createHostCall } from "./worker-bridge.js";
 import { capWebAssemblyMemory, lockPyodide, scrubGlobals } from "./worker-lockdown.js";
 import { PRELUDE, WARM_UP } from "./worker-python.js";
 
-type PythonCallable = (...args: unknown[]) => { toJs(): unknown; destroy(): void };
+type PythonCallable = (...args: unknown[]) => unknown;
 
 const { init, bridgePort } = workerData as { init: WorkerInit; bridgePort: MessagePort };
 const port = parentPort!;
@@ -90,24 +90,15 @@ function serve(pyodide: PyodideAPI, dispatch: PythonCallable, message: HostMessa
       message.type === "call"
         ? callDriver(dispatch, message.method, message.args)
         : receiveContext(pyodide, dispatch, message);
-    send({ type: "result", id: message.id, json, rawStdout: raw.stdout, rawStderr: raw.stderr }, [
-      json.buffer as ArrayBuffer,
-    ]);
+    send({ type: "result", id: message.id, json, rawStdout: raw.stdout, rawStderr: raw.stderr });
   } catch (error) {
     send({ type: "failure", id: message.id, message: describe(error), fatal });
   }
 }
 
-/** UTF-8 JSON of what the driver's entry point returned, in a buffer of its own (to transfer). */
-function callDriver(
-  dispatch: PythonCallable,
-  method: DriverMethod | LoadMethod,
-  args: unknown[],
-): Uint8Array {
-  const reply = dispatch(method, JSON.stringify(args));
-  const json = reply.toJs() as Uint8Array;
-  reply.destroy();
-  return json.slice();
+/** The JSON (ASCII) of what the driver's entry point returned. */
+function callDriver(dispatch: PythonCallable, method: DriverMethod | LoadMethod, args: unknown[]): string {
+  return dispatch(method, JSON.stringify(args)) as string;
 }
 
 /** The parts of Pyodide's Emscripten module a load writes through (exported C API functions). */
@@ -128,9 +119,9 @@ function receiveContext(
   pyodide: PyodideAPI,
   dispatch: PythonCallable,
   { plan, stream }: HostMessage & { type: "load" },
-): Uint8Array {
+): string {
   const wasm = (pyodide as unknown as { _module: WasmModule })._module;
-  const targets = JSON.parse(decoder.decode(callDriver(dispatch, "_rlm_load_prepare", [plan]))) as [
+  const targets = JSON.parse(callDriver(dispatch, "_rlm_load_prepare", [plan])) as [
     number,
     "str" | "bytearray",
   ][];
