@@ -1,7 +1,7 @@
 /**
  * Validates what the Python driver's entry points return (shared by every runtime), so a runtime
  * never passes on a malformed reply: `_rlm_exec` -> the driver's part of an `ExecResult`,
- * `_rlm_load` -> the driver's part of a `LoadInfo`.
+ * `_rlm_load_finish` / `_rlm_load_bytes` -> the driver's part of a `LoadInfo`.
  */
 
 import { z } from "zod";

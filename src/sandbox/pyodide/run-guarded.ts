@@ -35,8 +35,6 @@ export interface GuardOptions {
   signal?: AbortSignal | undefined;
   /** Aborted when the call is stopped, so that in-flight `llm_query` calls end too. */
   abortQueries: AbortController;
-  /** Buffers moved to the worker with the request. */
-  transfer?: ArrayBuffer[];
 }
 
 const RESEND_MS = 25;
@@ -59,7 +57,7 @@ export async function runGuarded(
       message: `${stopReasonText("aborted", 0)} Nothing ran.`,
     };
   }
-  const settled: Promise<Settled> = handle.call(request, options.transfer).then(
+  const settled: Promise<Settled> = handle.call(request).then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );

@@ -119,13 +119,13 @@ export class WorkerHandle {
     return this.exitReason === undefined;
   }
 
-  call(message: HostRequest, transfer: ArrayBuffer[] = []): Promise<CallResult> {
+  call(message: HostRequest): Promise<CallResult> {
     if (!this.alive)
       return Promise.reject(new WorkerCallError(this.exitReason ?? "worker ended", false, true));
     const id = this.nextId++;
     return new Promise<CallResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id }, transfer);
+      this.worker.postMessage({ ...message, id });
     });
   }
 

@@ -22,7 +22,7 @@ type PythonCallable = (...args: unknown[]) => unknown;
 
 const { init, bridgePort } = workerData as { init: WorkerInit; bridgePort: MessagePort };
 const port = parentPort!;
-const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const send = (message: WorkerMessage) => port.postMessage(message);
 /** Pyodide's interrupt buffer (2 = SIGINT), cleared before each call. */
 const interrupt = new Int32Array(init.interruptBuffer);
 /** How often a load waiting for the host's next slot checks for a stop. */
