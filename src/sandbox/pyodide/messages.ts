@@ -19,6 +19,8 @@ export interface WorkerInit {
   interruptBuffer: SharedArrayBuffer;
   /** Int32Array[1]: set by the host when a bridge reply was posted on the bridge port. */
   bridgeSignal: SharedArrayBuffer;
+  /** Pyodide's WebAssembly, compiled by the host (compiled-module.ts); undefined: compile it here. */
+  wasmModule: WebAssembly.Module | undefined;
 }
 
 /** The Python entry points the host can call (see the protocol notes). */

@@ -5,11 +5,11 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { loadPyodide, type PyodideAPI } from "pyodide";
+import { loadPyodide as load, type PyodideAPI } from "pyodide";
 import type { StartInfo, WorkerInit } from "./messages.js";
 import { SNAPSHOT_WARMUP } from "./worker-python.js";
 
-type LoadOptions = NonNullable<Parameters<typeof loadPyodide>[0]>;
+type LoadOptions = NonNullable<Parameters<typeof load>[0]>;
 
 export interface BootResult {
   pyodide: PyodideAPI;
@@ -18,6 +18,7 @@ export interface BootResult {
 
 export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "stdout" | "stderr">) {
   const started = performance.now();
+  const loadPyodide = (options: LoadOptions) => withCompiledModule(init.wasmModule, () => load(options));
   // Python sees only this object as `js`: nothing of the host's globals.
   const base: LoadOptions = {
     indexURL: init.indexURL,
@@ -58,6 +59,30 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
     // A cache that cannot be written costs the next start time, nothing else.
     snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot not saved: ${String(error)}`;
     return finish(pyodide, { snapshot: "failed", snapshotError });
+  }
+}
+
+/**
+ * Runs `loadPyodide` with the host's compiled module (see compiled-module.ts) standing in for the
+ * binary Pyodide reads and compiles: its first `WebAssembly.instantiate` of bytes (the interpreter;
+ * its small helper module comes as a Module) gets an instance of `module` instead.
+ */
+async function withCompiledModule<T>(
+  module: WebAssembly.Module | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (module === undefined) return run();
+  const original = WebAssembly.instantiate;
+  const substitute = (source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
+    if (source instanceof WebAssembly.Module) return original(source, imports);
+    WebAssembly.instantiate = original;
+    return original(module, imports).then((instance) => ({ instance, module }));
+  };
+  WebAssembly.instantiate = substitute as typeof WebAssembly.instantiate;
+  try {
+    return await run();
+  } finally {
+    WebAssembly.instantiate = original;
   }
 }
 

@@ -6,6 +6,7 @@
 import { setFlagsFromString } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import { RlmError } from "../../errors/index.js";
+import { compiledPyodide } from "./compiled-module.js";
 import type { HostRequest, StartInfo, WorkerInit, WorkerMessage } from "./messages.js";
 import { workerBootstrap } from "./worker-entry.js";
 
@@ -49,7 +50,7 @@ export class WorkerHandle {
   }
 
   static async start(
-    init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal">,
+    init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal" | "wasmModule">,
     location: { cacheDirectory: string; pyodideModule: string },
     /** False for a spare: it must not keep the process alive, even while it boots. */
     referenced = true,
@@ -57,7 +58,8 @@ export class WorkerHandle {
     const interruptBuffer = new SharedArrayBuffer(4);
     const bridgeSignal = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
-    const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal };
+    const wasmModule = await compiledPyodide(init.indexURL).catch(() => undefined);
+    const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal, wasmModule };
     const bootstrap = await workerBootstrap(location.cacheDirectory, location.pyodideModule);
     const created = creationQueue.then(() => createLockedWorker(bootstrap, fullInit, channel.port2));
     creationQueue = created.catch(() => undefined);
