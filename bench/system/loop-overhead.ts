@@ -25,7 +25,7 @@ export interface LoopRun {
 export interface LoopResult {
   /** The process's first completion: code not yet optimized by the JIT, connections not yet open. */
   cold: LoopRun;
-  /** The median (by overhead) of the next `steadyRuns` completions: a process that has run before. */
+  /** The median (by overhead) of `steadyRuns` completions after a second, warm-up one: a process that has run before. */
   steady: LoopRun;
   steadyRuns: number;
 }
@@ -46,7 +46,7 @@ function trivialTurns(turns: number): string[] {
  * Completions of `turns` trivial turns, each with its sandbox started beforehand by `warm()` (the
  * sandbox's start is the fixed cost's business, not the loop's).
  */
-export async function measureLoop(turns: number, steadyRuns = 3): Promise<LoopResult> {
+export async function measureLoop(turns: number, steadyRuns = 5): Promise<LoopResult> {
   const backend = await startTimedBackend({ rootReplies: trivialTurns(turns) });
   const replyAt: number[] = [];
   const startAt: number[] = [];
@@ -77,6 +77,8 @@ export async function measureLoop(turns: number, steadyRuns = 3): Promise<LoopRe
   };
   try {
     const cold = await run();
+    // One more to warm up: the JIT has not yet optimized everything after the first 50 turns.
+    await run();
     const steady: LoopRun[] = [];
     for (let index = 0; index < steadyRuns; index++) steady.push(await run());
     steady.sort((left, right) => left.overheadMs - right.overheadMs);
