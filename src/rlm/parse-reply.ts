@@ -32,7 +32,12 @@ export interface ParsedReply {
 }
 
 const CODE_LANGUAGES = new Set(["repl", "python", "python3", "py"]);
-const THINK_TAGS = ["think", "thinking", "reasoning"];
+/** Each thinking tag with its paired-section pattern, built once (a reply is parsed every turn). */
+const THINK_TAGS = ["think", "thinking", "reasoning"].map((tag) => ({
+  open: `<${tag}>`,
+  close: `</${tag}>`,
+  paired: new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"),
+}));
 
 export function parseReply(reply: string): ParsedReply {
   const { visible, thinking } = splitThinking(reply);
@@ -55,20 +60,19 @@ export function parseReply(reply: string): ParsedReply {
 function splitThinking(reply: string): { visible: string; thinking: string[] } {
   const thinking: string[] = [];
   let text = reply;
-  for (const tag of THINK_TAGS) {
-    const open = `<${tag}>`;
-    const close = `</${tag}>`;
+  for (const { open, close, paired } of THINK_TAGS) {
     const closeIndex = text.indexOf(close);
     const openIndex = text.indexOf(open);
     if (closeIndex >= 0 && (openIndex < 0 || openIndex > closeIndex)) {
       thinking.push(text.slice(0, closeIndex));
       text = text.slice(closeIndex + close.length);
     }
-    const paired = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g");
-    text = text.replace(paired, (_match, inner: string) => {
-      thinking.push(inner);
-      return "";
-    });
+    if (openIndex >= 0) {
+      text = text.replace(paired, (_match, inner: string) => {
+        thinking.push(inner);
+        return "";
+      });
+    }
     const unterminated = text.indexOf(open);
     if (unterminated >= 0) {
       thinking.push(text.slice(unterminated + open.length));
