@@ -7,7 +7,7 @@
 
 import { RlmError } from "../../errors/index.js";
 import { encodeContext } from "../context-encoding.js";
-import { driverExecSchema, driverGetVarSchema, driverLoadSchema } from "../driver-result.js";
+import { driverGetVarSchema, driverLoadSchema, parseDriverExec } from "../driver-result.js";
 import { ExecClock } from "../exec-clock.js";
 import { answerHostCall } from "../host-calls.js";
 import type {
@@ -99,7 +99,7 @@ export class ProcessSandbox implements Sandbox {
       this.clock = clock;
       const outcome = await runSupervised({
         child,
-        run: async () => driverExecSchema.parse(await child.call("_rlm_exec", [code])),
+        run: async () => parseDriverExec(await child.call("_rlm_exec", [code])),
         clock,
         graceMs: PROCESS_DEFAULTS.graceMs,
         signal: options.signal,

@@ -2,7 +2,7 @@
  * Turns the outcome of one guarded `_rlm_exec` into the `ExecResult` the loop sees: the driver's
  * reply (validated) plus fd-level output, or the reason the call was stopped or the worker lost.
  */
-import { driverExecSchema } from "../driver-result.js";
+import { parseDriverExec } from "../driver-result.js";
 import type { ExecResult } from "../types.js";
 import { type GuardedOutcome, stopReasonText } from "./run-guarded.js";
 
@@ -12,7 +12,7 @@ export function toExecResult(outcome: GuardedOutcome, elapsedMs: number, timeout
     const base = { stdout: "", stderr: "", error, answer: undefined, elapsedMs, restarted, variables: [] };
     return stopped ? { ...base, stopped } : base;
   }
-  const value = driverExecSchema.parse(outcome.value);
+  const value = parseDriverExec(outcome.value);
   let error = value.error ?? undefined;
   let stopped: ExecResult["stopped"] = outcome.stopped;
   if (outcome.stopped)
