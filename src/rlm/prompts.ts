@@ -19,8 +19,13 @@ export interface SystemPromptInput {
   session: boolean;
 }
 
+/** 1234567 -> "1,234,567". Not toLocaleString: its first call loads ICU, ~25 ms of every run's start. */
+export function thousands(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 export function systemPrompt(input: SystemPromptInput): string {
-  const chars = input.subCallChars.toLocaleString("en-US");
+  const chars = thousands(input.subCallChars);
   const recursion = input.recursive
     ? "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: like the two above, but each prompt goes to a helper that has its own REPL (its `context` is the prompt) and can work on it in code the way you do. Use it for sub-tasks too big or too tricky for one model call."
     : "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: at this level they behave exactly like `llm_query` / `llm_query_batched`.";
@@ -91,7 +96,7 @@ export function firstMessage(
       ? "The context is loaded in the REPL as `context`:"
       : `The context is loaded in the REPL as \`context\` (also \`${context.variable}\`):`,
     `- type: ${kind}`,
-    `- total length: ${context.totalChars.toLocaleString("en-US")} characters`,
+    `- total length: ${thousands(context.totalChars)} characters`,
   ];
   if (context.type !== "str") {
     const shown = context.partLengths.slice(0, LISTED_PARTS).join(", ");
@@ -103,7 +108,7 @@ export function firstMessage(
     lines.push(`- keys: [${shown.join(", ")}${context.keys.length > LISTED_PARTS ? ", ..." : ""}]`);
   }
   lines.push(`- starts with: ${JSON.stringify(context.preview)}`);
-  lines.push(`One llm_query prompt can take about ${subCallChars.toLocaleString("en-US")} characters.`);
+  lines.push(`One llm_query prompt can take about ${thousands(subCallChars)} characters.`);
   lines.push("", `You have up to ${maxIterations} turns. Start by looking at the context with code.`);
   return lines.join("\n");
 }
