@@ -46,6 +46,11 @@ export interface LoadPlan {
  */
 export const STREAM = { controlWords: 4, hostFailed: 2, slotBytes: 1024 * 1024 } as const;
 
+/** Bytes per slot of a load's `stream` (smaller than `STREAM.slotBytes` for a small context). */
+export function slotBytesOf(stream: SharedArrayBuffer): number {
+  return (stream.byteLength - STREAM.controlWords * 4) / 2;
+}
+
 /** Host -> worker, before the handle numbers it. */
 export type HostRequest =
   | { type: "call"; method: DriverMethod; args: unknown[] }

@@ -10,6 +10,7 @@ import {
   type HostMessage,
   type LoadMethod,
   STREAM,
+  slotBytesOf,
   type WorkerInit,
   type WorkerMessage,
 } from "./messages.js";
@@ -173,7 +174,8 @@ function filledSlot(stream: SharedArrayBuffer, control: Int32Array, slot: number
     if (Atomics.load(interrupt, 0) !== 0)
       throw Object.assign(new Error("the load was stopped"), { name: "KeyboardInterrupt" });
     const length = Atomics.load(control, slot);
-    if (length > 0) return new Uint8Array(stream, STREAM.controlWords * 4 + slot * STREAM.slotBytes, length);
+    if (length > 0)
+      return new Uint8Array(stream, STREAM.controlWords * 4 + slot * slotBytesOf(stream), length);
     if (Atomics.load(control, STREAM.hostFailed) !== 0)
       throw new Error("the host stopped sending the context");
     Atomics.wait(control, slot, 0, WAIT_SLICE_MS);
