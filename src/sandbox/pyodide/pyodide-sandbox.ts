@@ -40,7 +40,11 @@ export class PyodideSandbox implements Sandbox {
   private queue: Promise<unknown> = Promise.resolve();
   /** Every context loaded so far, replayed into a restarted worker. */
   private readonly loaded: LoadedContext[] = [];
-  private current = new AbortController();
+  /**
+   * Aborted when the current call is stopped or the sandbox closes, ending that call's host calls.
+   * Made on first use (most execs make no host call): see `callSignal` and `stopCalls`.
+   */
+  private current: AbortController | undefined;
   /** The deadline of the call in progress, paused by the bridge while host calls are in flight. */
   private clock: ExecClock | undefined;
   private closed = false;
@@ -77,7 +81,7 @@ export class PyodideSandbox implements Sandbox {
     serveBridge(handle, {
       onQuery: this.options.onQuery,
       tools,
-      signal: () => this.current.signal,
+      signal: () => this.callSignal(),
       clock: () => this.clock,
     });
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
@@ -165,7 +169,7 @@ export class PyodideSandbox implements Sandbox {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.current.abort();
+    this.stopCalls();
     const handle = await this.handle.catch(() => undefined);
     await handle?.terminate("the sandbox was closed");
     // Booted now, not while this sandbox ran: a spare booting beside a running loop takes a core
@@ -176,6 +180,17 @@ export class PyodideSandbox implements Sandbox {
     }
   }
 
+  private callSignal(): AbortSignal {
+    this.current ??= new AbortController();
+    return this.current.signal;
+  }
+
+  /** Aborted even when no host call has asked yet, so one made after the stop is refused at once. */
+  private stopCalls(): void {
+    this.current ??= new AbortController();
+    this.current.abort();
+  }
+
   /** Runs one call under the timeout / abort / crash policy, replacing the worker when needed. */
   private async guarded(
     request: HostRequest,
@@ -183,13 +198,13 @@ export class PyodideSandbox implements Sandbox {
     signal?: AbortSignal,
   ): Promise<GuardedOutcome> {
     const handle = await this.handle;
-    this.current = new AbortController();
+    this.current = undefined;
     const clock = new ExecClock(timeoutMs);
     this.clock = clock;
     const outcome = await runGuarded(handle, request, {
       clock,
       signal,
-      abortQueries: this.current,
+      abortQueries: () => this.stopCalls(),
     });
     if (outcome.kind === "failed" && outcome.restart && !this.closed) {
       this.handle = this.startWorker();

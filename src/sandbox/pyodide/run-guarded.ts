@@ -33,8 +33,8 @@ export interface GuardOptions {
   /** The call's deadline: it counts Python's own time, paused while host calls are in flight. */
   clock: ExecClock;
   signal?: AbortSignal | undefined;
-  /** Aborted when the call is stopped, so that in-flight `llm_query` calls end too. */
-  abortQueries: AbortController;
+  /** Called when the call is stopped, so that in-flight `llm_query` calls end too. */
+  abortQueries: () => void;
 }
 
 const RESEND_MS = 25;
@@ -74,7 +74,7 @@ export async function runGuarded(
   let stopped: StopReason | undefined;
   if (typeof first === "string") {
     stopped = first;
-    options.abortQueries.abort();
+    options.abortQueries();
     handle.interrupt();
     const resend = setInterval(() => handle.interrupt(), RESEND_MS);
     const late = await Promise.race([settled, delay(GRACE_MS)]);
