@@ -2,7 +2,8 @@
  * The measurements of the sandbox bench, one function each; every one returns samples in ms so the
  * table can show medians and spreads. Nothing here asserts a target: the table shows it beside each row.
  */
-import pLimit from "p-limit";
+
+import { Slots } from "../../src/models/pool/concurrency.js";
 import type { QueryHandler, Sandbox, SandboxOptions } from "../../src/sandbox/types.js";
 
 export type CreateSandbox = (options: SandboxOptions) => Promise<Sandbox>;
@@ -80,9 +81,13 @@ export async function batchedFanOut(
   concurrency: number,
   latencyMs: number,
 ): Promise<number[]> {
-  const limit = pLimit(concurrency);
-  const onQuery: QueryHandler = ({ prompt }) =>
-    limit(() => new Promise<string>((resolve) => setTimeout(() => resolve(`answer ${prompt}`), latencyMs)));
+  const slots = new Slots(concurrency);
+  const onQuery: QueryHandler = async ({ prompt }) => {
+    const release = await slots.acquire(undefined);
+    await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    release();
+    return `answer ${prompt}`;
+  };
   const sandbox = await create({ onQuery });
   try {
     const code = `replies = llm_query_batched([str(i) for i in range(${prompts})])\nprint(len(replies), replies[-1])`;

@@ -65,7 +65,7 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
       state = new EndpointState(resolved.key, Math.min(concurrency, resolved.capacity ?? concurrency));
       endpointStates.set(resolved.key, state);
     }
-    const model = withConcurrencyLimit(withTimeout(resolved.model, timeoutMs), state.limit);
+    const model = withConcurrencyLimit(withTimeout(resolved.model, timeoutMs), state.slots);
     return { state, model };
   }
 

@@ -1,4 +1,4 @@
-import pLimit, { type LimitFunction } from "p-limit";
+import { Slots } from "./concurrency.js";
 
 /**
  * What the pool knows about one backend endpoint (a server URL, or one in-process model): its
@@ -13,7 +13,7 @@ export class EndpointState {
   readonly key: string;
   readonly concurrency: number;
   /** Enforces the cap; the dispatcher only routes to endpoints with a free slot, so it rarely queues. */
-  readonly limit: LimitFunction;
+  readonly slots: Slots;
   /** Calls routed here and not finished. */
   load = 0;
   /** Retryable failures in a row; 0 means healthy. */
@@ -25,7 +25,7 @@ export class EndpointState {
   constructor(key: string, concurrency: number) {
     this.key = key;
     this.concurrency = concurrency;
-    this.limit = pLimit(concurrency);
+    this.slots = new Slots(concurrency);
   }
 
   /** Has a free slot and is healthy, or cooled down with nothing on it (the next call is the probe). */
