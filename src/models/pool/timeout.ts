@@ -1,6 +1,7 @@
 import { RlmError } from "../../errors/index.js";
 import { linkedAbortController } from "../http/abort.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
+import { ABORT_CALL, type CallAbort } from "./with-signal.js";
 
 export function timeoutError(spec: string, timeoutMs: number): RlmError {
   return new RlmError("timeout", `The call to ${spec} did not finish within ${timeoutMs} ms.`, {
@@ -8,9 +9,28 @@ export function timeoutError(spec: string, timeoutMs: number): RlmError {
   });
 }
 
-/** Starts the per-attempt timer: aborts the linked controller with a typed timeout error when it fires. */
-function startTimer(spec: string, options: ChatOptions | undefined, defaultTimeoutMs: number) {
+/**
+ * Starts the per-attempt timer: when it fires, aborts with a typed timeout error the call's own
+ * signal (through the pool's ABORT_CALL: a timeout ends the call, it is never retried) or else a
+ * controller linked to the caller's.
+ */
+function startTimer(spec: string, options: (ChatOptions & CallAbort) | undefined, defaultTimeoutMs: number) {
   const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
+  const abortCall = options?.[ABORT_CALL];
+  const callSignal = options?.signal;
+  if (abortCall !== undefined && callSignal !== undefined) {
+    let fired: RlmError | undefined;
+    const timer = setTimeout(() => {
+      fired = timeoutError(spec, timeoutMs);
+      abortCall(fired);
+    }, timeoutMs);
+    return {
+      signal: callSignal,
+      translate: (thrown: unknown): unknown =>
+        fired !== undefined && callSignal.reason === fired ? fired : thrown,
+      stop: (): void => clearTimeout(timer),
+    };
+  }
   const { controller, release } = linkedAbortController(options?.signal);
   // Made only when the timer fires: an Error captures a stack, too costly to build for every call.
   let fired: RlmError | undefined;
