@@ -49,7 +49,13 @@ export class RLM {
    * a warm sandbox is a live process or worker.
    */
   async warm(): Promise<void> {
-    this.spare ??= createSlot(this.options, 0, startChild);
+    if (this.spare === undefined) {
+      // A finished completion's sandbox may still be closing, and closing is what boots the spare
+      // worker this one should take: without the wait, this boots a fresh one and the spare then
+      // boots beside the next completion.
+      await Promise.all([...this.closing]);
+      this.spare ??= createSlot(this.options, 0, startChild);
+    }
     await this.spare;
   }
 
