@@ -84,7 +84,7 @@ export async function runSystemBench(argv: string[]): Promise<number> {
     raw.loop = result;
     const { steady, cold } = result;
     rows.push({
-      metric: `loop overhead per iteration (${steady.iterations} turns of trivial code, 0 ms model; at the server: reply written to next request; median of ${result.steadyRuns} completions after two)`,
+      metric: `loop overhead per iteration (${steady.iterations} turns of trivial code, 0 ms model; at the server: reply written to next request; median of ${result.steadyRuns} completions after five)`,
       measured: `${fixed(steady.overheadMs)} ms`,
       target: "<= 2 ms",
       pass: steady.overheadMs <= 2,
