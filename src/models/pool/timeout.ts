@@ -10,44 +10,37 @@ export function timeoutError(spec: string, timeoutMs: number): RlmError {
 }
 
 /**
- * Starts the per-attempt timer: when it fires, aborts with a typed timeout error the call's own
- * signal (through the pool's ABORT_CALL: a timeout ends the call, it is never retried) or else a
- * controller linked to the caller's.
+ * Starts the per-attempt timer: when it fires, it aborts with a typed timeout error the call's own
+ * signal (through the pool's ABORT_CALL: a timeout ends the call, it is never retried), or else a
+ * controller linked to the caller's signal.
  */
 function startTimer(spec: string, options: (ChatOptions & CallAbort) | undefined, defaultTimeoutMs: number) {
   const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
-  const abortCall = options?.[ABORT_CALL];
-  const callSignal = options?.signal;
-  if (abortCall !== undefined && callSignal !== undefined) {
-    let fired: RlmError | undefined;
-    const timer = setTimeout(() => {
-      fired = timeoutError(spec, timeoutMs);
-      abortCall(fired);
-    }, timeoutMs);
-    return {
-      signal: callSignal,
-      translate: (thrown: unknown): unknown =>
-        fired !== undefined && callSignal.reason === fired ? fired : thrown,
-      stop: (): void => clearTimeout(timer),
-    };
-  }
-  const { controller, release } = linkedAbortController(options?.signal);
+  const target = abortTarget(options);
   // Made only when the timer fires: an Error captures a stack, too costly to build for every call.
   let fired: RlmError | undefined;
   const timer = setTimeout(() => {
     fired = timeoutError(spec, timeoutMs);
-    controller.abort(fired);
+    target.abort(fired);
   }, timeoutMs);
   return {
-    signal: controller.signal,
+    signal: target.signal,
     /** The typed timeout when our timer (not the caller) ended the call; else what the backend threw. */
     translate: (thrown: unknown): unknown =>
-      fired !== undefined && controller.signal.reason === fired ? fired : thrown,
+      fired !== undefined && target.signal.reason === fired ? fired : thrown,
     stop: (): void => {
       clearTimeout(timer);
-      release();
+      target.release();
     },
   };
+}
+
+function abortTarget(options: (ChatOptions & CallAbort) | undefined) {
+  const abortCall = options?.[ABORT_CALL];
+  if (abortCall !== undefined && options?.signal !== undefined)
+    return { signal: options.signal, abort: abortCall, release: () => undefined };
+  const { controller, release } = linkedAbortController(options?.signal);
+  return { signal: controller.signal, abort: (reason: unknown) => controller.abort(reason), release };
 }
 
 /**
