@@ -4,27 +4,21 @@
  * sandbox, and the test checks what was run, what the model was told and what was accepted.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeReply, FakeRequest } from "../../test/fakes/types.js";
 import { code, lastStdout, lastUserMessage, scripted } from "../../test/policies/conversation.js";
-import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
 import type { RLMOptions } from "./types.js";
 
 const CONTEXT = "alpha beta gamma delta ".repeat(100);
 
-let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
-
 async function run(
   turns: ((request: FakeRequest) => FakeReply | string)[],
   options: Partial<RLMOptions> = {},
 ) {
-  models = await fakeModels({ root: scripted(turns) });
+  const models = await testModels({ root: scripted(turns) });
   const trace = traceFile("protocol");
   const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" }, trace, ...options });
   const result = await rlm.completion(CONTEXT, "What is in the context?");

@@ -8,16 +8,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOllama } from "../../test/fakes/index.js";
 import type { FakeServer } from "../../test/fakes/types.js";
 import { code, lastStdout, scripted } from "../../test/policies/conversation.js";
-import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
 
-let models: FakeModels | undefined;
 let ollama: FakeServer | undefined;
 afterEach(async () => {
-  await models?.close();
   await ollama?.close();
-  models = undefined;
   ollama = undefined;
 });
 
@@ -28,7 +25,7 @@ const answerWithLength = scripted([
 
 describe("context metadata in the first message", () => {
   it("a list: number of parts, the first 100 lengths, a preview of the first part", async () => {
-    models = await fakeModels({ root: answerWithLength });
+    const models = await testModels({ root: answerWithLength });
     const parts = Array.from({ length: 150 }, (_, index) => `record ${index} `.repeat((index % 7) + 1));
     const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } });
     const result = await rlm.completion(parts, "How many records?");
@@ -47,7 +44,7 @@ describe("context metadata in the first message", () => {
   });
 
   it("a dict: the part names", async () => {
-    models = await fakeModels({ root: answerWithLength });
+    const models = await testModels({ root: answerWithLength });
     const files = { "src/a.ts": "export const a = 1;\n", "README.md": "# Title\n" };
     const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } });
     const result = await rlm.completion(files, "How many files?");

@@ -4,7 +4,7 @@
  * model would write. The root model never sees the document, only metadata and printed output.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeDocument } from "../../test/policies/documents.js";
 import {
   delegateRoot,
@@ -16,20 +16,14 @@ import {
   READING_QUERY,
   readerSub,
 } from "../../test/policies/experiments.js";
-import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
+import { promptsSeenBy, testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
-
-let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
 
 describe("the seed's experiments on a 50k-character document", () => {
   it("linear: finds the needle with a regex in code, no sub-calls", async () => {
     const document = makeDocument({ chars: 50_000, needle: LINEAR_NEEDLE });
-    models = await fakeModels({ root: linearRoot });
+    const models = await testModels({ root: linearRoot });
     const trace = traceFile("linear");
     const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" }, trace });
     const result = await rlm.completion(document, LINEAR_QUERY);
@@ -63,7 +57,7 @@ describe("the seed's experiments on a 50k-character document", () => {
 
   it("delegate: reads chunks one by one with ask_llm", async () => {
     const document = makeDocument({ chars: 50_000, needle: READING_NEEDLE, at: 0.8 });
-    models = await fakeModels({ root: delegateRoot("sequential"), sub: readerSub });
+    const models = await testModels({ root: delegateRoot("sequential"), sub: readerSub });
     const trace = traceFile("delegate");
     const rlm = new RLM({
       model: models.spec("root"),
@@ -86,7 +80,7 @@ describe("the seed's experiments on a 50k-character document", () => {
     const { runs } = await readTrajectory(trace);
     const calls = runs[0]?.iterations[1]?.code_blocks[0]?.result.rlm_calls ?? [];
     expect(calls).toHaveLength(chunks);
-    expect(calls.every((call) => call.kind === "llm" && call.model === models?.spec("sub"))).toBe(true);
+    expect(calls.every((call) => call.kind === "llm" && call.model === models.spec("sub"))).toBe(true);
     expect(calls.filter((call) => call.response === READING_ANSWER)).toHaveLength(1);
   });
 
@@ -101,7 +95,7 @@ describe("the seed's experiments on a 50k-character document", () => {
       inFlight--;
       return readerSub(request);
     };
-    models = await fakeModels({ root: delegateRoot("parallel"), sub: slowReader });
+    const models = await testModels({ root: delegateRoot("parallel"), sub: slowReader });
     const rlm = new RLM({
       model: models.spec("root"),
       subModel: models.spec("sub"),

@@ -4,10 +4,10 @@
  * a backend that goes down mid-run (a clear error and the trajectory kept on disk).
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakePolicy, FakeReply, FakeRequest } from "../../test/fakes/types.js";
 import { code, lastStdout, lastUserMessage, scripted } from "../../test/policies/conversation.js";
-import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { type FakeModels, testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import type { RlmEvent } from "../trace/types.js";
 import { RLM } from "./index.js";
@@ -16,10 +16,6 @@ import type { RLMOptions } from "./types.js";
 const CONTEXT = "one two three four five six seven eight nine ten ".repeat(50);
 
 let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
 
 /** A root model that keeps working in code until told to stop, then gives its best answer. */
 function tireless(work: (request: FakeRequest) => FakeReply | string): FakePolicy {
@@ -31,7 +27,7 @@ function tireless(work: (request: FakeRequest) => FakeReply | string): FakePolic
 }
 
 async function run(root: FakePolicy, options: Partial<RLMOptions>, sub?: FakePolicy, signal?: AbortSignal) {
-  models = await fakeModels({ root, ...(sub ? { sub } : {}) });
+  models = await testModels({ root, ...(sub ? { sub } : {}) });
   const trace = traceFile("limits");
   const events: RlmEvent[] = [];
   const rlm = new RLM({

@@ -4,7 +4,7 @@
  * worker bridge to real HTTP calls.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeDocument } from "../../test/policies/documents.js";
 import {
   delegateRoot,
@@ -13,20 +13,14 @@ import {
   READING_QUERY,
   readerSub,
 } from "../../test/policies/experiments.js";
-import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
-
-let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
 
 describe("the loop on the pyodide runtime", () => {
   it("delegates chunks with parallel_ask_llm and answers", async () => {
     const document = makeDocument({ chars: 50_000, needle: READING_NEEDLE, at: 0.7 });
-    models = await fakeModels({ root: delegateRoot("parallel"), sub: readerSub });
+    const models = await testModels({ root: delegateRoot("parallel"), sub: readerSub });
     const trace = traceFile("pyodide");
     const rlm = new RLM({
       model: models.spec("root"),

@@ -4,28 +4,27 @@
  * budget and the pool (usage includes them), and their trajectories nest in the parent's record.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakePolicy } from "../../test/fakes/types.js";
 import { code, lastUserMessage, scripted, turnOf } from "../../test/policies/conversation.js";
 import { makeDocument } from "../../test/policies/documents.js";
 import { READING_ANSWER, READING_NEEDLE, readerSub } from "../../test/policies/experiments.js";
-import { type FakeModels, fakeModels, promptsSeenBy, traceFile } from "../../test/policies/harness.js";
+import { promptsSeenBy, testModels, traceFile } from "../../test/policies/harness.js";
 import { relayRoot } from "../../test/policies/recursion.js";
 import { readTrajectory } from "../trace/index.js";
 import type { RlmEvent } from "../trace/types.js";
 import { RLM } from "./index.js";
 
-let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
-
 describe("recursion", () => {
   it("depth 2: root -> child RLMs -> grandchild RLMs -> sub-model, with per-depth models", async () => {
     const document = makeDocument({ chars: 20_000, needle: READING_NEEDLE, at: 0.5 });
     const chunks = Math.ceil(document.length / 6000);
-    models = await fakeModels({ root: relayRoot, child: relayRoot, grandchild: relayRoot, sub: readerSub });
+    const models = await testModels({
+      root: relayRoot,
+      child: relayRoot,
+      grandchild: relayRoot,
+      sub: readerSub,
+    });
     const spec = models.spec;
     const trace = traceFile("depth2");
     const events: RlmEvent[] = [];
@@ -74,7 +73,7 @@ describe("recursion", () => {
       if (stuck === 2) setTimeout(() => caller.abort(), 50);
       return { text: "never", delayMs: 30_000 };
     };
-    models = await fakeModels({ root: relayRoot, child: stuckChild, sub: readerSub });
+    const models = await testModels({ root: relayRoot, child: stuckChild, sub: readerSub });
     const trace = traceFile("abort-children");
     const events: RlmEvent[] = [];
     const rlm = new RLM({
@@ -111,7 +110,7 @@ describe("recursion", () => {
       (request) =>
         `FINAL(${lastUserMessage(request).includes("the child model refuses") ? "the child failed" : "no error"})`,
     ]);
-    models = await fakeModels({
+    const models = await testModels({
       root,
       child: () => ({ fault: "status", status: 400, message: "the child model refuses" }),
     });
@@ -134,7 +133,7 @@ describe("recursion", () => {
 
   it("maxDepth 1: rlm_query is a plain sub-model call", async () => {
     const document = makeDocument({ chars: 3_000, needle: READING_NEEDLE });
-    models = await fakeModels({ root: relayRoot, sub: readerSub });
+    const models = await testModels({ root: relayRoot, sub: readerSub });
     const rlm = new RLM({
       model: models.spec("root"),
       subModel: models.spec("sub"),

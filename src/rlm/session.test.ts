@@ -4,7 +4,7 @@
  * custom tools callable from Python, and compaction of a conversation that nears the window.
  */
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakePolicy } from "../../test/fakes/types.js";
 import {
   code,
@@ -13,15 +13,9 @@ import {
   scripted,
   systemMessage,
 } from "../../test/policies/conversation.js";
-import { type FakeModels, fakeModels, traceFile } from "../../test/policies/harness.js";
+import { testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
-
-let models: FakeModels | undefined;
-afterEach(async () => {
-  await models?.close();
-  models = undefined;
-});
 
 /** Answers with what the code printed, on the turn after it ran. */
 const printAndAnswer = (source: string): FakePolicy =>
@@ -35,7 +29,7 @@ describe("sessions", () => {
         "print(len(context), len(context_0), len(context_1), kept, history[0]['answer'])",
       ),
     };
-    models = await fakeModels({
+    const models = await testModels({
       root: (request) => {
         const query =
           request.messages.findLast((message) => message.content.includes("Query: "))?.content ?? "";
@@ -72,7 +66,7 @@ describe("sessions", () => {
       () => code("print(len(context), len(context_0), len(context_1), history[0]['query'])"),
       (request) => `FINAL(${lastStdout(request)})`,
     ]);
-    models = await fakeModels({
+    const models = await testModels({
       root: (request) =>
         request.messages.some((message) => message.content.includes("Query: crash"))
           ? second(request)
@@ -91,7 +85,7 @@ describe("sessions", () => {
   });
 
   it("refuses a query after close and an empty query, with clear errors", async () => {
-    models = await fakeModels({ root: printAndAnswer("print(1)") });
+    const models = await testModels({ root: printAndAnswer("print(1)") });
     const session = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } }).session();
     await expect(session.completion("x", "  ")).rejects.toThrow(/query is empty/);
     await session.close();
@@ -101,7 +95,7 @@ describe("sessions", () => {
 
 describe("warm sandboxes", () => {
   it("answers from a sandbox started ahead, and keeps one warm between completions", async () => {
-    models = await fakeModels({ root: printAndAnswer("print(len(context))") });
+    const models = await testModels({ root: printAndAnswer("print(len(context))") });
     const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" }, keepWarm: true });
     try {
       await rlm.warm();
@@ -116,7 +110,7 @@ describe("warm sandboxes", () => {
 
 describe("custom tools", () => {
   it("calls a host function from Python with JSON values and describes it in the system prompt", async () => {
-    models = await fakeModels({
+    const models = await testModels({
       root: printAndAnswer("print(lookup('capital', country='France')['answer'])"),
     });
     const calls: unknown[] = [];
@@ -154,7 +148,7 @@ describe("compaction", () => {
       if (turns >= 6) return { text: "FINAL(done after compaction)" };
       return { text: code("print('x' * 3000)") };
     };
-    models = await fakeModels({ root }, 4096);
+    const models = await testModels({ root }, 4096);
     const trace = traceFile("compaction");
     const rlm = new RLM({
       model: models.spec("root"),

@@ -6,6 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 import { startFakeOpenAI } from "../fakes/index.js";
 import type { FakePolicy, FakeServer } from "../fakes/types.js";
 import { byModel } from "./conversation.js";
@@ -28,6 +29,16 @@ export async function fakeModels(
     spec: (name) => `openai-compatible:${server.url}/v1#${name}`,
     close: () => server.close(),
   };
+}
+
+/** `fakeModels` inside a test: the server is closed when that test finishes, passed or failed. */
+export async function testModels(
+  policies: Record<string, FakePolicy>,
+  contextLength?: number,
+): Promise<FakeModels> {
+  const models = await fakeModels(policies, contextLength);
+  onTestFinished(() => models.close());
+  return models;
 }
 
 export function traceFile(name: string): string {
