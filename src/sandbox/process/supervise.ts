@@ -34,7 +34,10 @@ export type SupervisedOutcome = Omit<ExecResult, "elapsedMs">;
 type Settled = { ok: true; value: DriverExec } | { ok: false; error: unknown };
 
 const INTERRUPT_REPEAT_MS = 100;
-/** The reason the stop watcher is dropped with: any value but undefined, which would make abort() build a DOMException (~100 µs, every exec). */
+/**
+ * The reason the stop watcher is dropped with: any value but undefined, for which abort() builds a
+ * DOMException (~100 µs, every exec).
+ */
 const SETTLED = "settled";
 
 export async function runSupervised(options: SupervisedRun): Promise<SupervisedOutcome> {

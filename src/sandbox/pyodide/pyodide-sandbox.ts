@@ -42,7 +42,7 @@ export class PyodideSandbox implements Sandbox {
   private readonly loaded: LoadedContext[] = [];
   /**
    * Aborted when the current call is stopped or the sandbox closes, ending that call's host calls.
-   * Made on first use (most execs make no host call): see `callSignal` and `stopCalls`.
+   * Made on first use (most execs make no host call): see `calls`.
    */
   private current: AbortController | undefined;
   /** The deadline of the call in progress, paused by the bridge while host calls are in flight. */
@@ -81,7 +81,7 @@ export class PyodideSandbox implements Sandbox {
     serveBridge(handle, {
       onQuery: this.options.onQuery,
       tools,
-      signal: () => this.callSignal(),
+      signal: () => this.calls().signal,
       clock: () => this.clock,
     });
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
@@ -169,7 +169,7 @@ export class PyodideSandbox implements Sandbox {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopCalls();
+    this.calls().abort();
     const handle = await this.handle.catch(() => undefined);
     await handle?.terminate("the sandbox was closed");
     // Booted now, not while this sandbox ran: a spare booting beside a running loop takes a core
@@ -180,15 +180,10 @@ export class PyodideSandbox implements Sandbox {
     }
   }
 
-  private callSignal(): AbortSignal {
+  /** The current call's controller; a stop makes it too, so a host call made after is refused at once. */
+  private calls(): AbortController {
     this.current ??= new AbortController();
-    return this.current.signal;
-  }
-
-  /** Aborted even when no host call has asked yet, so one made after the stop is refused at once. */
-  private stopCalls(): void {
-    this.current ??= new AbortController();
-    this.current.abort();
+    return this.current;
   }
 
   /** Runs one call under the timeout / abort / crash policy, replacing the worker when needed. */
@@ -204,7 +199,7 @@ export class PyodideSandbox implements Sandbox {
     const outcome = await runGuarded(handle, request, {
       clock,
       signal,
-      abortQueries: () => this.stopCalls(),
+      abortQueries: () => this.calls().abort(),
     });
     if (outcome.kind === "failed" && outcome.restart && !this.closed) {
       this.handle = this.startWorker();
