@@ -13,7 +13,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { createModelPool } from "../../src/models/pool/create-model-pool.js";
 import { RLM } from "../../src/rlm/index.js";
 import type { ServerTiming } from "./backend-process.js";
-import { startTimedBackend } from "./timed-backend.js";
+import { startTimedBackend, steadyState } from "./timed-backend.js";
 
 export interface FanOutResult {
   calls: number;
@@ -92,24 +92,24 @@ export async function measureFanOut(
     const rlm = new RLM({ model: backend.spec("root"), subModel: backend.spec("sub"), concurrency });
     await rlm.completion("a small context", "Run the fan-out.");
     const cold = await backend.timings(true);
-    const runs: number[] = [];
-    const steady: { wallMs: number; maxInFlight: number; failed: boolean }[] = [];
-    for (let run = 0; run < WARM_UP_BATCHES + steadyRuns; run++) {
+    const batch = async () => {
       await rlm.warm();
       await backend.timings(true);
       const result = await rlm.completion("a small context", "Run the fan-out.");
       const engine = await backend.timings(true);
-      const batch = {
+      return {
         wallMs: span(engine.timings),
         maxInFlight: engine.maxInFlight,
         failed: result.stopReason !== "answer",
       };
-      runs.push(batch.wallMs / idealMs);
-      if (run >= WARM_UP_BATCHES) steady.push(batch);
-    }
+    };
+    const { median, steady, keys } = await steadyState(
+      batch,
+      WARM_UP_BATCHES,
+      steadyRuns,
+      (run) => run.wallMs,
+    );
     await rlm.close();
-    steady.sort((left, right) => left.wallMs - right.wallMs);
-    const median = steady[Math.floor(steady.length / 2)]!;
 
     // The same N calls straight through the pool: the HTTP path without the sandbox.
     const pool = createModelPool({ concurrency });
@@ -137,7 +137,7 @@ export async function measureFanOut(
       maxInFlight: median.maxInFlight,
       errors: steady.filter((run) => run.failed).length,
       steadyRuns,
-      runs,
+      runs: keys.map((wallMs) => wallMs / idealMs),
       coldRatio: ratioOf(cold.timings),
       poolOnlyRatio: ratioOf(poolOnly.timings),
       bareAgentRatio: ratioOf(bareAgent.timings),

@@ -10,7 +10,7 @@
 
 import { RLM } from "../../src/rlm/index.js";
 import type { RlmEvent } from "../../src/trace/types.js";
-import { clock, median, startTimedBackend } from "./timed-backend.js";
+import { clock, median, startTimedBackend, steadyState } from "./timed-backend.js";
 
 export interface LoopRun {
   iterations: number;
@@ -44,13 +44,13 @@ function trivialTurns(turns: number): string[] {
   return [...Array.from({ length: turns }, () => "```repl\nx = 1\n```"), "FINAL(done)"];
 }
 
+/** Completions after the cold one and before the measured ones. */
+const WARM_UP_RUNS = 4;
+
 /**
  * Completions of `turns` trivial turns, each with its sandbox started beforehand by `warm()` (the
  * sandbox's start is the fixed cost's business, not the loop's).
  */
-/** Completions after the cold one and before the measured ones. */
-const WARM_UP_RUNS = 4;
-
 export async function measureLoop(turns: number, steadyRuns = 5): Promise<LoopResult> {
   const backend = await startTimedBackend({ rootReplies: trivialTurns(turns) });
   const replyAt: number[] = [];
@@ -82,15 +82,9 @@ export async function measureLoop(turns: number, steadyRuns = 5): Promise<LoopRe
   };
   try {
     const cold = await run();
-    // Then the steady state: the JIT keeps optimizing over the first few completions (measured:
-    // about 2 ms a turn in the second to fourth, 1.1-1.5 ms from the sixth on).
-    const warmUp: LoopRun[] = [];
-    for (let index = 0; index < WARM_UP_RUNS; index++) warmUp.push(await run());
-    const steady: LoopRun[] = [];
-    for (let index = 0; index < steadyRuns; index++) steady.push(await run());
-    const runs = [...warmUp, ...steady].map((run) => run.overheadMs);
-    steady.sort((left, right) => left.overheadMs - right.overheadMs);
-    return { cold, steady: steady[Math.floor(steady.length / 2)]!, steadyRuns, runs };
+    // Measured: about 2 ms a turn in the second to fourth completions, 1.1-1.5 ms from the sixth on.
+    const steady = await steadyState(run, WARM_UP_RUNS, steadyRuns, (loop) => loop.overheadMs);
+    return { cold, steady: steady.median, steadyRuns, runs: steady.keys };
   } finally {
     await rlm.close();
     await backend.close();

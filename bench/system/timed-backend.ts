@@ -70,6 +70,24 @@ export async function startTimedBackend(
   };
 }
 
+/**
+ * A process's steady state: `measure` run `warmUp + runs` times in a row (the JIT keeps optimizing
+ * over the first few), the last `runs` kept. `median` is the middle one of those by `key`; `keys`
+ * is every run's key, warm-up ones first, in the order they ran.
+ */
+export async function steadyState<T>(
+  measure: () => Promise<T>,
+  warmUp: number,
+  runs: number,
+  key: (run: T) => number,
+): Promise<{ median: T; steady: T[]; keys: number[] }> {
+  const all: T[] = [];
+  for (let index = 0; index < warmUp + runs; index++) all.push(await measure());
+  const steady = all.slice(warmUp);
+  const sorted = [...steady].sort((left, right) => key(left) - key(right));
+  return { median: sorted[Math.floor(sorted.length / 2)]!, steady, keys: all.map(key) };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
