@@ -1,4 +1,5 @@
 import type { UsageTotals } from "../models/types.js";
+import { thousands } from "../rlm/prompts.js";
 import type { RlmEvent } from "../trace/types.js";
 
 /**
@@ -50,7 +51,7 @@ export class ProgressDisplay {
     return [
       `turn ${this.turn}`,
       `sub-calls ${this.subCallsDone}/${this.subCallsStarted}`,
-      `${this.tokens.toLocaleString("en-US")} tokens`,
+      `${thousands(this.tokens)} tokens`,
       `$${this.cost.toFixed(4)}`,
       `${seconds}s`,
     ].join(" · ");
