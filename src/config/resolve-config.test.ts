@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRlmError } from "../errors/index.js";
+import { rlmFailure } from "../../test/failures.js";
 import { DEFAULT_MODEL, DEFAULT_SUB_MODEL } from "./defaults.js";
 import { resolveConfig } from "./resolve-config.js";
 
@@ -27,16 +27,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => rm(directory, { recursive: true, force: true }));
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRlmError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("resolveConfig", () => {
   it("uses the seed's defaults when nothing is set (and no file exists at the default path)", async () => {
@@ -97,15 +87,15 @@ describe("resolveConfig", () => {
   it("refuses bad JSON, unknown keys, wrong types and a named file that is missing", async () => {
     const broken = join(directory, "broken.json");
     await writeFile(broken, '{"model": "ollama:qwen3:4b",');
-    expect(await failure(resolveConfig({ config: broken }, {}))).toMatch(
+    expect(await rlmFailure(resolveConfig({ config: broken }, {}))).toMatch(
       /^config-invalid: .*broken\.json.*not JSON/,
     );
     const typo = join(directory, "typo.json");
     await writeFile(typo, JSON.stringify({ modle: "x", limits: { maxIterations: -1 } }));
-    const message = await failure(resolveConfig({}, { RLM_CONFIG: typo }));
+    const message = await rlmFailure(resolveConfig({}, { RLM_CONFIG: typo }));
     expect(message).toMatch(/Unrecognized key\(s\) in object: 'modle'/);
     expect(message).toMatch(/limits\.maxIterations: Number must be greater than 0/);
-    expect(await failure(resolveConfig({ config: join(directory, "missing.json") }, {}))).toMatch(
+    expect(await rlmFailure(resolveConfig({ config: join(directory, "missing.json") }, {}))).toMatch(
       /^config-not-found/,
     );
   });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRlmError } from "../errors/index.js";
+import { rlmFailure } from "../../test/failures.js";
 import { makePdf } from "./__fixtures__/make-pdf.js";
 import { readInputs } from "./read-inputs.js";
 
@@ -12,16 +12,6 @@ async function write(path: string, content: string | Uint8Array): Promise<void> 
   const full = join(root, path);
   await mkdir(join(full, ".."), { recursive: true });
   await writeFile(full, content);
-}
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRlmError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error("expected a failure");
 }
 
 beforeAll(async () => {
@@ -79,7 +69,7 @@ describe("readInputs", () => {
       "repo/README.md",
       "repo/src/main.ts",
     ]);
-    expect(await errorCodeOf(readInputs(["repo/**/*.py"], { cwd: root }))).toMatch(
+    expect(await rlmFailure(readInputs(["repo/**/*.py"], { cwd: root }))).toMatch(
       /^input-not-found: .*matched no/,
     );
   });
@@ -101,19 +91,19 @@ describe("readInputs", () => {
   });
 
   it("fails clearly on a missing file, a binary file, an empty input, no input, and too much input", async () => {
-    expect(await errorCodeOf(readInputs(["nope.txt"], { cwd: root }))).toBe(
+    expect(await rlmFailure(readInputs(["nope.txt"], { cwd: root }))).toBe(
       "input-not-found: No such file or directory: nope.txt",
     );
-    expect(await errorCodeOf(readInputs(["image.png"], { cwd: root }))).toMatch(
+    expect(await rlmFailure(readInputs(["image.png"], { cwd: root }))).toMatch(
       /^input-binary: .*image\.png is a binary/,
     );
-    expect(await errorCodeOf(readInputs(["empty.txt"], { cwd: root }))).toMatch(
+    expect(await rlmFailure(readInputs(["empty.txt"], { cwd: root }))).toMatch(
       /^input-empty: .*empty\.txt has no text/,
     );
     const stdinBinary = async () => Buffer.from([0, 1, 2, 0]);
-    expect(await errorCodeOf(readInputs(["-"], { readStdin: stdinBinary }))).toMatch(/^input-binary: stdin/);
-    expect(await errorCodeOf(readInputs([], { stdinIsTerminal: true }))).toMatch(/^input-missing/);
-    expect(await errorCodeOf(readInputs(["notes.md"], { cwd: root, maxTotalBytes: 10 }))).toMatch(
+    expect(await rlmFailure(readInputs(["-"], { readStdin: stdinBinary }))).toMatch(/^input-binary: stdin/);
+    expect(await rlmFailure(readInputs([], { stdinIsTerminal: true }))).toMatch(/^input-missing/);
+    expect(await rlmFailure(readInputs(["notes.md"], { cwd: root, maxTotalBytes: 10 }))).toMatch(
       /^input-too-large/,
     );
   });
