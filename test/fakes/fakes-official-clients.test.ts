@@ -1,6 +1,7 @@
 import { Ollama } from "ollama";
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "./close-after-test.js";
 import { startFakeOllama } from "./fake-ollama.js";
 import { startFakeOpenAI } from "./fake-openai.js";
 import type { FakeServer } from "./types.js";
@@ -10,21 +11,12 @@ import type { FakeServer } from "./types.js";
  * so they cannot drift from the real wire protocols our backends are tested against.
  */
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-const track = (server: FakeServer): FakeServer => {
-  servers.push(server);
-  return server;
-};
-
 describe("fake OpenAI server, seen by the official openai client", () => {
   const client = (server: FakeServer) =>
     new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-fake", maxRetries: 0 });
 
   it("answers a completion with usage", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOpenAI(() => ({ text: "hello there", promptTokens: 4, completionTokens: 2 })),
     );
     const completion = await client(server).chat.completions.create({
@@ -38,7 +30,7 @@ describe("fake OpenAI server, seen by the official openai client", () => {
   });
 
   it("streams chunks, then a usage chunk when include_usage is asked", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOpenAI(() => ({ text: "a b c", promptTokens: 5, completionTokens: 3 })),
     );
     const stream = await client(server).chat.completions.create({
@@ -61,7 +53,7 @@ describe("fake OpenAI server, seen by the official openai client", () => {
   });
 
   it("lists models and raises the client's own error classes with Retry-After", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOpenAI(
         () => ({ fault: "status", status: 429, message: "slow down", headers: { "retry-after": "3" } }),
         {
@@ -85,7 +77,7 @@ describe("fake OpenAI server, seen by the official openai client", () => {
   });
 
   it("sends an in-stream error the client recognises", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOpenAI(() => ({ fault: "stream-error", text: "so far", message: "worker died" })),
     );
     const stream = await client(server).chat.completions.create({
@@ -102,7 +94,7 @@ describe("fake OpenAI server, seen by the official openai client", () => {
   });
 
   it("reports a context overflow the way OpenAI does", async () => {
-    const server = track(await startFakeOpenAI(() => ({ text: "x" }), { contextLength: 10 }));
+    const server = closeAfterTest(await startFakeOpenAI(() => ({ text: "x" }), { contextLength: 10 }));
     const error = await client(server)
       .chat.completions.create({ model: "m", messages: [{ role: "user", content: "long ".repeat(100) }] })
       .catch((caught: unknown) => caught);
@@ -115,7 +107,7 @@ describe("fake Ollama server, seen by the official ollama client", () => {
   const client = (server: FakeServer) => new Ollama({ host: server.url });
 
   it("answers /api/chat with counts, and thinking apart", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ text: "42", reasoning: "think", promptTokens: 9, completionTokens: 2 })),
     );
     const reply = await client(server).chat({
@@ -132,7 +124,7 @@ describe("fake Ollama server, seen by the official ollama client", () => {
   });
 
   it("streams NDJSON ending with a done line", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "one two three" })));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "one two three" })));
     const stream = await client(server).chat({
       model: "qwen3:4b",
       messages: [{ role: "user", content: "q" }],
@@ -150,7 +142,7 @@ describe("fake Ollama server, seen by the official ollama client", () => {
   });
 
   it("sends an in-stream error line the client recognises", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ fault: "stream-error", text: "so far", message: "runner crashed" })),
     );
     const stream = await client(server).chat({
@@ -167,7 +159,7 @@ describe("fake Ollama server, seen by the official ollama client", () => {
   });
 
   it("answers show, list and version, and 404s a model that is not pulled", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ text: "x" }), {
         models: { "qwen3:4b": { contextLength: 40_960, architecture: "qwen3" } },
       }),

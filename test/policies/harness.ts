@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onTestFinished } from "vitest";
+import { closeAfterTest } from "../fakes/close-after-test.js";
 import { startFakeOpenAI } from "../fakes/index.js";
 import type { FakePolicy, FakeServer } from "../fakes/types.js";
 import { byModel } from "./conversation.js";
@@ -37,7 +37,7 @@ export async function testModels(
   contextLength?: number,
 ): Promise<FakeModels> {
   const models = await fakeModels(policies, contextLength);
-  onTestFinished(() => models.close());
+  closeAfterTest(models.server);
   return models;
 }
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
-import type { FakeServer } from "../../../test/fakes/types.js";
 import { runBackendSuite } from "../common.case.js";
 import { createModel } from "../create-model.js";
 import { ContextOverflowError } from "../errors.js";
@@ -18,17 +18,8 @@ runBackendSuite({
 });
 
 describe("ollama backend specifics", () => {
-  const servers: FakeServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-  const track = (server: FakeServer): FakeServer => {
-    servers.push(server);
-    return server;
-  };
-
   it("always sets num_ctx (so Ollama does not truncate at its small default), plus keep_alive and think", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
     const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url }, keepAlive: "10m" });
     await model.chat([{ role: "user", content: "hi" }], { think: false });
     const body = server.requests[0]!.body;
@@ -39,7 +30,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("grows num_ctx in powers of two for a long prompt, up to the window, and keeps it", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 40_960 }));
     const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
     await model.chat([{ role: "user", content: "x".repeat(60_000) }]);
     await model.chat([{ role: "user", content: "short" }]);
@@ -56,7 +47,7 @@ describe("ollama backend specifics", () => {
     "raises context-overflow when Ollama cut the prompt (%s runner) instead of answering from it",
     async (truncation, kept) => {
       // Like Ollama's runners, the fake reports the count it kept after silently cutting the prompt.
-      const server = track(
+      const server = closeAfterTest(
         await startFakeOllama(() => ({ text: "answer from a cut prompt", promptTokens: 50_000 }), {
           truncation,
         }),
@@ -77,14 +68,14 @@ describe("ollama backend specifics", () => {
   );
 
   it("sizes num_ctx generously for non-ASCII text (about two tokens a character)", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 131_072 }));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "ok" }), { contextLength: 131_072 }));
     const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
     await model.chat([{ role: "user", content: "漢".repeat(10_000) }]);
     expect((server.requests[0]!.body.options as Record<string, unknown>).num_ctx).toBe(32_768);
   });
 
   it("starts num_ctx at the context the model is already loaded with, so Ollama does not reload it", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ text: "ok" }), {
         models: { "qwen3:4b": { contextLength: 40_960, loadedContext: 16_384 } },
       }),
@@ -95,7 +86,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("a caller aborting during the /api/show lookup does not fail the calls waiting on the same lookup", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "ok" })));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "ok" })));
     const model = createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: server.url } });
     const controller = new AbortController();
     const cancelled = model.chat([{ role: "user", content: "a" }], { signal: controller.signal });
@@ -108,7 +99,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("drops think for a model that cannot think, with a warning, and stops sending it", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ text: "plain" }), {
         models: { "llama3.2:latest": { thinking: false } },
       }),
@@ -127,7 +118,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("reads the window from /api/show model_info and says to pull a missing model", async () => {
-    const server = track(
+    const server = closeAfterTest(
       await startFakeOllama(() => ({ text: "ok" }), {
         models: { "llama3.2:latest": { contextLength: 131_072, architecture: "llama" } },
       }),
@@ -145,7 +136,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("says OLLAMA_HOST points at something else when the Ollama routes are missing", async () => {
-    const other = track(await startFakeOpenAI(() => ({ text: "x" })));
+    const other = closeAfterTest(await startFakeOpenAI(() => ({ text: "x" })));
     const error = await createModel("ollama:qwen3:4b", { env: { OLLAMA_HOST: other.url } })
       .chat([{ role: "user", content: "hi" }])
       .catch((caught: unknown) => caught);
@@ -165,7 +156,7 @@ describe("ollama backend specifics", () => {
   });
 
   it("talks to Ollama Cloud with the OLLAMA_API_KEY bearer and without num_ctx", async () => {
-    const server = track(await startFakeOllama(() => ({ text: "cloud" })));
+    const server = closeAfterTest(await startFakeOllama(() => ({ text: "cloud" })));
     const model = createModel("ollama-cloud:gpt-oss:120b", {
       baseUrl: server.url,
       env: { OLLAMA_API_KEY: "key-1" },
