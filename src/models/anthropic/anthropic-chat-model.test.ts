@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeAnthropic } from "../../../test/fakes/index.js";
 import type { FakeServer } from "../../../test/fakes/types.js";
 import { runBackendSuite } from "../common.case.js";
@@ -23,14 +24,9 @@ runBackendSuite({
 });
 
 describe("anthropic backend specifics", () => {
-  const servers: FakeServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
   it("sends the key, the API version, the system prompt apart and a required max_tokens", async () => {
     const server = await startFakeAnthropic(() => ({ text: "ok" }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel("anthropic:claude-sonnet-4-5", { env: environment(server) });
     const reply = await model.chat(
       [
@@ -50,7 +46,7 @@ describe("anthropic backend specifics", () => {
 
   it("marks a conversation's system prompt and last turn for prompt caching", async () => {
     const server = await startFakeAnthropic(() => ({ text: "next", promptTokens: 10 }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel("anthropic:claude-sonnet-4-5", { env: environment(server) });
     await model.chat([
       { role: "system", content: "rules" },
@@ -69,7 +65,7 @@ describe("anthropic backend specifics", () => {
 
   it("asks for thinking with a budget below max_tokens and leaves temperature out", async () => {
     const server = await startFakeAnthropic(() => ({ text: "x" }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel("anthropic:claude-sonnet-4-5", { env: environment(server) });
     const reply = await model.chat([{ role: "user", content: "hi" }], {
       think: true,
@@ -88,7 +84,7 @@ describe("anthropic backend specifics", () => {
     const server = await startFakeAnthropic(() => ({ fault: "status", status: 529, message: "Overloaded" }), {
       models: ["claude-sonnet-4-5"],
     });
-    servers.push(server);
+    closeAfterTest(server);
     const overloaded = createModel("anthropic:claude-sonnet-4-5", { env: environment(server) });
     await expect(overloaded.chat([{ role: "user", content: "hi" }])).rejects.toMatchObject({
       isRetryable: true,

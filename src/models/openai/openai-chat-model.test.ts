@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOpenAI } from "../../../test/fakes/index.js";
-import type { FakeServer } from "../../../test/fakes/types.js";
 import { runBackendSuite } from "../common.case.js";
 import { createModel } from "../create-model.js";
 
@@ -14,14 +14,9 @@ runBackendSuite({
 });
 
 describe("openai backend specifics", () => {
-  const servers: FakeServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
   it("uses OPENAI_BASE_URL and OPENAI_API_KEY for openai: specs; a proxy base URL gets max_tokens", async () => {
     const server = await startFakeOpenAI(() => ({ text: "ok" }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel("openai:gpt-4o-mini", {
       env: {
         OPENAI_BASE_URL: `${server.url}/v1`,
@@ -42,7 +37,7 @@ describe("openai backend specifics", () => {
 
   it("asks for usage in streams and splits <think> tags a server left in the content", async () => {
     const server = await startFakeOpenAI(() => ({ text: "<think>hmm, let me see</think>\n\nthe answer" }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel(`openai-compatible:${server.url}/v1#m`, { env: {} });
     const chunks = [];
     for await (const chunk of model.stream([{ role: "user", content: "q" }])) chunks.push(chunk);
@@ -57,7 +52,7 @@ describe("openai backend specifics", () => {
 
   it("sends think and JSON schema the way compatible servers read them", async () => {
     const server = await startFakeOpenAI(() => ({ text: "{}" }));
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel(`openai-compatible:${server.url}/v1#m`, { env: {} });
     const schema = { type: "object", properties: {} };
     await model.chat([{ role: "user", content: "q" }], { think: false, jsonSchema: schema });
@@ -74,14 +69,14 @@ describe("openai backend specifics", () => {
       contextLength: 6_000,
       flavor: "llama.cpp",
     });
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel(`openai-compatible:${server.url}/v1#whatever.gguf`, { env: {} });
     expect((await model.info()).contextWindow).toBe(6_000);
   });
 
   it("suggests /v1 when a base URL without it answers 404", async () => {
     const server = await startFakeOpenAI(() => ({ text: "x" }));
-    servers.push(server);
+    closeAfterTest(server);
     // The fake serves /chat/completions too, so point at a path that does not exist.
     const model = createModel(`openai-compatible:${server.url}/api#m`, { env: {} });
     await expect(model.chat([{ role: "user", content: "q" }])).rejects.toMatchObject({
@@ -92,7 +87,7 @@ describe("openai backend specifics", () => {
 
   it("says which model is missing and how to list the served ones", async () => {
     const server = await startFakeOpenAI(() => ({ text: "x" }), { models: ["served"] });
-    servers.push(server);
+    closeAfterTest(server);
     const model = createModel(`openai-compatible:${server.url}/v1#absent`, { env: {} });
     await expect(model.chat([{ role: "user", content: "q" }])).rejects.toMatchObject({
       code: "model-not-found",
@@ -111,7 +106,7 @@ describe("openai backend specifics", () => {
 
   it("never sends OPENAI_API_KEY to a compatible server, only OPENAI_COMPATIBLE_API_KEY", async () => {
     const server = await startFakeOpenAI(() => ({ text: "x" }));
-    servers.push(server);
+    closeAfterTest(server);
     await createModel(`openai-compatible:${server.url}/v1#m`, { env: { OPENAI_API_KEY: "secret" } }).chat([
       { role: "user", content: "q" },
     ]);

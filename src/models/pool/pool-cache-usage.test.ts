@@ -2,23 +2,22 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
-import type { FakePolicy, FakeServer } from "../../../test/fakes/types.js";
+import type { FakePolicy } from "../../../test/fakes/types.js";
 import { createModel } from "../create-model.js";
 import type { ChatChunk } from "../types.js";
 import { cacheKey } from "./cache-key.js";
 import { createModelPool } from "./index.js";
 
-const servers: FakeServer[] = [];
 const directories: string[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
   await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 async function serveOpenAI(policy: FakePolicy) {
   const server = await startFakeOpenAI(policy);
-  servers.push(server);
+  closeAfterTest(server);
   return server;
 }
 
@@ -109,7 +108,7 @@ describe("pool usage", () => {
 
   it("counts local Ollama models at $0, and warns once about a remote model without a price", async () => {
     const ollama = await startFakeOllama(() => ({ text: "local", promptTokens: 40, completionTokens: 9 }));
-    servers.push(ollama);
+    closeAfterTest(ollama);
     const openai = await serveOpenAI(() => ({ text: "remote", promptTokens: 5, completionTokens: 5 }));
     const pool = createModelPool({ modelConfig: { env: { OLLAMA_HOST: ollama.url } } });
     const local = await pool.get("ollama:qwen3:4b").chat(ask("x"));

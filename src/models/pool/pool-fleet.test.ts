@@ -1,19 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOllama, startFakeOpenAI } from "../../../test/fakes/index.js";
 import type { FakePolicy, FakeServer } from "../../../test/fakes/types.js";
 import { createModelPool } from "./index.js";
-
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 const echo: FakePolicy = (request) => ({ text: `echo ${request.messages.at(-1)?.content}`, delayMs: 10 });
 
 async function openai(policy: FakePolicy = echo): Promise<FakeServer> {
   const server = await startFakeOpenAI(policy);
-  servers.push(server);
+  closeAfterTest(server);
   return server;
 }
 
@@ -60,7 +56,8 @@ describe("pool fleets: one model on several endpoints", () => {
       await gate;
       return { text: `slow ${request.messages.at(-1)?.content}` };
     });
-    servers.push(fast, slow);
+    closeAfterTest(fast);
+    closeAfterTest(slow);
     const pool = createModelPool({
       concurrency: 4,
       modelConfig: { env: { OLLAMA_HOST: `${fast.url},${slow.url}` } },

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOpenAI } from "../../../test/fakes/index.js";
-import type { FakePolicy, FakeServer } from "../../../test/fakes/types.js";
+import type { FakePolicy } from "../../../test/fakes/types.js";
 import { RlmError } from "../../errors/index.js";
 import { createModelPool } from "./index.js";
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
 async function serve(policy: FakePolicy) {
   const server = await startFakeOpenAI(policy);
-  servers.push(server);
+  closeAfterTest(server);
   return { server, spec: `openai-compatible:${server.url}/v1#fake` };
 }
 

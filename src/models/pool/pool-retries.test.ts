@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOpenAI } from "../../../test/fakes/index.js";
-import type { FakePolicy, FakeReply, FakeServer } from "../../../test/fakes/types.js";
+import type { FakePolicy, FakeReply } from "../../../test/fakes/types.js";
 import { RlmError } from "../../errors/index.js";
 import { createModelPool } from "./index.js";
-
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 /** Starts a fake OpenAI-compatible server that also notes when (server clock) each chat request arrived. */
 async function serve(replies: (index: number) => FakeReply) {
@@ -17,7 +13,7 @@ async function serve(replies: (index: number) => FakeReply) {
     return replies(arrivals.length - 1);
   };
   const server = await startFakeOpenAI(policy);
-  servers.push(server);
+  closeAfterTest(server);
   return { server, arrivals, spec: `openai-compatible:${server.url}/v1#fake` };
 }
 
