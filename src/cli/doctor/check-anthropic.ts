@@ -1,6 +1,6 @@
 import { type ParsedSpec, resolveEndpoints } from "../../models/index.js";
 import type { CheckModelOptions } from "./backend-check.js";
-import { type Check, getJson } from "./check.js";
+import { type Check, getJson, missingKey } from "./check.js";
 
 /** Anthropic: the key is set and accepted by `/v1/models`, which knows the model (aliases by prefix). */
 export async function checkAnthropic(
@@ -11,14 +11,7 @@ export async function checkAnthropic(
 ): Promise<Check> {
   const [baseUrl = ""] = resolveEndpoints(parsed, { env: options.environment });
   const key = options.environment.ANTHROPIC_API_KEY;
-  if (!key)
-    return {
-      name: label,
-      status: "fail",
-      code: "missing-api-key",
-      detail: "ANTHROPIC_API_KEY is not set.",
-      fix: "export ANTHROPIC_API_KEY=sk-ant-...",
-    };
+  if (!key) return missingKey(label, "ANTHROPIC_API_KEY", "sk-ant-...");
   const reply = await getJson(
     `${baseUrl}/v1/models?limit=1000`,
     { "x-api-key": key, "anthropic-version": "2023-06-01" },

@@ -1,6 +1,6 @@
 import { type ParsedSpec, resolveEndpoints } from "../../models/index.js";
 import { type CheckModelOptions, EMBEDDED_OFFER } from "./backend-check.js";
-import { type Check, getJson } from "./check.js";
+import { type Check, getJson, missingKey } from "./check.js";
 
 /** Ollama (local or cloud): `/api/tags` answers, and lists the model (`name` means `name:latest`). */
 function ollamaHas(names: string[], model: string): boolean {
@@ -17,15 +17,8 @@ export async function checkOllama(
   const [host = ""] = resolveEndpoints(parsed, { env: options.environment });
   const cloud = parsed.provider === "ollama-cloud";
   const key = options.environment.OLLAMA_API_KEY;
-  if (cloud && !key) {
-    return {
-      name: label,
-      status: "fail",
-      code: "missing-api-key",
-      detail: "OLLAMA_API_KEY is not set.",
-      fix: "export OLLAMA_API_KEY=... (a key from https://ollama.com/settings/keys)",
-    };
-  }
+  if (cloud && !key)
+    return missingKey(label, "OLLAMA_API_KEY", "... (a key from https://ollama.com/settings/keys)");
   const reply = await getJson(`${host}/api/tags`, key ? { authorization: `Bearer ${key}` } : {}, timeoutMs);
   if ("error" in reply) {
     return {

@@ -1,6 +1,6 @@
 import { type ParsedSpec, resolveEndpoints } from "../../models/index.js";
 import { type CheckModelOptions, EMBEDDED_OFFER } from "./backend-check.js";
-import { type Check, getJson } from "./check.js";
+import { type Check, getJson, missingKey } from "./check.js";
 
 /** OpenAI and compatible servers: `/models` answers with the key, and lists the model. */
 export async function checkOpenAI(
@@ -13,14 +13,7 @@ export async function checkOpenAI(
   const official = parsed.provider === "openai";
   const variable = official ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY";
   const key = options.environment[variable];
-  if (official && !key)
-    return {
-      name: label,
-      status: "fail",
-      code: "missing-api-key",
-      detail: `${variable} is not set.`,
-      fix: `export ${variable}=sk-...`,
-    };
+  if (official && !key) return missingKey(label, variable, "sk-...");
   const reply = await getJson(`${baseUrl}/models`, key ? { authorization: `Bearer ${key}` } : {}, timeoutMs);
   if ("error" in reply) {
     return {

@@ -11,6 +11,17 @@ export interface Check {
   code?: string;
 }
 
+/** The failure for an API key the backend needs and the environment lacks; `value` shows its form. */
+export function missingKey(name: string, variable: string, value: string): Check {
+  return {
+    name,
+    status: "fail",
+    code: "missing-api-key",
+    detail: `${variable} is not set.`,
+    fix: `export ${variable}=${value}`,
+  };
+}
+
 /** GETs a JSON document with a short timeout; network failures come back as `{ error }`, never thrown. */
 export async function getJson(
   url: string,
