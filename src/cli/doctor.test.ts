@@ -63,6 +63,37 @@ describe("rlm doctor (built binary)", () => {
     expect(result.code).toBe(1);
   });
 
+  it("names the missing API key of each hosted backend, with the line that sets it", async () => {
+    const result = await runCli(
+      [
+        "doctor",
+        "--no-sandbox-check",
+        "--json",
+        "--model",
+        "anthropic:claude-sonnet-4-5",
+        "--sub-model",
+        "openai:gpt-5-nano",
+      ],
+      { env: cleanEnvironment(home, {}) },
+    );
+    const { checks } = JSON.parse(result.stdout) as { checks: Check[] };
+    expect(checks.slice(1)).toMatchObject([
+      {
+        status: "fail",
+        code: "missing-api-key",
+        detail: "ANTHROPIC_API_KEY is not set.",
+        fix: "export ANTHROPIC_API_KEY=sk-ant-...",
+      },
+      {
+        status: "fail",
+        code: "missing-api-key",
+        detail: "OPENAI_API_KEY is not set.",
+        fix: "export OPENAI_API_KEY=sk-...",
+      },
+    ]);
+    expect(result.code).toBe(1);
+  });
+
   it("passes when the models are there and the sandbox runs Python", async () => {
     const result = await runCli(
       [
