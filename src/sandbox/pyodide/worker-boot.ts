@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { loadPyodide as load, type PyodideAPI } from "pyodide";
+import { denyHostImports } from "./host-imports.js";
 import type { StartInfo, WorkerInit } from "./messages.js";
 import { SNAPSHOT_WARMUP } from "./worker-python.js";
 
@@ -63,19 +64,21 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
 }
 
 /**
- * Runs `loadPyodide` with the host's compiled module (see compiled-module.ts) standing in for the
- * binary Pyodide reads and compiles: its first `WebAssembly.instantiate` of bytes (the interpreter;
- * its small helper module comes as a Module) gets an instance of `module` instead.
+ * Runs `loadPyodide` with its WebAssembly imports locked (host-imports.ts) and, when the host
+ * compiled one (see compiled-module.ts), with that module standing in for the binary Pyodide reads
+ * and compiles: its first `WebAssembly.instantiate` of bytes (the interpreter; its small helper
+ * module comes as a Module) gets an instance of `module` instead.
  */
 async function withCompiledModule<T>(
   module: WebAssembly.Module | undefined,
   run: () => Promise<T>,
 ): Promise<T> {
-  if (module === undefined) return run();
   const original = WebAssembly.instantiate;
   const substitute = (source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
     if (source instanceof WebAssembly.Module) return original(source, imports);
     WebAssembly.instantiate = original;
+    denyHostImports(imports);
+    if (module === undefined) return original(source, imports);
     return original(module, imports).then((instance) => ({ instance, module }));
   };
   WebAssembly.instantiate = substitute as typeof WebAssembly.instantiate;

@@ -17,6 +17,8 @@ const WORKER_SOURCES = [
   "worker-lockdown.ts",
   "worker-python.ts",
   "messages.ts",
+  "host-imports.ts",
+  "sealed-require.ts",
 ];
 
 let bundled: Promise<string> | undefined;

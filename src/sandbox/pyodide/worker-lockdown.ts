@@ -7,6 +7,14 @@ import type { PyodideAPI } from "pyodide";
 const PAGE_BYTES = 65_536;
 
 /**
+ * Bytes held by the in-memory filesystem's files (they live in the worker's JS heap, outside the
+ * WebAssembly memory): the cap is for the two together, so neither can grow past what the other left.
+ */
+let fileBytes = 0;
+let capBytesInForce = Number.POSITIVE_INFINITY;
+let heapBytes = () => 0;
+
+/**
  * Worker `resourceLimits` do not cover WebAssembly memory, so the cap is enforced where the heap
  * grows: Emscripten's `growMemory` catches the RangeError and malloc fails, which Python turns into
  * a clean `MemoryError`. Must run before Pyodide instantiates its module.
@@ -18,13 +26,15 @@ interface GrowableMemory {
 
 export function capWebAssemblyMemory(memoryMb: number): void {
   const capBytes = memoryMb * 1024 * 1024;
+  capBytesInForce = capBytes;
   // The project's lib settings carry no WebAssembly types; this is the one member used.
   const memoryPrototype = (
     globalThis as unknown as { WebAssembly: { Memory: { prototype: GrowableMemory } } }
   ).WebAssembly.Memory.prototype;
   const grow = memoryPrototype.grow;
   memoryPrototype.grow = function cappedGrow(this: GrowableMemory, deltaPages: number) {
-    if (this.buffer.byteLength + deltaPages * PAGE_BYTES > capBytes) {
+    heapBytes = () => this.buffer.byteLength;
+    if (this.buffer.byteLength + deltaPages * PAGE_BYTES + fileBytes > capBytes) {
       throw new RangeError(`sandbox memory cap of ${memoryMb} MB reached`);
     }
     return grow.call(this, deltaPages);
@@ -63,10 +73,26 @@ export function scrubGlobals(): string[] {
   const functionKinds = [function plain() {}, async function asynchronous() {}, function* generator() {}];
   functionKinds.push(async function* asyncGenerator() {});
   for (const example of functionKinds) Reflect.deleteProperty(Object.getPrototypeOf(example), "constructor");
+  // A JS error's stack names host files (`file:///home/.../pyodide.asm.mjs`), and Python sees it as
+  // `JsException.js_error.stack`: no frames at all, and no way for Python (which can reach `Error`
+  // through a caught error's constructor) to turn them back on.
+  for (const [name, value] of [
+    ["stackTraceLimit", 0],
+    ["prepareStackTrace", undefined],
+  ] as const) {
+    Object.defineProperty(Error, name, { value, writable: false, configurable: false });
+  }
   return removed;
 }
 
+interface DirectoryOperations {
+  unlink(parent: unknown, name: string): void;
+  rename(node: unknown, newDirectory: unknown, newName: string): void;
+}
+
 interface MemoryFileSystem {
+  /** Made when the first node is created (at boot); directories' operations come from here. */
+  ops_table?: { dir: { node: DirectoryOperations } };
   getFileDataAsTypedArray(node: unknown): Uint8Array;
   expandFileStorage(node: unknown, newCapacity: number): void;
   resizeFileStorage(node: unknown, newSize: number): void;
@@ -114,32 +140,79 @@ for _module in list(sys.modules.values()):
         except Exception:
             pass
 del _module, _name
+import os as _os, posix as _posix
+def _no_host_process(*args, **kwargs):
+    raise PermissionError("the sandbox has no host access: it cannot run host commands")
+for _owner in (_os, _posix):
+    for _name in ("system", "popen"):
+        if hasattr(_owner, _name):
+            setattr(_owner, _name, _no_host_process)
+del _os, _posix, _owner, _name
 `,
     { globals: pyodide.globals.get("dict")() },
   );
 }
 
+interface FileNode {
+  contents: Uint8Array | null;
+}
+
+interface DirectoryNode {
+  contents: Record<string, FileNode>;
+}
+
 /**
- * Files in Pyodide's in-memory filesystem live in the worker's JS heap, outside the WebAssembly cap:
- * one file may not outgrow the cap either (ENOSPC, an OSError in Python). Growth doubles (Emscripten
- * grows big files by 1/8, copying each time: writing 1 GB took minutes).
+ * Files in Pyodide's in-memory filesystem live in the worker's JS heap, outside the WebAssembly
+ * memory: all files together and the heap together stay under the cap (ENOSPC, an OSError in
+ * Python). Growth doubles (Emscripten grows big files by 1/8, copying each time: writing 1 GB took
+ * minutes). Each file's storage is counted from its capacity, and uncounted when it is unlinked or
+ * replaced by a rename.
  */
 function capFileSizes({ FS, ERRNO_CODES }: EmscriptenInternals, memoryMb: number): void {
   const capBytes = memoryMb * 1024 * 1024;
+  capBytesInForce = Math.min(capBytesInForce, capBytes);
   const noSpace = ERRNO_CODES.ENOSPC ?? 51;
   const memfs = FS.filesystems.MEMFS;
+  const counted = new Map<FileNode, number>();
+  const setCount = (node: FileNode, bytes: number) => {
+    fileBytes += bytes - (counted.get(node) ?? 0);
+    if (bytes > 0) counted.set(node, bytes);
+    else counted.delete(node);
+  };
+  const ensureRoom = (node: FileNode, bytes: number) => {
+    const growth = bytes - (counted.get(node) ?? 0);
+    if (growth > 0 && heapBytes() + fileBytes + growth > capBytesInForce) throw new FS.ErrnoError(noSpace);
+  };
   const resize = memfs.resizeFileStorage.bind(memfs);
   memfs.expandFileStorage = (node, newCapacity) => {
-    const file = node as { contents: Uint8Array | null };
+    const file = node as FileNode;
     const previous = file.contents?.length ?? 0;
     if (previous >= newCapacity) return;
     if (newCapacity > capBytes) throw new FS.ErrnoError(noSpace);
-    const grown = new Uint8Array(Math.min(capBytes, Math.max(newCapacity, previous * 2, 256)));
+    const size = Math.min(capBytes, Math.max(newCapacity, previous * 2, 256));
+    ensureRoom(file, size);
+    const grown = new Uint8Array(size);
     grown.set(memfs.getFileDataAsTypedArray(node));
     file.contents = grown;
+    setCount(file, size);
   };
   memfs.resizeFileStorage = (node, newSize) => {
     if (newSize > capBytes) throw new FS.ErrnoError(noSpace);
+    ensureRoom(node as FileNode, newSize);
     resize(node, newSize);
+    setCount(node as FileNode, (node as FileNode).contents?.length ?? 0);
+  };
+  const directoryOperations = memfs.ops_table?.dir.node;
+  if (directoryOperations === undefined) return;
+  const { unlink, rename } = directoryOperations;
+  directoryOperations.unlink = (parent, name) => {
+    const node = (parent as DirectoryNode).contents[name];
+    unlink(parent, name);
+    if (node !== undefined) setCount(node, 0);
+  };
+  directoryOperations.rename = (node, newDirectory, newName) => {
+    const replaced = (newDirectory as DirectoryNode).contents[newName];
+    rename(node, newDirectory, newName);
+    if (replaced !== undefined && replaced !== node) setCount(replaced, 0);
   };
 }

@@ -14,6 +14,7 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from "./messages.js";
+import { installSealedRequire } from "./sealed-require.js";
 import { bootPyodide } from "./worker-boot.js";
 import { createHostCall } from "./worker-bridge.js";
 import { capWebAssemblyMemory, lockPyodide, scrubGlobals } from "./worker-lockdown.js";
@@ -52,7 +53,11 @@ for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const
 
 async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable }> {
   capWebAssemblyMemory(init.memoryMb);
-  const { pyodide, info } = await bootPyodide(init, { stdout: capture("stdout"), stderr: capture("stderr") });
+  const sealedRequire = installSealedRequire(init.indexURL);
+  const { pyodide, info } = await bootPyodide(init, {
+    stdout: capture("stdout"),
+    stderr: capture("stderr"),
+  }).finally(() => sealedRequire.restore());
   lockPyodide(pyodide, init.memoryMb);
   (pyodide as unknown as { _api: { on_fatal?: () => void } })._api.on_fatal = () => {
     fatal = true;
@@ -73,6 +78,7 @@ async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable 
   pyodide.runPython(`_rlm_configure({"max_output_chars": ${init.maxOutputChars}})`, { globals: namespace });
   const dispatch = namespace.get("_rlm_dispatch") as PythonCallable;
   pyodide.runPython(WARM_UP, { globals: pyodide.globals.get("dict")(), filename: "rlm_warm_up.py" });
+  sealedRequire.seal();
   scrubGlobals();
   // The worker's first event-loop turn after booting stalls for 250-1,900 ms on a busy machine
   // (deferred start-up work runs there). Taken before "ready", it is part of the boot (hidden by a
