@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve } from "node:path";
 import { RlmError } from "../errors/index.js";
+import { allowedHostHeaders, hostAllowed } from "../net/allowed-hosts.js";
 import { readTrajectory } from "../trace/index.js";
 import { findViewerFiles, type ViewerFiles } from "./viewer-files.js";
 
@@ -46,7 +47,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   const files = findViewerFiles(options.files);
   const host = options.host ?? "127.0.0.1";
   // Empty until the port is known: nothing is answered before then.
-  let allowedHosts: Set<string> | "any" = new Set();
+  let allowedHosts: ReadonlySet<string> | "any" = new Set();
   const server = createServer((request, response) => {
     void answer(request, response, files, tracePath, allowedHosts).catch((error: unknown) => {
       send(response, 500, "text/plain; charset=utf-8", `Cannot serve ${request.url}: ${String(error)}`);
@@ -57,7 +58,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
     server.listen(options.port ?? 0, host, () => done());
   });
   const { port } = server.address() as AddressInfo;
-  allowedHosts = hostsFor(host, port);
+  allowedHosts = allowedHostHeaders([host], port);
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   return {
     url: `http://${shownHost}:${port}/?trace=trace.jsonl`,
@@ -74,9 +75,9 @@ async function answer(
   response: ServerResponse,
   files: ViewerFiles,
   tracePath: string,
-  allowedHosts: Set<string> | "any",
+  allowedHosts: ReadonlySet<string> | "any",
 ): Promise<void> {
-  if (allowedHosts !== "any" && !allowedHosts.has((request.headers.host ?? "").toLowerCase())) {
+  if (!hostAllowed(allowedHosts, request.headers.host)) {
     return send(response, 421, "text/plain; charset=utf-8", "This viewer answers only on its own address.");
   }
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -129,14 +130,6 @@ function send(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'",
   });
   response.end(headOnly ? undefined : body);
-}
-
-/** The Host headers a browser sends for this server; "any" when bound to all interfaces. */
-function hostsFor(host: string, port: number): Set<string> | "any" {
-  if (host === "0.0.0.0" || host === "::") return "any";
-  const names = new Set([host, "localhost", "127.0.0.1", "[::1]"].map((name) => name.toLowerCase()));
-  if (host.includes(":")) names.add(`[${host.toLowerCase()}]`);
-  return new Set([...names].map((name) => `${name}:${port}`));
 }
 
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): RlmError {
