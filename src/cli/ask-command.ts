@@ -46,7 +46,11 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     });
   }
   const config = await resolveConfig(toConfigFlags(values));
-  const input = await readInputs(paths, { readStdin, stdinIsTerminal: process.stdin.isTTY === true });
+  const input = await readInputs(paths, {
+    readStdin,
+    stdinIsTerminal: process.stdin.isTTY === true,
+    maxTotalBytes: config.maxInputBytes,
+  });
   if (values.check !== false) await preflight(config);
 
   const stderr = process.stderr;

@@ -5,7 +5,7 @@
  */
 
 /** Bytes looked at: enough to catch binaries (headers come first), cheap on huge files. */
-const SAMPLE_BYTES = 64 * 1024;
+export const SAMPLE_BYTES = 64 * 1024;
 const NUL_WINDOW = 8 * 1024;
 /** Share of replacement characters above which a file is not text (Latin-1 prose stays well below). */
 const INVALID_RATIO = 0.1;

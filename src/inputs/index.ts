@@ -5,11 +5,12 @@
  * directories and refused when named directly; PDFs are read as text (pages split by form feeds).
  * Nothing here knows about models: the CLI and the server both use it.
  */
+export { type BoundedBytes, readStreamBounded } from "./bounded-read.js";
 export { bytesToText } from "./bytes-to-text.js";
 export { decodeText, isBinary } from "./detect-binary.js";
 export { globBase, globToRegExp, isGlob } from "./glob.js";
+export { DEFAULT_MAX_TOTAL_BYTES, formatBytes, MAX_INPUT_BYTES_VARIABLE } from "./input-limit.js";
 export {
-  DEFAULT_MAX_TOTAL_BYTES,
   type InputFile,
   type InputResult,
   type ReadInputsOptions,

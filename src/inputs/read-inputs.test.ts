@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rlmFailure } from "../../test/failures.js";
 import { makePdf } from "./__fixtures__/make-pdf.js";
+import { readStreamBounded } from "./bounded-read.js";
 import { readInputs } from "./read-inputs.js";
 
 let root: string;
@@ -75,7 +77,8 @@ describe("readInputs", () => {
   });
 
   it("reads stdin for `-` and when nothing is named and stdin is piped", async () => {
-    const readStdin = async () => Buffer.from("piped text");
+    const readStdin = (limitBytes: number) =>
+      readStreamBounded(Readable.from([Buffer.from("piped text")]), limitBytes);
     expect((await readInputs(["-"], { cwd: root, readStdin })).context).toBe("piped text");
     expect((await readInputs([], { cwd: root, readStdin, stdinIsTerminal: false })).context).toBe(
       "piped text",
@@ -100,7 +103,8 @@ describe("readInputs", () => {
     expect(await rlmFailure(readInputs(["empty.txt"], { cwd: root }))).toMatch(
       /^input-empty: .*empty\.txt has no text/,
     );
-    const stdinBinary = async () => Buffer.from([0, 1, 2, 0]);
+    const stdinBinary = (limitBytes: number) =>
+      readStreamBounded(Readable.from([Buffer.from([0, 1, 2, 0])]), limitBytes);
     expect(await rlmFailure(readInputs(["-"], { readStdin: stdinBinary }))).toMatch(/^input-binary: stdin/);
     expect(await rlmFailure(readInputs([], { stdinIsTerminal: true }))).toMatch(/^input-missing/);
     expect(await rlmFailure(readInputs(["notes.md"], { cwd: root, maxTotalBytes: 10 }))).toMatch(

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { ContextInput } from "../sandbox/types.js";
+import type { BoundedBytes } from "./bounded-read.js";
 import { decodeText, isBinary } from "./detect-binary.js";
 import { globBase, globToRegExp, isGlob } from "./glob.js";
 import {
@@ -9,22 +10,27 @@ import {
   globMatchedNothingError,
   inputNotFoundError,
   inputTooLargeError,
+  isStringTooLong,
   noInputError,
+  textTooLongError,
 } from "./input-errors.js";
-import { tryReadFile } from "./read-file.js";
+import { DEFAULT_MAX_TOTAL_BYTES } from "./input-limit.js";
+import { type InputRoom, tryReadFile } from "./read-file.js";
 import { walkDirectory } from "./walk-directory.js";
 
 export const STDIN_NAME = "<stdin>";
-/** About what the Python sandbox holds comfortably (DESIGN.md: ~1 GB practical ceiling). */
-export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 
 export interface ReadInputsOptions {
   /** Base for relative paths and for the names of dict entries. Default `process.cwd()`. */
   cwd?: string;
-  /** Reads all of stdin; used for `-`, or when no paths are given and stdin is not a terminal. */
-  readStdin?: () => Promise<Uint8Array>;
+  /**
+   * Reads stdin, for `-` or when no paths are given and stdin is not a terminal: all of it, or, once
+   * it gives more than `limitBytes`, stops (`complete: false`) so an endless stream cannot fill memory.
+   */
+  readStdin?: (limitBytes: number) => Promise<BoundedBytes>;
   /** True when stdin is a terminal (nothing piped): then no paths means no input. */
   stdinIsTerminal?: boolean;
+  /** The limit on all inputs together, in bytes. Default `DEFAULT_MAX_TOTAL_BYTES` (1 GiB). */
   maxTotalBytes?: number;
 }
 
@@ -54,27 +60,26 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
   }
   const entries = new Map<string, { text: string; kind: InputFile["kind"] }>();
   const skipped: InputResult["skipped"] = [];
-  let totalBytes = 0;
+  const room: InputRoom = { usedBytes: 0, limitBytes: maxTotalBytes };
   const nameOf = (absolute: string): string => {
     const local = relative(cwd, absolute);
     const outside = local.startsWith("..") || isAbsolute(local);
     return (outside ? absolute : local).split(sep).join("/");
   };
-  const account = (bytes: number): void => {
-    totalBytes += bytes;
-    if (totalBytes > maxTotalBytes) throw inputTooLargeError(totalBytes, maxTotalBytes);
-  };
-  /** Adds the readable files among `paths`; returns how many were added. */
+  /** Adds the readable files among `paths` (found by a walk or a glob); returns how many were added. */
   const addMany = async (paths: string[]): Promise<number> => {
     let added = 0;
     for (const absolute of paths) {
-      const outcome = await tryReadFile(absolute);
+      const name = nameOf(absolute);
+      const outcome = await tryReadFile(absolute, { name, room, walked: true });
+      // Skipping a file for its size would answer from part of what was asked: never.
+      if (!outcome.ok && outcome.reason === "too large") throw outcome.error;
       if (!outcome.ok) {
-        skipped.push({ name: nameOf(absolute), reason: outcome.reason });
+        skipped.push({ name, reason: outcome.reason });
         continue;
       }
-      account(outcome.file.bytes);
-      entries.set(nameOf(absolute), { text: outcome.file.text, kind: outcome.file.kind });
+      room.usedBytes += outcome.file.bytes;
+      entries.set(name, { text: outcome.file.text, kind: outcome.file.kind });
       added++;
     }
     return added;
@@ -84,10 +89,12 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
   for (const spec of inputs) {
     if (spec === "-") {
       if (!options.readStdin) throw noInputError();
-      const bytes = await options.readStdin();
-      if (isBinary(bytes)) throw binaryInputError("stdin");
-      account(bytes.length);
-      entries.set(STDIN_NAME, { text: decodeText(bytes).text, kind: "stdin" });
+      const read = await options.readStdin(Math.max(0, maxTotalBytes - room.usedBytes));
+      if (!read.complete)
+        throw inputTooLargeError({ name: "stdin", bytes: read.bytes, exact: read.exact, ...room });
+      if (isBinary(read.bytes)) throw binaryInputError("stdin");
+      room.usedBytes += read.bytes.length;
+      entries.set(STDIN_NAME, { text: decodeStdin(read.bytes), kind: "stdin" });
       continue;
     }
     const absolute = resolve(cwd, spec);
@@ -96,11 +103,12 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       () => "missing" as const,
     );
     if (kind === "file") {
-      const outcome = await tryReadFile(absolute);
+      const name = nameOf(absolute);
+      const outcome = await tryReadFile(absolute, { name, room });
       // A file named on the command line was asked for: failing to read it is an error, not a skip.
       if (!outcome.ok) throw outcome.error;
-      account(outcome.file.bytes);
-      entries.set(nameOf(absolute), { text: outcome.file.text, kind: outcome.file.kind });
+      room.usedBytes += outcome.file.bytes;
+      entries.set(name, { text: outcome.file.text, kind: outcome.file.kind });
     } else if (kind === "directory") {
       single = false;
       await addMany((await walkDirectory(absolute)).map((path) => join(absolute, path)));
@@ -137,6 +145,15 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       ? first.text
       : Object.fromEntries([...entries].map(([name, entry]) => [name, entry.text]));
   return { context, files, skipped };
+}
+
+function decodeStdin(bytes: Uint8Array): string {
+  try {
+    return decodeText(bytes).text;
+  } catch (error) {
+    if (isStringTooLong(error)) throw textTooLongError("stdin");
+    throw error;
+  }
 }
 
 function describeSpec(spec: string): string {

@@ -1,14 +1,19 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { readFileBounded } from "./bounded-read.js";
 
 /**
  * Lists the files under a directory the way `git` would see them: every `.gitignore` on the way
  * down applies to its own subtree, and `.git` and `node_modules` are never entered (a tree without
- * a .gitignore should not drown the question in dependencies).
+ * a .gitignore should not drown the question in dependencies). Only regular files and directories
+ * are listed: a FIFO, socket or device in the tree is left out, so reading never blocks on one.
  */
 
 const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
+
+/** Git ignores larger .gitignore files too; one this size is a mistake, not rules. */
+const MAX_GITIGNORE_BYTES = 100 * 1024 * 1024;
 
 interface Rules {
   /** Directory of the .gitignore, relative to the walk's root ("" for the root). */
@@ -18,8 +23,12 @@ interface Rules {
 
 async function readRules(directory: string, base: string): Promise<Rules | undefined> {
   try {
-    const text = await readFile(join(directory, ".gitignore"), "utf8");
-    return { base, matcher: ignore().add(text) };
+    // Like git, a .gitignore that is a symbolic link, a FIFO or a device is not read.
+    const read = await readFileBounded(join(directory, ".gitignore"), MAX_GITIGNORE_BYTES, {
+      regularOnly: true,
+    });
+    if (!read.complete) return undefined;
+    return { base, matcher: ignore().add(Buffer.from(read.bytes).toString("utf8")) };
   } catch {
     // No .gitignore here (the common case), or an unreadable one: nothing extra to ignore.
     return undefined;
