@@ -27,6 +27,7 @@ export const configFileSchema = z
         timeoutMs: positiveInteger.optional(),
         maxSubCalls: positiveInteger.optional(),
         maxErrors: positiveInteger.optional(),
+        finalAnswerGraceMs: positiveInteger.optional(),
       })
       .strict()
       .optional(),

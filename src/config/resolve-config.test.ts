@@ -99,4 +99,35 @@ describe("resolveConfig", () => {
       /^config-not-found/,
     );
   });
+
+  it("reads the input limit from RLM_MAX_INPUT_BYTES (bytes, or a size with a unit) and refuses nonsense", async () => {
+    expect((await resolveConfig({}, { HOME: directory })).maxInputBytes).toBe(1024 ** 3);
+    expect((await resolveConfig({}, { HOME: directory, RLM_MAX_INPUT_BYTES: "5000" })).maxInputBytes).toBe(
+      5000,
+    );
+    expect((await resolveConfig({}, { HOME: directory, RLM_MAX_INPUT_BYTES: "64M" })).maxInputBytes).toBe(
+      64 * 1024 ** 2,
+    );
+    expect((await resolveConfig({}, { HOME: directory, RLM_MAX_INPUT_BYTES: "1.5GiB" })).maxInputBytes).toBe(
+      1.5 * 1024 ** 3,
+    );
+    for (const bad of ["lots", "0", "-5", "12Q"]) {
+      expect(await rlmFailure(resolveConfig({}, { HOME: directory, RLM_MAX_INPUT_BYTES: bad }))).toBe(
+        `config-invalid: RLM_MAX_INPUT_BYTES must be a size in bytes, got "${bad}".`,
+      );
+    }
+  });
+
+  it("takes limits.finalAnswerGraceMs from the file, a flag overriding it", async () => {
+    const graceFile = join(directory, "grace.json");
+    await writeFile(graceFile, JSON.stringify({ limits: { timeoutMs: 5000, finalAnswerGraceMs: 2000 } }));
+    expect((await resolveConfig({}, { RLM_CONFIG: graceFile })).limits).toEqual({
+      timeoutMs: 5000,
+      finalAnswerGraceMs: 2000,
+    });
+    expect((await resolveConfig({ finalAnswerGraceMs: 700 }, { RLM_CONFIG: graceFile })).limits).toEqual({
+      timeoutMs: 5000,
+      finalAnswerGraceMs: 700,
+    });
+  });
 });

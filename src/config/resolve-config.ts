@@ -1,4 +1,6 @@
+import { DEFAULT_MAX_TOTAL_BYTES, MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
 import type { Limits } from "../rlm/types.js";
+import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
 
@@ -22,6 +24,7 @@ export interface ConfigFlags {
   maxCostUsd?: number;
   timeoutMs?: number;
   maxSubCalls?: number;
+  finalAnswerGraceMs?: number;
   sandbox?: "pyodide" | "process";
   host?: string;
   port?: number;
@@ -42,6 +45,8 @@ export interface RlmConfig {
   maxDepth: number | undefined;
   concurrency: number | undefined;
   limits: Limits;
+  /** The limit on `rlm ask`'s inputs together, in bytes (`RLM_MAX_INPUT_BYTES`, default 1 GiB). */
+  maxInputBytes: number;
   sandbox: SandboxSettings;
   /** The environment the model backends read: the process environment over the config file's `backends`. */
   environment: Record<string, string | undefined>;
@@ -111,7 +116,9 @@ export async function resolveConfig(
     ...(flags.maxCostUsd !== undefined ? { maxCostUsd: flags.maxCostUsd } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     ...(flags.maxSubCalls !== undefined ? { maxSubCalls: flags.maxSubCalls } : {}),
+    ...(flags.finalAnswerGraceMs !== undefined ? { finalAnswerGraceMs: flags.finalAnswerGraceMs } : {}),
   };
+  const maxInputText = set(environment[MAX_INPUT_BYTES_VARIABLE]);
   const sandbox: SandboxSettings = {
     ...file?.sandbox,
     runtime: flags.sandbox ?? file?.sandbox?.runtime ?? "pyodide",
@@ -123,6 +130,10 @@ export async function resolveConfig(
     maxDepth: flags.maxDepth ?? file?.maxDepth,
     concurrency: flags.concurrency ?? file?.concurrency,
     limits,
+    maxInputBytes:
+      maxInputText === undefined
+        ? DEFAULT_MAX_TOTAL_BYTES
+        : parseByteSize(MAX_INPUT_BYTES_VARIABLE, maxInputText),
     sandbox,
     environment: backendEnvironment(file, environment),
     server: {
