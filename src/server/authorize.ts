@@ -1,15 +1,20 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./http-error.js";
 
-/** Checks `Authorization: Bearer <key>` when the server has a key; compares in constant time. */
+/**
+ * Checks `Authorization: Bearer <key>` when the server has a key. Both sides are hashed (SHA-256)
+ * before the constant-time comparison: comparing the keys themselves needs equal lengths, and
+ * returning early on a length mismatch tells an attacker how long the key is.
+ */
+
+const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+
 export function authorize(request: IncomingMessage, apiKey: string | undefined): void {
   if (apiKey === undefined) return;
   const header = request.headers.authorization ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  const given = Buffer.from(match?.[1] ?? "");
-  const expected = Buffer.from(apiKey);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!timingSafeEqual(digest(match?.[1] ?? ""), digest(apiKey)) || !match) {
     throw new HttpError(
       401,
       "invalid-api-key",
