@@ -4,7 +4,7 @@ import type { RLMOptions } from "../rlm/types.js";
 /**
  * The RLM options a resolved configuration stands for. Backend settings travel as the environment
  * the pool hands to `createModel`, so a key or host from the config file reaches every model the
- * run creates, sub-models and `llm_query(model=...)` choices included.
+ * run creates, sub-models included (`llm_query(model=...)` may only name the models configured here).
  */
 export function rlmOptionsFrom(config: RlmConfig): RLMOptions {
   return {

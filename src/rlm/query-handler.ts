@@ -1,13 +1,16 @@
 /**
- * Serves the sandbox's `llm_query` / `rlm_query` calls for one RLM: counts each against the tree's
- * budget, sends `llm` calls to the pool (cancelled with the exec and with the tree), starts a child
- * RLM for `rlm` calls while depth allows (else a plain call), and records every call, child
- * trajectory included, in the running code block's list.
+ * Serves the sandbox's `llm_query` / `rlm_query` calls for one RLM: looks a `model=` name up among
+ * the configured models (see allowed-models.ts), counts each call against the tree's budget, sends
+ * `llm` calls to the pool (cancelled with the exec and with the tree), starts a child RLM for `rlm`
+ * calls while depth allows (else a plain call), and records every call, child trajectory included,
+ * in the running code block's list.
  */
 
 import { isRlmError } from "../errors/index.js";
+import type { LanguageModel } from "../models/types.js";
 import type { QueryHandler } from "../sandbox/types.js";
 import type { SubCallRecord } from "../trace/types.js";
+import { allowedModelsOf } from "./allowed-models.js";
 import type { ChildOutcome, StartChild } from "./child-types.js";
 import { modelForDepth, specOf, type Tree, type TreeNode } from "./tree.js";
 
@@ -22,10 +25,12 @@ export function createQueryHandler(
   return async (request, signal) => {
     const tree = getTree();
     const { budget, options } = tree;
+    // Refused before the budget: a refused name creates nothing and calls nothing, so it is no sub-call.
+    const chosen = request.model === undefined ? undefined : allowedModel(tree, node.depth, request.model);
     budget.startSubCall();
     const recursive = request.kind === "rlm" && node.depth + 1 < (options.maxDepth ?? 1);
     const kind = recursive ? "rlm" : "llm";
-    const model = request.model ?? (recursive ? modelForDepth(options, node.depth + 1) : tree.subModel);
+    const model = chosen ?? (recursive ? modelForDepth(options, node.depth + 1) : tree.subModel);
     const spec = specOf(model);
     const id = tree.nextSubCallId();
     // The block that made the call is the one running now; keep its list even if the call outlives it.
@@ -83,6 +88,28 @@ export function createQueryHandler(
       budget.check();
     }
   };
+}
+
+/** Names a refusal was already reported for, per tree: a batch of 1,000 refused prompts warns once. */
+const refusedNames = new WeakMap<Tree, Set<string>>();
+
+/** The configured model `requested` names; else throws, with a warning in the trace (once per name). */
+function allowedModel(tree: Tree, depth: number, requested: string): string | LanguageModel {
+  try {
+    return allowedModelsOf(tree.options).resolve(requested);
+  } catch (error) {
+    const message = describeError(error);
+    let reported = refusedNames.get(tree);
+    if (reported === undefined) {
+      reported = new Set();
+      refusedNames.set(tree, reported);
+    }
+    if (!reported.has(requested)) {
+      reported.add(requested);
+      tree.emit({ type: "warning", depth, message });
+    }
+    throw new Error(message);
+  }
 }
 
 /**

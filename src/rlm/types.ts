@@ -29,6 +29,12 @@ export interface RLMOptions {
   subModel?: string | LanguageModel;
   /** Per-depth models for rlm_query children: index 1 is the model of depth-1 children, and so on. */
   depthModels?: (string | LanguageModel)[];
+  /**
+   * More models the code may name in `llm_query(..., model=...)` / `rlm_query(..., model=...)`.
+   * Only configured models can be named (root, `subModel`, `depthModels`, and these): the code can
+   * be steered by the documents it reads, so a spec it makes up is refused, never created.
+   */
+  allowedSubModels?: (string | LanguageModel)[];
   /** 1: llm_query is a plain call and rlm_query falls back to it; 2+: rlm_query spawns child RLMs. Default 1. */
   maxDepth?: number;
   /** Sub-calls in flight at once per backend. Default 16. */
