@@ -70,7 +70,10 @@ export class RlmSession {
     this.busy = true;
     const options = this.options;
     const limits = resolveLimits(options.limits);
-    this.pool ??= createModelPool({ ...options.pool, concurrency: options.concurrency });
+    this.pool ??= (options.createPool ?? createModelPool)({
+      ...options.pool,
+      concurrency: options.concurrency,
+    });
     const pool = this.pool;
     const runId = newRunId();
     this.tracePath ??= tracePathFor(options.trace, runId);

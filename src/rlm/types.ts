@@ -3,7 +3,13 @@
  * beside this file. Options are grouped (models, limits, sandbox, trace, hooks) rather than flat.
  */
 
-import type { ChatOptions, LanguageModel, ModelPoolOptions, UsageTotals } from "../models/types.js";
+import type {
+  ChatOptions,
+  LanguageModel,
+  ModelPool,
+  ModelPoolOptions,
+  UsageTotals,
+} from "../models/types.js";
 import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
 
@@ -42,6 +48,13 @@ export interface RLMOptions {
   limits?: Limits;
   sandbox?: SandboxOptions;
   pool?: Omit<ModelPoolOptions, "concurrency">;
+  /**
+   * Makes the model pool of each completion or session (called with `pool` and `concurrency`;
+   * default `createModelPool`). The pool is closed when the completion or session ends. A server
+   * passes one that hands out views of a single shared pool, so `concurrency` holds across
+   * requests while each run keeps its own usage and budget.
+   */
+  createPool?: (options: ModelPoolOptions) => ModelPool;
   /** Path of the JSONL trajectory, written incrementally. */
   trace?: string;
   onEvent?: (event: RlmEvent) => void;
