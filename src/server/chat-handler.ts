@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RunTicket } from "./admission.js";
 import { parseChatRequest } from "./chat-request.js";
 import { answerPieces, ChunkWriter, completionBody } from "./completion-response.js";
 import { readJsonBody } from "./read-json-body.js";
@@ -17,13 +18,14 @@ export async function handleChat(
   request: IncomingMessage,
   response: ServerResponse,
   options: RlmServerOptions,
+  ticket: RunTicket,
 ): Promise<Pick<RequestLog, "id" | "model" | "stream" | "stopReason">> {
   const body = parseChatRequest(await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   const stream = body.stream === true;
   const write = (text: string): void => {
     if (!response.destroyed) response.write(text);
   };
-  const { id, created, result } = await runRequest(body, response, options, {
+  const { id, created, result, limits } = await runRequest(body, response, options, ticket, {
     start: (id, created) => {
       if (!stream) return;
       response.writeHead(200, {
@@ -39,7 +41,7 @@ export async function handleChat(
   });
   if (result === undefined) return { id, model: body.model, stream, stopReason: "aborted" };
   if (!stream) {
-    const text = JSON.stringify(completionBody(id, body.model, created, result));
+    const text = JSON.stringify(completionBody(id, body.model, created, result, limits));
     response.writeHead(200, {
       "content-type": "application/json",
       "content-length": Buffer.byteLength(text),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { CompletionResult } from "../rlm/types.js";
+import type { CompletionResult, Limits } from "../rlm/types.js";
 import type { StopReason } from "../trace/types.js";
 
 /**
@@ -32,7 +32,8 @@ export function usageOf(result: CompletionResult) {
   };
 }
 
-export function rlmDetails(result: CompletionResult) {
+/** `limits`: the limits the run had, after `rlm_limits` was applied (a request sees what it got). */
+export function rlmDetails(result: CompletionResult, limits?: Limits) {
   return {
     stop_reason: result.stopReason,
     iterations: result.iterations,
@@ -40,10 +41,17 @@ export function rlmDetails(result: CompletionResult) {
     depth: result.depth,
     elapsed_ms: Math.round(result.elapsedMs),
     usage: result.usage,
+    ...(limits ? { limits } : {}),
   };
 }
 
-export function completionBody(id: string, model: string, created: number, result: CompletionResult) {
+export function completionBody(
+  id: string,
+  model: string,
+  created: number,
+  result: CompletionResult,
+  limits?: Limits,
+) {
   return {
     id,
     object: "chat.completion" as const,
@@ -58,7 +66,7 @@ export function completionBody(id: string, model: string, created: number, resul
       },
     ],
     usage: usageOf(result),
-    rlm: rlmDetails(result),
+    rlm: rlmDetails(result, limits),
   };
 }
 

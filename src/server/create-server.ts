@@ -1,16 +1,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { allowedHostHeaders } from "../net/allowed-hosts.js";
+import { RunAdmission } from "./admission.js";
 import { authorize } from "./authorize.js";
+import { checkBindPolicy } from "./bind-policy.js";
 import { handleChat } from "./chat-handler.js";
 import { errorBody, HttpError, writeError } from "./http-error.js";
 import { handleOllamaChat, ollamaTags } from "./ollama-handler.js";
+import { checkHost, requireJsonContent } from "./request-guards.js";
 import type { RlmServerOptions } from "./server-options.js";
+import { createSharedModelPool } from "./shared-model-pool.js";
 
 /**
- * The HTTP server: routing, the bearer key, and the single catch that turns every failure into
- * an error response (`http-error.ts`). Plain `node:http`: a handful of routes do not need a
- * framework. Each request runs its own RLM, so requests are concurrent by construction.
+ * The HTTP server: routing, the guards every request passes (its `Host`, the bearer key, a JSON
+ * content type on POSTs, a place among the admitted runs), and the single catch that turns every
+ * failure into an error response (`http-error.ts`). Plain `node:http`: a handful of routes do not
+ * need a framework. Each request runs its own RLM, so requests are concurrent by construction;
+ * their model calls share one pool, so the backend concurrency limit holds across them.
  */
+
+export const DEFAULT_MAX_CONCURRENT_RUNS = 8;
+export const DEFAULT_MAX_QUEUED_RUNS = 32;
 
 export interface RlmServer {
   server: Server;
@@ -43,12 +53,37 @@ function modelList(options: RlmServerOptions) {
   };
 }
 
-export function createRlmServer(options: RlmServerOptions): RlmServer {
+export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
+  const sharedPool = serverOptions.rlm.createPool
+    ? undefined
+    : createSharedModelPool({ ...serverOptions.rlm.pool, concurrency: serverOptions.rlm.concurrency });
+  const options: RlmServerOptions = sharedPool
+    ? { ...serverOptions, rlm: { ...serverOptions.rlm, createPool: () => sharedPool.forRun() } }
+    : serverOptions;
+  const admission = new RunAdmission({
+    maxRunning: options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
+    maxQueued: options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS,
+  });
+  /** Set by `listen`; derived from the bound address when the caller used `server.listen` itself. */
+  let allowedHosts: ReadonlySet<string> | "any" | undefined;
+
+  function currentAllowedHosts(): ReadonlySet<string> | "any" {
+    if (allowedHosts !== undefined) return allowedHosts;
+    const address = server.address();
+    // A Unix socket or named pipe is out of a browser's reach: there is no host name to check.
+    if (address === null || typeof address === "string") return "any";
+    allowedHosts = allowedHostHeaders([address.address], address.port);
+    return allowedHosts;
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
     const method = request.method ?? "GET";
+    checkHost(request, currentAllowedHosts());
     if (path === "/health") return sendJson(response, 200, { status: "ok" });
     authorize(request, options.apiKey);
+    // Every POST this server answers carries JSON: checked before routing, so no route can forget.
+    if (method === "POST") requireJsonContent(request);
     if (path === "/v1/models" || path === "/models") {
       if (method !== "GET") throw methodNotAllowed(method, path);
       return sendJson(response, 200, modelList(options));
@@ -65,8 +100,14 @@ export function createRlmServer(options: RlmServerOptions): RlmServer {
       if (method !== "POST") throw methodNotAllowed(method, path);
       const started = performance.now();
       const handler = path === "/api/chat" ? handleOllamaChat : handleChat;
-      const outcome = await handler(request, response, options);
-      options.onRequestEnd?.({ ...outcome, status: 200, elapsedMs: performance.now() - started });
+      // Taken before the body is read: a refused request (503) costs no memory.
+      const ticket = admission.admit();
+      try {
+        const outcome = await handler(request, response, options, ticket);
+        options.onRequestEnd?.({ ...outcome, status: 200, elapsedMs: performance.now() - started });
+      } finally {
+        ticket.release();
+      }
       return;
     }
     if (path === "/api/tags" && method === "GET") return sendJson(response, 200, ollamaTags(options));
@@ -100,10 +141,12 @@ export function createRlmServer(options: RlmServerOptions): RlmServer {
     server,
     listen: (port, host = "127.0.0.1") =>
       new Promise((resolve, reject) => {
+        checkBindPolicy(host, options);
         server.once("error", reject);
         server.listen(port, host, () => {
           server.off("error", reject);
           const address = server.address() as AddressInfo;
+          allowedHosts = allowedHostHeaders([host, address.address], address.port);
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost}:${address.port}`);
         });
@@ -111,7 +154,7 @@ export function createRlmServer(options: RlmServerOptions): RlmServer {
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => resolve(sharedPool?.close()));
       }),
   };
 }

@@ -12,18 +12,21 @@ export class HttpError extends RlmError {
   readonly status: number;
   readonly type: string;
   readonly param: string | null;
+  /** Extra response headers (`Retry-After` on a 503). */
+  readonly headers: Record<string, string>;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { type?: string; param?: string; hint?: string } = {},
+    options: { type?: string; param?: string; hint?: string; headers?: Record<string, string> } = {},
   ) {
     super(code, message, { hint: options.hint });
     this.name = "HttpError";
     this.status = status;
     this.type = options.type ?? (status === 401 ? "authentication_error" : "invalid_request_error");
     this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -92,6 +95,7 @@ export function writeError(
 ): void {
   if (response.destroyed || response.writableEnded) return;
   const { status, body } = errorBody(error);
+  const extraHeaders = error instanceof HttpError ? error.headers : {};
   if (format === "ollama") {
     const line = JSON.stringify({ error: body.error.message });
     if (response.headersSent) {
@@ -99,6 +103,7 @@ export function writeError(
       return;
     }
     response.writeHead(status, {
+      ...extraHeaders,
       "content-type": "application/json",
       "content-length": Buffer.byteLength(line),
     });
@@ -111,6 +116,7 @@ export function writeError(
   }
   const text = JSON.stringify(body);
   response.writeHead(status, {
+    ...extraHeaders,
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { CompletionResult } from "../rlm/types.js";
+import type { RunTicket } from "./admission.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./chat-handler.js";
 import { parseChatRequest } from "./chat-request.js";
 import { answerPieces, usageOf } from "./completion-response.js";
@@ -47,6 +48,7 @@ export async function handleOllamaChat(
   request: IncomingMessage,
   response: ServerResponse,
   options: RlmServerOptions,
+  ticket: RunTicket,
 ): Promise<Pick<RequestLog, "id" | "model" | "stream" | "stopReason">> {
   const raw = await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const parsed = ollamaChatSchema.safeParse(raw);
@@ -69,7 +71,7 @@ export async function handleOllamaChat(
   const line = (value: unknown): void => {
     if (!response.destroyed) response.write(`${JSON.stringify(value)}\n`);
   };
-  const { id, result } = await runRequest(body, response, options, {
+  const { id, result } = await runRequest(body, response, options, ticket, {
     start: () => {
       if (stream)
         response.writeHead(200, { "content-type": "application/x-ndjson", "x-accel-buffering": "no" });

@@ -1,8 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { RlmError } from "../errors/index.js";
+import { resolveLimits } from "../rlm/options.js";
 import type { CompletionResult, Limits } from "../rlm/types.js";
 import type { RlmEvent } from "../trace/types.js";
+import type { RunTicket } from "./admission.js";
 import type { ChatRequest } from "./chat-request.js";
 import { completionId } from "./completion-response.js";
 import { HttpError } from "./http-error.js";
@@ -11,8 +13,9 @@ import type { RlmServerOptions } from "./server-options.js";
 
 /**
  * One chat request's RLM run, whatever wire protocol asked for it (OpenAI or Ollama): picks the
- * root model, splits the messages into context and query, aborts the run when the client goes
- * away, and turns a failed run into an RlmError. The protocol handlers only write bytes.
+ * root model, splits the messages into context and query, waits for its turn among the admitted
+ * runs, aborts the run when the client goes away, and turns a failed run into an RlmError. The
+ * protocol handlers only write bytes.
  */
 
 const HEARTBEAT_MS = 15_000;
@@ -28,16 +31,23 @@ export interface RunOutcome {
   id: string;
   /** Unix seconds. */
   created: number;
-  /** Undefined when the client went away and the run was aborted. */
+  /** Undefined when the client went away and the run was aborted (or never started). */
   result: CompletionResult | undefined;
+  /** The limits the run had: the server's, tightened by `rlm_limits`. */
+  limits: Limits;
 }
 
-/** Per-request limits may tighten the server's limits, never loosen them. */
-function mergeLimits(server: Limits | undefined, requested: ChatRequest["rlm_limits"]): Limits {
+/**
+ * Per-request limits may tighten the server's effective limits, defaults included (the RLM's
+ * 30 iterations when the server sets none), never loosen them: a larger value is clamped to the
+ * server's, and the response's `rlm.limits` shows what the run got.
+ */
+export function mergeLimits(server: Limits | undefined, requested: ChatRequest["rlm_limits"]): Limits {
+  const effective = resolveLimits(server);
   const merged: Limits = { ...server };
   for (const [name, value] of Object.entries(requested ?? {})) {
     const key = name as keyof Limits;
-    const current = merged[key];
+    const current = effective[key];
     if (value !== undefined) merged[key] = current === undefined ? value : Math.min(current, value);
   }
   return merged;
@@ -54,6 +64,7 @@ export async function runRequest(
   body: ChatRequest,
   response: ServerResponse,
   options: RlmServerOptions,
+  ticket: RunTicket,
   hooks: RunHooks,
 ): Promise<RunOutcome> {
   const rootModel = options.models[body.model];
@@ -81,11 +92,19 @@ export async function runRequest(
   // A long sub-call can leave a stream silent for minutes; proxies close idle connections.
   const heartbeat = progress ? setInterval(() => progress("working"), HEARTBEAT_MS) : undefined;
   heartbeat?.unref();
+  const limits = mergeLimits(options.rlm.limits, body.rlm_limits);
+  try {
+    // A stream has its headers and heartbeats while it waits, so clients and proxies keep waiting too.
+    await ticket.turn(aborter.signal);
+  } catch {
+    clearInterval(heartbeat);
+    return { id, created, result: undefined, limits };
+  }
   const joinedInstructions = [options.rlm.instructions, instructions].filter(Boolean).join("\n\n");
   const engine = options.createEngine({
     ...options.rlm,
     model: rootModel,
-    limits: mergeLimits(options.rlm.limits, body.rlm_limits),
+    limits,
     ...(joinedInstructions ? { instructions: joinedInstructions } : {}),
     ...(options.traceDirectory ? { trace: join(options.traceDirectory, `${id}.jsonl`) } : {}),
     onEvent: (event) => {
@@ -96,7 +115,7 @@ export async function runRequest(
   const result = await engine
     .completion(context, query, { signal: aborter.signal })
     .finally(() => clearInterval(heartbeat));
-  if (aborter.signal.aborted) return { id, created, result: undefined };
+  if (aborter.signal.aborted) return { id, created, result: undefined, limits };
   if (result.stopReason === "error") {
     throw new RlmError(
       result.errorCode ?? "run-failed",
@@ -106,5 +125,5 @@ export async function runRequest(
       },
     );
   }
-  return { id, created, result };
+  return { id, created, result, limits };
 }

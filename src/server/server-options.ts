@@ -14,12 +14,25 @@ export interface RlmServerOptions {
    * at arbitrary hosts through `openai-compatible:` specs.
    */
   models: Record<string, string | LanguageModel>;
-  /** Options shared by every request's RLM (sub-model, limits, sandbox, pool...); `model` comes from the request. */
+  /**
+   * Options shared by every request's RLM (sub-model, limits, sandbox, pool...); `model` comes from
+   * the request. Unless `createPool` is given, every request's calls go through one shared pool
+   * built from `pool` and `concurrency`, so the concurrency limit holds across requests.
+   */
   rlm: Omit<RLMOptions, "model" | "onEvent" | "trace">;
   /** Builds the engine for one request. */
   createEngine: (options: RLMOptions) => CompletionEngine;
   /** When set, every request except `/health` must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /**
+   * Allows `listen` on a non-loopback address without `apiKey`. Off by default: anyone who can
+   * reach the port could spend the backend's money and run code in the sandbox.
+   */
+  insecureNoKey?: boolean;
+  /** Runs at once; later requests wait in a queue. Default 8. */
+  maxConcurrentRuns?: number;
+  /** Requests waiting for a run beyond `maxConcurrentRuns`; more are refused with 503. Default 32. */
+  maxQueuedRuns?: number;
   /** Largest accepted request body. Default 256 MB. */
   maxBodyBytes?: number;
   /** When set, each request's trajectory is written to `<directory>/<completion id>.jsonl`. */
