@@ -1,6 +1,6 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { resolveConfig } from "../config/index.js";
-import { createRlmServer } from "../server/index.js";
+import { checkBindPolicy, createRlmServer } from "../server/index.js";
 import { port, positiveInteger } from "./parse-options.js";
 import { preflight } from "./preflight.js";
 import { rlmOptionsFrom } from "./rlm-options.js";
@@ -8,7 +8,8 @@ import { addRunOptions, type SharedOptionValues, toConfigFlags } from "./shared-
 
 /**
  * `rlm serve`: the OpenAI-compatible server. Clients ask for the model `rlm` (or the root spec
- * itself); each request runs its own RLM with the configured sub-model, limits and sandbox.
+ * itself); each request runs its own RLM with the configured sub-model, limits and sandbox. A
+ * server reachable from other machines must have an API key (`--insecure-no-key` overrides).
  */
 
 interface ServeOptionValues extends SharedOptionValues {
@@ -18,6 +19,17 @@ interface ServeOptionValues extends SharedOptionValues {
   traceDir?: string;
   maxBodyMb?: number;
   check?: boolean;
+  insecureNoKey?: boolean;
+  maxConcurrentRuns?: number;
+  maxQueuedRuns?: number;
+}
+
+/** A queue bound may be 0 (no waiting: busy means 503), unlike the other counts. */
+function wholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new InvalidArgumentError("Expected a whole number, 0 or more.");
+  return parsed;
 }
 
 export function addServeCommand(program: Command): void {
@@ -31,6 +43,12 @@ export function addServeCommand(program: Command): void {
     .option("--api-key <key>", "require `Authorization: Bearer <key>` (env RLM_SERVER_API_KEY)")
     .option("--trace-dir <dir>", "write each request's trajectory to <dir>/<id>.jsonl")
     .option("--max-body-mb <n>", "largest request body in MB (default 256)", positiveInteger)
+    .option(
+      "--insecure-no-key",
+      "allow listening on a non-loopback address without --api-key (anyone who can reach it can use it)",
+    )
+    .option("--max-concurrent-runs <n>", "runs at once; later requests wait (default 8)", positiveInteger)
+    .option("--max-queued-runs <n>", "requests waiting for a run; beyond, 503 (default 32)", wholeNumber)
     .option("--no-check", "skip checking the backends at start");
   addRunOptions(command).action(async (values: ServeOptionValues) => {
     const config = await resolveConfig({
@@ -38,6 +56,11 @@ export function addServeCommand(program: Command): void {
       host: values.host,
       port: values.port,
       apiKey: values.apiKey,
+    });
+    // Before the backend check, which can take a while: a refused start should say so at once.
+    checkBindPolicy(config.server.host, {
+      apiKey: config.server.apiKey,
+      insecureNoKey: values.insecureNoKey,
     });
     if (values.check !== false) {
       // A server should start even when its backend is down (it may come up later): warn only.
@@ -52,6 +75,9 @@ export function addServeCommand(program: Command): void {
       rlm: shared,
       createEngine: (options) => new RLM(options),
       apiKey: config.server.apiKey,
+      ...(values.insecureNoKey ? { insecureNoKey: true } : {}),
+      ...(values.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: values.maxConcurrentRuns } : {}),
+      ...(values.maxQueuedRuns !== undefined ? { maxQueuedRuns: values.maxQueuedRuns } : {}),
       ...(values.maxBodyMb ? { maxBodyBytes: values.maxBodyMb * 1024 * 1024 } : {}),
       ...(values.traceDir ? { traceDirectory: values.traceDir } : {}),
       onRequestEnd: (log) => {
