@@ -4,7 +4,8 @@
 # llama.cpp engine (an optional dependency with a large native part) is left out of this image.
 #
 #   docker build -t rlm .
-#   docker run --rm -p 8080:8080 -e OLLAMA_HOST=http://host.docker.internal:11434 rlm
+#   export RLM_SERVER_API_KEY="$(openssl rand -hex 24)"    # clients send it as a bearer key
+#   docker run --rm -p 8080:8080 -e RLM_SERVER_API_KEY -e OLLAMA_HOST=http://host.docker.internal:11434 rlm
 #   docker run --rm -i -e OLLAMA_HOST=... rlm ask "Summarize this" - < notes.md
 
 ARG NODE_VERSION=20
@@ -46,4 +47,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
   CMD node -e "fetch('http://127.0.0.1:8080/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 ENTRYPOINT ["rlm"]
+# 0.0.0.0: the container's port is published to other machines, so `rlm serve` requires
+# RLM_SERVER_API_KEY here and exits (code 2) with a message without it. The health check above
+# needs no key, and any Host is answered on 0.0.0.0.
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
