@@ -1,7 +1,11 @@
 /**
  * A launch command for the `process` runtime that runs Python under bubblewrap: as nobody with no
- * capabilities, in new user, network, PID, IPC and UTS namespaces (no network at all, not even loopback to the host), a read-only view
- * of /usr, the Python installation and the driver folder, an empty /tmp, and death with the host.
+ * capabilities, in new user, network, PID, IPC and UTS namespaces (no network at all, not even
+ * loopback to the host), a read-only view of /usr, the Python installation and the driver folder,
+ * an empty environment, and death with the host. The only writable places are /tmp and /dev/shm,
+ * each a tmpfs of a fixed size: tmpfs lives in host memory, and bwrap's own root and /dev tmpfs
+ * (writable and unbounded by default) are remounted read-only, so a write loop ends in ENOSPC or
+ * EROFS instead of filling the host's memory.
  */
 
 import { execFileSync } from "node:child_process";
@@ -13,7 +17,12 @@ export interface BwrapOptions {
   python?: string;
   /** Extra host paths to make visible read-only (e.g. a virtualenv). */
   readOnlyPaths?: string[];
+  /** Size of the writable /tmp, in MB (default 256); /dev/shm gets a quarter of it (at least 1 MB). */
+  tmpMb?: number;
 }
+
+/** Default size of /tmp: well inside the default memory cap, since tmpfs pages are host memory. */
+export const BWRAP_TMP_MB = 256;
 
 interface PythonLocation {
   executable: string;
@@ -25,6 +34,8 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
   const python = locatePython(options.python ?? "python3");
   const readOnly = new Set(["/usr", ...python.prefixes, pythonDirectory(), ...(options.readOnlyPaths ?? [])]);
   const binds = [...readOnly].filter((path) => path !== "/usr").flatMap((path) => ["--ro-bind", path, path]);
+  const tmpBytes = Math.floor((options.tmpMb ?? BWRAP_TMP_MB) * 1024 * 1024);
+  const shmBytes = Math.max(1024 * 1024, Math.floor(tmpBytes / 4));
   return [
     "bwrap",
     "--unshare-all",
@@ -54,20 +65,55 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
     "/bin",
     // The empty /tmp comes before the binds: mounted after, it would hide a driver or Python that
     // lives under /tmp (a checkout in /tmp, as CI clones make).
-    "--tmpfs",
-    "/tmp",
+    ...sizedTmpfs(tmpBytes, "/tmp"),
     ...binds,
     "--proc",
     "/proc",
     "--dev",
     "/dev",
+    // multiprocessing's semaphores live in /dev/shm: writable, but sized like /tmp.
+    ...sizedTmpfs(shmBytes, "/dev/shm"),
+    // bwrap's root and /dev are tmpfs the sandbox user may write to, with no size limit: made
+    // read-only last, once every mount point on them exists (neither is remounted recursively).
+    "--remount-ro",
+    "/dev",
+    "--remount-ro",
+    "/",
     "--chdir",
     "/tmp",
-    "--setenv",
-    "PYTHONDONTWRITEBYTECODE",
-    "1",
+    // Nothing from the launcher's environment: only what Python needs (see child-environment.ts).
+    "--clearenv",
+    ...setenv("PATH", "/usr/local/bin:/usr/bin:/bin"),
+    ...setenv("LANG", "C.UTF-8"),
+    ...setenv("PYTHONUTF8", "1"),
+    ...setenv("HOME", "/tmp"),
+    ...setenv("PYTHONDONTWRITEBYTECODE", "1"),
     python.executable,
   ];
+}
+
+function setenv(name: string, value: string): string[] {
+  return ["--setenv", name, value];
+}
+
+/** `--size` came with bubblewrap 0.8; an older one gets an unsized tmpfs (half the host's memory). */
+function sizedTmpfs(bytes: number, path: string): string[] {
+  return bwrapSupportsSize() ? ["--size", String(bytes), "--tmpfs", path] : ["--tmpfs", path];
+}
+
+let sizeSupported: boolean | undefined;
+
+function bwrapSupportsSize(): boolean {
+  if (sizeSupported === undefined) {
+    try {
+      sizeSupported = execFileSync("bwrap", ["--help"], { encoding: "utf8", timeout: 10_000 }).includes(
+        "--size",
+      );
+    } catch {
+      sizeSupported = false;
+    }
+  }
+  return sizeSupported;
 }
 
 const located = new Map<string, PythonLocation>();
