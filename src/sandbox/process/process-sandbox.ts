@@ -32,6 +32,15 @@ export const PROCESS_DEFAULTS = {
   memoryMb: 2048,
   maxOutputChars: 100_000,
   graceMs: 1000,
+  /**
+   * Longest protocol line the host accepts from Python (UTF-8 bytes): far above any real message (an
+   * exec's output is capped at maxOutputChars; a 32 MB prompt is millions of tokens, beyond every
+   * model's window), so only a broken or hostile child reaches it. Python refuses to send a longer
+   * getVar value or query (the call fails, state kept); a longer raw line kills the child.
+   */
+  maxMessageBytes: 32 * 1024 * 1024,
+  /** Processes plus threads of one sandbox together, where a cgroup enforces it (see cgroup.ts). */
+  maxTasks: 128,
   startTimeoutMs: 30_000,
 };
 
@@ -181,6 +190,8 @@ export class ProcessSandbox implements Sandbox {
       memoryMb: this.options.memoryMb ?? PROCESS_DEFAULTS.memoryMb,
       maxOutputChars: this.options.maxOutputChars ?? PROCESS_DEFAULTS.maxOutputChars,
       startTimeoutMs: PROCESS_DEFAULTS.startTimeoutMs,
+      maxMessageBytes: PROCESS_DEFAULTS.maxMessageBytes,
+      maxTasks: PROCESS_DEFAULTS.maxTasks,
       onHostCall: (request) => {
         const answer = () => answerHostCall(request, this.options, this.queries.signal);
         return this.clock === undefined ? answer() : this.clock.whileHostCall(answer);

@@ -1,13 +1,21 @@
 /**
  * One native Python child process running `process_main.py`: starts it with the launch command,
  * frames messages as JSON lines, answers its blocking host calls, and reports how it ended. The
- * sandbox above decides what to do about timeouts and crashes; this only speaks the protocol.
+ * sandbox above decides what to do about timeouts and crashes; this only speaks the protocol, and
+ * holds the child to what the host can afford: a cleared environment (child-environment.ts), a
+ * cgroup for its processes together when the host allows one (cgroup.ts), and a bound on the
+ * length of a protocol line, past which the child is killed rather than buffered.
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RlmError } from "../../errors/index.js";
 import { processMainPath } from "../python-files.js";
 import { HeadTailCollector } from "../truncate.js";
+import { SandboxCgroup } from "./cgroup.js";
+import { childEnvironment } from "./child-environment.js";
 import { JsonLineReader } from "./json-lines.js";
 import { StderrSync } from "./stderr-sync.js";
 
@@ -16,12 +24,18 @@ export interface ChildOptions {
   memoryMb: number | undefined;
   maxOutputChars: number;
   startTimeoutMs: number;
+  /** Longest protocol line accepted from the child; Python refuses to send a longer one. */
+  maxMessageBytes: number;
+  /** Processes plus threads of the child and everything it starts (enforced by a cgroup when one can be made). */
+  maxTasks: number;
   onHostCall: (request: unknown) => Promise<unknown>;
 }
 
 export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Why the host killed it, when it did so for a reason of its own (e.g. an oversized message). */
+  reason?: string;
 }
 
 interface Pending {
@@ -38,16 +52,27 @@ export class PythonChild {
   private readonly stderr: HeadTailCollector;
   private ready: Pending | undefined;
   private readonly sync: StderrSync;
+  private killReason: string | undefined;
 
   private constructor(
     private readonly process: ChildProcessWithoutNullStreams,
     private readonly options: ChildOptions,
+    private readonly group: SandboxCgroup | undefined,
+    home: string,
   ) {
     this.stderr = new HeadTailCollector(options.maxOutputChars);
-    // A line that is not JSON means the channel is corrupt: end the process, the sandbox restarts it.
+    // A line that is not JSON, or too long to be one we sent for, means the channel is corrupt or
+    // hostile: end the process, the sandbox restarts it.
     const reader = new JsonLineReader(
-      (message) => this.receive(message),
-      () => this.kill(),
+      {
+        onMessage: (message) => this.receive(message),
+        onBrokenLine: () => this.kill("it wrote a protocol line that is not JSON"),
+        onOversize: (held) =>
+          this.kill(
+            `it wrote a protocol line longer than ${options.maxMessageBytes} bytes (${held} bytes without a newline)`,
+          ),
+      },
+      options.maxMessageBytes,
     );
     process.stdout.on("data", (chunk: Buffer) => reader.push(chunk));
     const sync = new StderrSync(this.stderr);
@@ -56,9 +81,13 @@ export class PythonChild {
     process.stderr.on("end", () => sync.end());
     // A write to a child that just died fails with EPIPE; the exit itself is reported below.
     process.stdin.on("error", () => {});
+    // Children it forked keep the pipes open, so "close" would wait for them: when the main process
+    // ends, the rest of its processes go too.
+    process.on("exit", () => this.killTree());
     this.exited = new Promise((resolve) => {
       process.on("close", (code, signal) => {
-        this.exit = { code, signal };
+        this.exit = { code, signal, ...(this.killReason === undefined ? {} : { reason: this.killReason }) };
+        rmSync(home, { recursive: true, force: true });
         this.sync.end();
         const error = new RlmError(
           "sandbox-crashed",
@@ -67,7 +96,10 @@ export class PythonChild {
         for (const waiting of this.pending.values()) waiting.reject(error);
         this.pending.clear();
         this.ready?.reject(error);
-        resolve(this.exit);
+        // Forked processes that outlived the main one (without bwrap's PID namespace) go too, and
+        // the group with them, before anyone is told the child has ended.
+        const exit = this.exit;
+        void (this.group?.remove() ?? Promise.resolve()).then(() => resolve(exit));
       });
     });
   }
@@ -79,13 +111,30 @@ export class PythonChild {
         hint: 'Set sandbox.command to a launcher such as ["python3"].',
       });
     }
-    const process = spawn(program, [...prefix, processMainPath()], { stdio: ["pipe", "pipe", "pipe"] });
-    const child = new PythonChild(process, options);
+    const group = SandboxCgroup.create({
+      memoryBytes: options.memoryMb ? options.memoryMb * 1024 * 1024 : undefined,
+      maxTasks: options.maxTasks,
+    });
+    const launch = [program, ...prefix, processMainPath()];
+    const [executable, ...args] = group === undefined ? launch : group.wrap(launch);
+    const home = mkdtempSync(join(tmpdir(), "rlm-sandbox-home-"));
+    const process = spawn(executable ?? program, args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: childEnvironment(home),
+      cwd: home,
+      // Its own process group: without a cgroup, the group is how its forked processes are killed.
+      detached: true,
+    });
+    const child = new PythonChild(process, options, group, home);
     const started = new Promise<unknown>((resolve, reject) => {
       child.ready = { resolve, reject };
       process.on("error", (error) => reject(error));
     });
-    child.write({ memoryMb: options.memoryMb ?? null, maxOutputChars: options.maxOutputChars });
+    child.write({
+      memoryMb: options.memoryMb ?? null,
+      maxOutputChars: options.maxOutputChars,
+      maxMessageBytes: options.maxMessageBytes,
+    });
     const silent = new Error(`no ready message within ${options.startTimeoutMs} ms`);
     const timer = setTimeout(() => child.ready?.reject(silent), options.startTimeoutMs);
     try {
@@ -130,8 +179,30 @@ export class PythonChild {
     if (this.exit === undefined) this.write({ type: "interrupt" });
   }
 
-  kill(): void {
-    if (this.exit === undefined) this.process.kill("SIGKILL");
+  /** Kills the child and, with a cgroup, every process it started; `reason` is reported in its exit. */
+  kill(reason?: string): void {
+    if (this.exit !== undefined) return;
+    this.killReason ??= reason;
+    this.process.kill("SIGKILL");
+    this.killTree();
+  }
+
+  /** Every process of the sandbox: the cgroup's when there is one, else the process group's. */
+  private killTree(): void {
+    if (this.group !== undefined) {
+      this.group.killAll();
+      return;
+    }
+    try {
+      if (this.process.pid !== undefined) globalThis.process.kill(-this.process.pid, "SIGKILL");
+    } catch {
+      // the group is empty already
+    }
+  }
+
+  /** The cgroup holding the child's processes, if this host allowed one (for reports and tests). */
+  get cgroup(): SandboxCgroup | undefined {
+    return this.group;
   }
 
   /** What the child wrote to stderr (fd-level output) since the last call, head and tail kept. */
@@ -185,5 +256,6 @@ export class PythonChild {
 }
 
 export function describeExit(exit: ChildExit): string {
-  return exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const how = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  return exit.reason === undefined ? how : `${how}: ${exit.reason}`;
 }

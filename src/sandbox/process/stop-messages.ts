@@ -24,7 +24,8 @@ export function killedMessage(reason: StopReason, timeoutMs: number, graceMs: nu
 
 export function crashedMessage(exit: ChildExit | undefined): string {
   const how = exit === undefined ? "ended" : `ended (${describeExit(exit)})`;
-  const memory = exit?.signal === "SIGKILL" ? " It may have run out of memory." : "";
+  const memory =
+    exit?.signal === "SIGKILL" && exit.reason === undefined ? " It may have run out of memory." : "";
   return (
     `The Python process ${how} while running this code.${memory} It was restarted: every variable ` +
     `was lost (the context was loaded again).`

@@ -13,7 +13,11 @@ as a real SIGINT (which also wakes `time.sleep`). Messages, one JSON object per 
   python -> host: {"type": "ready", "python", "pid"}
                   {"type": "result", "id", "value"} | {"type": "failure", "id", "message"}
                   {"type": "host", "id", "request"}                   a blocking _rlm_host_call
-The first line from the host is the configuration: {"memoryMb": int|None, "maxOutputChars": int}.
+The first line from the host is the configuration:
+  {"memoryMb": int|None, "maxOutputChars": int, "maxMessageBytes": int}.
+The host kills a child whose line to it exceeds maxMessageBytes (so that endless bytes cannot grow
+its memory); a message this side would make longer is refused here instead: a query raises
+ValueError in the user's code, a result is replaced by a failure, and the process lives on.
 """
 
 import faulthandler
@@ -68,6 +72,10 @@ def _read_exactly(incoming, size):
     return data
 
 
+class MessageTooLarge(ValueError):
+    pass
+
+
 class _Channel:
     """Messages both ways. Host calls may come from several Python threads at once (a model's
     ThreadPoolExecutor over llm_query): each carries an id and waits for its own reply."""
@@ -80,9 +88,22 @@ class _Channel:
         self._replies_lock = threading.Lock()
         self._next_id = 0
         self.inbox = queue.Queue()
+        self.max_bytes = None
+
+    def encode(self, message):
+        data = _encode(message)
+        if self.max_bytes is not None and len(data) > self.max_bytes:
+            raise MessageTooLarge(
+                "a message of "
+                + str(len(data))
+                + " bytes is more than the sandbox's protocol carries ("
+                + str(self.max_bytes)
+                + " bytes): send or return less at once"
+            )
+        return data
 
     def send(self, message):
-        data = _encode(message)
+        data = self.encode(message)
         with self._send_lock:
             self._outgoing.write(data)
             self._outgoing.flush()
@@ -93,7 +114,12 @@ class _Channel:
             self._next_id += 1
             call_id = self._next_id
             self._replies[call_id] = box
-        self.send({"type": "host", "id": call_id, "request": request})
+        try:
+            self.send({"type": "host", "id": call_id, "request": request})
+        except MessageTooLarge:  # raised in the user's code; no reply will come for it
+            with self._replies_lock:
+                self._replies.pop(call_id, None)
+            raise
         result = box.get()
         if result is None:  # the host went away
             os._exit(0)
@@ -139,6 +165,15 @@ def _synced(message):
     return message
 
 
+def _send_outcome(channel, message):
+    """Sends a result or failure; a result too large for the protocol becomes a failure saying so."""
+    try:
+        channel.encode(message)  # the size check, before the stderr marker is spent on it
+    except MessageTooLarge as error:
+        message = {"type": "failure", "id": message.get("id"), "message": "MessageTooLarge: " + str(error)}
+    channel.send(_synced(message))
+
+
 def main():
     incoming, outgoing = _open_protocol()
     faulthandler.enable()  # a segfault in user code prints where it happened, for the crash report
@@ -150,6 +185,9 @@ def main():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     channel = _Channel(incoming, outgoing)
+    # A little under the host's bound: the stderr marker's fields are added after the size check.
+    if config.get("maxMessageBytes"):
+        channel.max_bytes = int(config["maxMessageBytes"]) - 64
     send = channel.send
 
     driver_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "driver.py")
@@ -176,10 +214,10 @@ def main():
                 value = driver[message["method"]](*message["args"])
             else:
                 continue
-            send(_synced({"type": "result", "id": message["id"], "value": value}))
+            _send_outcome(channel, {"type": "result", "id": message["id"], "value": value})
         except BaseException as error:  # noqa: BLE001 - reported to the host, the loop goes on
             text = "".join(traceback.format_exception_only(type(error), error)).strip()
-            send(_synced({"type": "failure", "id": message.get("id"), "message": text}))
+            _send_outcome(channel, {"type": "failure", "id": message.get("id"), "message": text})
 
 
 if __name__ == "__main__":
