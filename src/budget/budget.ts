@@ -63,6 +63,12 @@ export class Budget {
     return this.deepest;
   }
 
+  /** When the wall-time limit falls (epoch ms, as `Date.now()`), or undefined without one. */
+  get deadline(): number | undefined {
+    const timeout = this.limits.timeoutMs;
+    return timeout === undefined ? undefined : this.startedAt + timeout;
+  }
+
   get elapsedMs(): number {
     return Date.now() - this.startedAt;
   }

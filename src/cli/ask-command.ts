@@ -103,9 +103,12 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     process.stdout.write(result.answer.endsWith("\n") ? result.answer : `${result.answer}\n`);
   }
   if (result.stopReason !== "answer") {
-    stderr.write(
-      `rlm: stopped by ${result.stopReason} before the model submitted an answer; printed its best answer so far.\n`,
-    );
+    // A best-answer call that failed (a hung backend past the grace) leaves no answer: say why.
+    const after =
+      result.answer === "" && result.error !== undefined
+        ? `there is no best answer: ${result.error}`
+        : "printed its best answer so far.";
+    stderr.write(`rlm: stopped by ${result.stopReason} before the model submitted an answer; ${after}\n`);
     return EXIT.limit;
   }
   return EXIT.ok;

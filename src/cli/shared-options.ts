@@ -13,10 +13,11 @@ import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
  */
 export type SharedOptionValues = Omit<
   ConfigFlags,
-  "maxCostUsd" | "timeoutMs" | "host" | "port" | "apiKey"
+  "maxCostUsd" | "timeoutMs" | "finalAnswerGraceMs" | "host" | "port" | "apiKey"
 > & {
   maxCost?: number;
   timeout?: number;
+  finalAnswerGrace?: number;
 };
 
 export function addModelOptions(command: Command): Command {
@@ -40,6 +41,11 @@ export function addRunOptions(command: Command): Command {
     .option("--max-tokens <n>", "tokens over the whole run, all models", positiveInteger)
     .option("--max-cost <usd>", "cost over the whole run, in USD", positiveNumber)
     .option("--timeout <duration>", "wall time for the run: 90, 90s, 5m, 1h", duration)
+    .option(
+      "--final-answer-grace <duration>",
+      "after --timeout, how long the last call for a best answer may take (default 5s)",
+      duration,
+    )
     .option("--max-sub-calls <n>", "llm_query/rlm_query calls over the whole run", positiveInteger)
     .option("--concurrency <n>", "sub-calls in flight at once per backend (default 16)", positiveInteger)
     .addOption(
@@ -62,6 +68,7 @@ export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
     maxTokens: values.maxTokens,
     maxCostUsd: values.maxCost,
     timeoutMs: values.timeout,
+    finalAnswerGraceMs: values.finalAnswerGrace,
     maxSubCalls: values.maxSubCalls,
     sandbox: values.sandbox,
   };

@@ -22,6 +22,12 @@ export interface Limits {
   maxCostUsd?: number;
   /** Wall time for the whole completion. */
   timeoutMs?: number;
+  /**
+   * After the wall time, how long the last call for a best answer may take (default 5000 ms):
+   * the whole run ends within `timeoutMs` + this. After another limit, that call gets at most this
+   * beyond the wall time too.
+   */
+  finalAnswerGraceMs?: number;
   /** llm_query / rlm_query calls over the whole tree. */
   maxSubCalls?: number;
   /** Consecutive turns whose code raised (or that had neither code nor answer). Default 5. */
