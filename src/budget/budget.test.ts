@@ -67,6 +67,13 @@ describe("Budget", () => {
     budget.enterDepth(1);
     expect(budget.depthReached).toBe(2);
   });
+
+  it("knows when the wall time falls (none without timeoutMs)", () => {
+    const timed = new Budget({ limits: { timeoutMs: 60_000 }, usage: () => ({}) });
+    expect(timed.deadline).toBe(timed.startedAt + 60_000);
+    timed.dispose();
+    expect(new Budget({ usage: () => ({}) }).deadline).toBeUndefined();
+  });
 });
 
 describe("usage arithmetic", () => {
