@@ -87,6 +87,15 @@ describe("readInputs", () => {
     expect(Object.keys(mixed.context as Record<string, string>)).toEqual(["<stdin>", "notes.md"]);
   });
 
+  it("reads UTF-16 files with a byte-order mark, named and inside a directory", async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("name,age\nada,36\n", "utf16le")]);
+    await write("wide/people.csv", utf16);
+    expect((await readInputs(["wide/people.csv"], { cwd: root })).context).toBe("name,age\nada,36\n");
+    expect((await readInputs(["wide"], { cwd: root })).context).toEqual({
+      "wide/people.csv": "name,age\nada,36\n",
+    });
+  });
+
   it("reads PDF text with pages separated by form feeds", async () => {
     const result = await readInputs(["report.pdf"], { cwd: root });
     expect(result.context).toBe("Quarterly report\nRevenue grew 12 percent\fPage two: churn fell");
