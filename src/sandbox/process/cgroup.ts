@@ -10,7 +10,15 @@
  * caller falls back on the per-process limits (see README, "The sandbox").
  */
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface GroupLimits {
@@ -47,6 +55,7 @@ export class SandboxCgroup {
       const made: string[] = [];
       try {
         for (const hierarchy of hierarchies) {
+          removeAbandoned(hierarchy.directory);
           const directory = `${hierarchy.directory}/${name}`;
           mkdirSync(directory);
           made.push(directory);
@@ -187,6 +196,32 @@ function ownPath(controller: string): string | undefined {
     if (controller === "" ? line.startsWith("0::") : controllers.split(",").includes(controller)) return path;
   }
   return undefined;
+}
+
+/**
+ * Groups left by a host process that ended without closing its sandboxes (killed, or exited early):
+ * empty once their processes died with the host's pipes, and removed by the next sandbox made.
+ */
+function removeAbandoned(parent: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const owner = /^rlm-sandbox-(\d+)-\d+$/.exec(entry)?.[1];
+    if (owner !== undefined && !alive(Number(owner))) removeQuietly(`${parent}/${entry}`);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function writeLimit(directory: string, file: string, value: string, required: boolean): void {
