@@ -5,11 +5,14 @@
  * - default `python3` (resolved to its real executable): native speed, every installed package, no
  *   isolation at all: trusted code only;
  * - `bwrapCommand()`: Linux namespaces via bubblewrap: no network (not even the host's loopback),
- *   read-only /usr + Python + driver folder, empty /tmp, no other host file, running as nobody with
- *   no capabilities; the memory cap (RLIMIT_AS) is set inside by the driver;
+ *   read-only /usr + Python + driver folder, sized /tmp and /dev/shm (everything else read-only),
+ *   no other host file, running as nobody with no capabilities, an empty environment;
  * - Docker (untested here: no daemon on the build machine): `["docker", "run", "-i", "--rm",
  *   "--network", "none", "-v", `${pythonDirectory()}:${pythonDirectory()}:ro`, "python:3.11-slim",
  *   "python3"]`; the driver's folder must be mounted at the same path.
+ * Whatever the launcher: the child's environment is built from nothing (no API keys), each process
+ * has RLIMIT_AS, and where the host lets us make a cgroup (cgroup.ts) all of the sandbox's
+ * processes together are held to `memoryMb` and PROCESS_DEFAULTS.maxTasks.
  * Contexts are streamed over stdin (no shared temp file), so any launcher works.
  */
 
