@@ -100,16 +100,16 @@ function mentionsOf(node: AnyNode, known: Map<string, AnyNode>): Set<string> {
   const mentions = new Set<string>();
   simple(node, {
     Identifier(identifier) {
-      identifiers.push(identifier as AnyNode);
+      identifiers.push(identifier as unknown as AnyNode);
     },
     ImportExpression() {
       mentions.add("import()");
     },
     MemberExpression(member) {
-      const name = memberName(member as AnyNode);
+      const name = memberName(member as unknown as AnyNode);
       if (name === undefined || !known.has(name)) return;
       mentions.add(name);
-      resolvedObjects.add((member as AnyNode).object as AnyNode);
+      resolvedObjects.add((member as unknown as AnyNode).object as AnyNode);
     },
   });
   for (const identifier of identifiers) {
@@ -146,7 +146,7 @@ export interface HostReach {
 /** Reads `pyodide.asm.mjs` and answers which imports can reach the host. */
 export function auditPyodideImports(asmPath: string): HostReach {
   const source = readFileSync(asmPath, "utf8");
-  const program = parse(source, { ecmaVersion: "latest", sourceType: "module" }) as AnyNode;
+  const program = parse(source, { ecmaVersion: "latest", sourceType: "module" }) as unknown as AnyNode;
   const body = moduleBody(program);
   const nodes = collectBindings(body);
   const bindings = new Map<string, Binding>();

@@ -1,16 +1,17 @@
 /**
- * Host side of a context load. A 100 MB context must not be copied whole anywhere on its way into
+ * A context load, end to end. A 100 MB context must not be copied whole anywhere on its way into
  * Python (the target is peak memory <= 3 x context + 200 MB, the caller's own string included): the
- * host encodes the parts piece by piece into the two slots of a SharedArrayBuffer (`STREAM`) while
- * the worker copies each slot straight into the Python objects that will hold the text (see
- * `receiveContext` in worker.ts and `_rlm_load_prepare` in driver.py).
+ * host encodes the parts piece by piece (`PartReader`) into chunks of one slot each, sent to the
+ * sandbox host process one at a time as it asks for them; there `feedSlots` copies each into the two
+ * slots of a SharedArrayBuffer (`STREAM`) while the worker copies each slot straight into the Python
+ * objects that will hold the text (see `receiveContext` in worker.ts and `_rlm_load_prepare` in
+ * driver.py).
  */
 import { isAscii } from "node:buffer";
 import { contextParts } from "../context-encoding.js";
 import type { ContextInput } from "../types.js";
-import { type HostRequest, type LoadPlan, STREAM, slotBytesOf } from "./messages.js";
-
-export type LoadRequest = HostRequest & { type: "load" };
+import { type LoadPlan, STREAM, slotBytesOf } from "./messages.js";
+import type { ChunkSource } from "./pyodide-worker.js";
 
 export interface PlannedLoad {
   plan: LoadPlan;
@@ -32,29 +33,12 @@ export function planLoad(context: ContextInput | Uint8Array, variable: string): 
   return { plan: { kind, variable, ...(keys ? { keys } : {}), parts }, sources, byteLength };
 }
 
-/**
- * Sends the load request with `send` (which settles when the worker has answered) and streams the
- * parts to the worker meanwhile. A failure to encode stops the worker and is thrown here.
- */
-export async function sendLoad<T>(load: PlannedLoad, send: (request: LoadRequest) => Promise<T>): Promise<T> {
-  // A small context gets small slots: zeroing 2 MiB took ~2 ms of every small completion's start.
-  const slotBytes = Math.min(STREAM.slotBytes, Math.max(64, load.byteLength));
-  const stream = new SharedArrayBuffer(STREAM.controlWords * 4 + 2 * slotBytes);
-  let settled = false;
-  let failure: { error: unknown } | undefined;
-  void feed(stream, load, () => settled).catch((error: unknown) => {
-    failure = { error };
-  });
-  try {
-    const result = await send({ type: "load", plan: load.plan, stream });
-    if (failure) throw failure.error;
-    return result;
-  } finally {
-    settled = true;
-  }
+/** A small context gets small slots: zeroing 2 MiB took ~2 ms of every small completion's start. */
+export function slotBytesFor(byteLength: number): number {
+  return Math.min(STREAM.slotBytes, Math.max(64, byteLength));
 }
 
-/** How long the host sleeps between checks that the call has not ended without it. */
+/** How long the feeder sleeps between checks that the call has not ended without it. */
 const POLL_MS = 100;
 
 type WaitAsync = (
@@ -66,22 +50,34 @@ type WaitAsync = (
 
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-async function feed(stream: SharedArrayBuffer, load: PlannedLoad, settled: () => boolean): Promise<void> {
+/**
+ * The sandbox host process's half of a load: copies each chunk the host sends (`next`, undefined
+ * once all have come) into the stream's slots in turn, as the worker empties them. `settled`: the
+ * worker's call has ended (stop feeding). A failure to get a chunk raises `hostFailed`, so the worker
+ * stops waiting, and is thrown.
+ */
+export async function feedSlots(
+  stream: SharedArrayBuffer,
+  next: () => Promise<Uint8Array | undefined>,
+  settled: () => boolean,
+): Promise<void> {
   const control = new Int32Array(stream, 0, STREAM.controlWords);
+  const slotBytes = slotBytesOf(stream);
   const slots = [0, 1].map(
-    (slot) =>
-      new Uint8Array(stream, STREAM.controlWords * 4 + slot * slotBytesOf(stream), slotBytesOf(stream)),
+    (slot) => new Uint8Array(stream, STREAM.controlWords * 4 + slot * slotBytes, slotBytes),
   );
-  const reader = new PartReader(load);
   try {
-    for (let slot = 0; !reader.done; slot ^= 1) {
+    for (let slot = 0; ; slot ^= 1) {
+      const chunk = await next();
+      if (chunk === undefined) return;
       // Wait until the worker has emptied this slot; stop if the call ended without it.
       for (let length = Atomics.load(control, slot); length !== 0; length = Atomics.load(control, slot)) {
         if (settled()) return;
         const wait = waitAsync(control, slot, length, POLL_MS);
         if (wait.async) await wait.value;
       }
-      Atomics.store(control, slot, reader.fill(slots[slot]!));
+      slots[slot]!.set(chunk);
+      Atomics.store(control, slot, chunk.length);
       Atomics.notify(control, slot);
     }
   } catch (error) {
@@ -95,7 +91,7 @@ async function feed(stream: SharedArrayBuffer, load: PlannedLoad, settled: () =>
 const encoder = new TextEncoder();
 
 /** The parts' UTF-8 bytes in order, written into slots as they come (exported for its test). */
-export class PartReader {
+export class PartReader implements ChunkSource {
   private part = 0;
   /** In the current part: UTF-16 units for a string, bytes for a Uint8Array. */
   private offset = 0;

@@ -1,14 +1,14 @@
 /**
  * Host side of the blocking bridge: answers each `_rlm_host_call` the worker posts (through the
  * shared `answerHostCall`: queries via `onQuery`, fired all at once since concurrency is the model
- * pool's to limit, and tool calls), posts the reply, then raises the shared signal that wakes the
- * worker's `Atomics.wait`. The exec's clock is paused while a call is answered (see ExecClock). When the exec is stopped, pending calls are answered at once with errors,
+ * pool's to limit, and tool calls) and sends the reply (the sandbox host process then wakes the
+ * worker's `Atomics.wait`). The exec's clock is paused while a call is answered (see ExecClock). When the exec is stopped, pending calls are answered at once with errors,
  * so Python can take its KeyboardInterrupt without waiting for slow handlers.
  */
 import type { ExecClock } from "../exec-clock.js";
 import { answerHostCall, type HostCallHandlers, type HostReply } from "../host-calls.js";
-import type { BridgeReply, BridgeRequest } from "./messages.js";
-import type { WorkerHandle } from "./worker-handle.js";
+import type { BridgeRequest } from "./messages.js";
+import type { PyodideWorker } from "./pyodide-worker.js";
 
 export interface BridgeHandlers extends HostCallHandlers {
   /** Aborted when the current exec is stopped or the sandbox closes. */
@@ -17,9 +17,9 @@ export interface BridgeHandlers extends HostCallHandlers {
   clock: () => ExecClock | undefined;
 }
 
-export function serveBridge(handle: WorkerHandle, handlers: BridgeHandlers): void {
+export function serveBridge(handle: PyodideWorker, handlers: BridgeHandlers): void {
   const decoder = new TextDecoder();
-  handle.bridgePort.on("message", (request: BridgeRequest) => {
+  handle.onBridgeRequest((request: BridgeRequest) => {
     const signal = handlers.signal();
     const endHostCall = handlers.clock()?.hostCallStarted();
     let parsed: unknown;
@@ -39,7 +39,7 @@ export function serveBridge(handle: WorkerHandle, handlers: BridgeHandlers): voi
   });
 }
 
-function reply(handle: WorkerHandle, id: number, answer: HostReply): void {
+function reply(handle: PyodideWorker, id: number, answer: HostReply): void {
   let text: string;
   try {
     text = JSON.stringify(answer);
@@ -49,11 +49,7 @@ function reply(handle: WorkerHandle, id: number, answer: HostReply): void {
       error: `the tool returned a value that is not JSON: ${String(error)}`,
     });
   }
-  const json = Buffer.from(text, "utf8");
-  const message: BridgeReply = { id, json };
-  handle.bridgePort.postMessage(message);
-  Atomics.store(handle.bridgeSignal, 0, 1);
-  Atomics.notify(handle.bridgeSignal, 0);
+  handle.replyBridge({ id, json: Buffer.from(text, "utf8") });
 }
 
 /** `reply` settles with error slots once `signal` aborts; `dispose` drops the listener. */

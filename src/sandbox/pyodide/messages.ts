@@ -7,8 +7,12 @@
 export interface WorkerInit {
   /** Directory of the `pyodide` npm package, with a trailing slash. */
   indexURL: string;
-  /** Where the memory snapshot is cached; undefined disables snapshots. */
-  snapshotPath: string | undefined;
+  /**
+   * The cached memory snapshot: loaded only when its SHA-256 is `digest` (which the host read from
+   * the record it wrote beside it, bound to the Pyodide version and the driver); without a digest a
+   * new one is made and handed to the host to store. Undefined disables snapshots.
+   */
+  snapshot: { path: string; digest: string | undefined } | undefined;
   /** Cap on the WebAssembly heap in MB. */
   memoryMb: number;
   /** Source of the Python driver. */
@@ -69,7 +73,8 @@ export interface StartInfo {
 
 /** Worker -> host. `json` is the JSON (ASCII) of the driver's return value. */
 export type WorkerMessage =
-  | { type: "ready"; info: StartInfo }
+  /** `snapshot`: a memory snapshot made at this boot, for the host to store. */
+  | { type: "ready"; info: StartInfo; snapshot?: Uint8Array }
   | { type: "start-failed"; message: string }
   | { type: "result"; id: number; json: string; rawStdout: string; rawStderr: string }
   | { type: "failure"; id: number; message: string; fatal: boolean };

@@ -15,14 +15,15 @@ import type {
   Sandbox,
   SandboxOptions,
 } from "../types.js";
-import { megabytes, planLoad, sendLoad } from "./context-stream.js";
+import { megabytes, PartReader, type PlannedLoad, planLoad } from "./context-stream.js";
 import { toExecResult } from "./exec-result.js";
 import { serveBridge } from "./host-bridge.js";
-import type { HostRequest } from "./messages.js";
+import type { PyodideWorker, SandboxRequest } from "./pyodide-worker.js";
+import { RemoteWorker } from "./remote-worker.js";
 import { type GuardedOutcome, runGuarded } from "./run-guarded.js";
 import type { PyodideSettings } from "./settings.js";
+import { expectedSnapshot } from "./snapshot-store.js";
 import { discardSpare, prepareSpare, takeSpare } from "./spare-worker.js";
-import { WorkerHandle } from "./worker-handle.js";
 
 const LOAD_TIMEOUT_MS = 120_000;
 /** A context at least this large (UTF-8 bytes) ends the spare worker and keeps a new one from starting. */
@@ -36,7 +37,7 @@ interface LoadedContext {
 
 export class PyodideSandbox implements Sandbox {
   readonly runtime = "pyodide" as const;
-  private handle: Promise<WorkerHandle>;
+  private handle: Promise<PyodideWorker>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Every context loaded so far, replayed into a restarted worker. */
   private readonly loaded: LoadedContext[] = [];
@@ -65,14 +66,20 @@ export class PyodideSandbox implements Sandbox {
 
   /** What a worker boots with; the spare's key (a spare with other settings is of no use). */
   private workerInit() {
-    const { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars } = this.settings;
-    const init = { indexURL, snapshotPath, memoryMb, driverSource, maxOutputChars };
-    return { init, key: JSON.stringify(init) };
+    const { indexURL, snapshot, memoryMb, driverSource, maxOutputChars } = this.settings;
+    const init = {
+      indexURL,
+      snapshot: snapshot === undefined ? undefined : expectedSnapshot(snapshot),
+      memoryMb,
+      driverSource,
+      maxOutputChars,
+    };
+    return { init, key: JSON.stringify({ ...init, snapshot: snapshot?.path }) };
   }
 
-  private async startWorker(): Promise<WorkerHandle> {
+  private async startWorker(): Promise<PyodideWorker> {
     const { init, key } = this.workerInit();
-    const boot = () => WorkerHandle.start(init, this.settings);
+    const boot = () => RemoteWorker.start(init, this.settings);
     const spare = this.settings.spareWorker
       ? takeSpare(key)?.then((taken) => (taken.alive ? taken : boot()), boot)
       : undefined;
@@ -87,7 +94,7 @@ export class PyodideSandbox implements Sandbox {
     const specs = Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
     if (specs.length > 0) await handle.call({ type: "call", method: "_rlm_set_tools", args: [specs] });
     for (const { context, variable } of this.loaded) {
-      await sendLoad(planLoad(context, variable), (request) => handle.call(request));
+      await handle.call(loadRequest(planLoad(context, variable)));
     }
     return handle;
   }
@@ -124,7 +131,7 @@ export class PyodideSandbox implements Sandbox {
       }
       // Not the exec timeout: no user code runs here, and 100 MB may take seconds on a busy machine.
       const timeoutMs = Math.max(this.settings.timeoutMs, LOAD_TIMEOUT_MS);
-      const outcome = await sendLoad(planned, (request) => this.guarded(request, timeoutMs, options.signal));
+      const outcome = await this.guarded(loadRequest(planned), timeoutMs, options.signal);
       if (outcome.kind === "failed") {
         const memory = /MemoryError|memory cap/.test(outcome.message);
         throw new RlmError(
@@ -150,7 +157,7 @@ export class PyodideSandbox implements Sandbox {
     return this.exclusive(async () => {
       const started = performance.now();
       const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
-      const request: HostRequest = { type: "call", method: "_rlm_exec", args: [code] };
+      const request: SandboxRequest = { type: "call", method: "_rlm_exec", args: [code] };
       const outcome = await this.guarded(request, timeoutMs, options.signal);
       return toExecResult(outcome, Math.round(performance.now() - started), timeoutMs);
     });
@@ -158,7 +165,7 @@ export class PyodideSandbox implements Sandbox {
 
   getVar(name: string): Promise<string | undefined> {
     return this.exclusive(async () => {
-      const request: HostRequest = { type: "call", method: "_rlm_get_var", args: [name] };
+      const request: SandboxRequest = { type: "call", method: "_rlm_get_var", args: [name] };
       const outcome = await this.guarded(request, this.settings.timeoutMs);
       if (outcome.kind === "failed") throw new RlmError("sandbox-driver-failed", outcome.message);
       const value = driverGetVarSchema.parse(outcome.value);
@@ -176,7 +183,7 @@ export class PyodideSandbox implements Sandbox {
     // for about a second. The next sandbox (a completion, a child RLM, a server's next request) takes it.
     if (this.settings.spareWorker && !this.largeContext) {
       const { init, key } = this.workerInit();
-      prepareSpare(key, () => WorkerHandle.start(init, this.settings, false));
+      prepareSpare(key, () => RemoteWorker.start(init, this.settings, false));
     }
   }
 
@@ -188,7 +195,7 @@ export class PyodideSandbox implements Sandbox {
 
   /** Runs one call under the timeout / abort / crash policy, replacing the worker when needed. */
   private async guarded(
-    request: HostRequest,
+    request: SandboxRequest,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<GuardedOutcome> {
@@ -208,4 +215,9 @@ export class PyodideSandbox implements Sandbox {
     }
     return outcome;
   }
+}
+
+/** A load as the worker takes it: the plan, and the parts' bytes encoded as they are sent. */
+function loadRequest(load: PlannedLoad): SandboxRequest {
+  return { type: "load", plan: load.plan, byteLength: load.byteLength, source: new PartReader(load) };
 }

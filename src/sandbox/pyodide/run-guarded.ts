@@ -7,8 +7,12 @@
  * also ends in "restart".
  */
 import { type ExecClock, OWN_TIME } from "../exec-clock.js";
-import type { HostRequest } from "./messages.js";
-import { type CallResult, WorkerCallError, type WorkerHandle } from "./worker-handle.js";
+import {
+  type CallResult,
+  type PyodideWorker,
+  type SandboxRequest,
+  WorkerCallError,
+} from "./pyodide-worker.js";
 
 export type StopReason = "timeout" | "aborted";
 
@@ -43,8 +47,8 @@ const GRACE_MS = 500;
 type Settled = { ok: true; value: CallResult } | { ok: false; error: unknown };
 
 export async function runGuarded(
-  handle: WorkerHandle,
-  request: HostRequest,
+  handle: PyodideWorker,
+  request: SandboxRequest,
   options: GuardOptions,
 ): Promise<GuardedOutcome> {
   const { clock } = options;
@@ -101,7 +105,7 @@ export async function runGuarded(
 
 async function failure(
   error: unknown,
-  handle: WorkerHandle,
+  handle: PyodideWorker,
   stopped: StopReason | undefined,
   timeoutMs: number,
 ): Promise<GuardedOutcome> {

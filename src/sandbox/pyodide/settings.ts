@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { RlmError } from "../../errors/index.js";
 import { driverPath } from "../python-files.js";
 import type { SandboxOptions } from "../types.js";
+import type { SnapshotLocation } from "./snapshot-store.js";
 import { SNAPSHOT_WARMUP } from "./worker-python.js";
 
 export interface PyodideSettings {
@@ -22,7 +23,8 @@ export interface PyodideSettings {
   /** Snapshot and bundled-worker cache. */
   cacheDirectory: string;
   driverSource: string;
-  snapshotPath: string | undefined;
+  /** The memory snapshot cache; undefined: snapshots are off. */
+  snapshot: SnapshotLocation | undefined;
   /** Keep one worker booted ahead of need (see spare-worker.ts). */
   spareWorker: boolean;
   /** Largest context (UTF-8 bytes) `load` accepts under this memory cap. */
@@ -47,6 +49,7 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
   }
   const pyodideDirectory = dirname(createRequire(import.meta.url).resolve("pyodide"));
   const version = JSON.parse(readFileSync(join(pyodideDirectory, "package.json"), "utf8")).version as string;
+  const driverSource = readFileSync(driverPath(), "utf8");
   return {
     timeoutMs: options.timeoutMs ?? 60_000,
     memoryMb,
@@ -54,8 +57,8 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
     indexURL: `${pyodideDirectory}/`,
     pyodideModule: join(pyodideDirectory, "pyodide.mjs"),
     cacheDirectory: cacheDirectory(),
-    driverSource: readFileSync(driverPath(), "utf8"),
-    snapshotPath: snapshotPath(cacheDirectory(), version),
+    driverSource,
+    snapshot: snapshotLocation(cacheDirectory(), version, driverSource),
     spareWorker: options.spareWorker ?? process.env.RLM_SPARE_WORKER !== "off",
     // The file's bytes and the decoded str live in the heap together while loading; past ~1 GiB the
     // 32-bit heap (~3.8 GiB usable, one object < 2 GiB) runs out whatever the cap.
@@ -63,11 +66,21 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
   };
 }
 
-/** Keyed by Pyodide version and the warm-up imports; `RLM_SNAPSHOT=off` disables snapshots. */
-function snapshotPath(cacheRoot: string, version: string): string | undefined {
+/**
+ * Named by Pyodide version and the warm-up imports, bound (snapshot-store.ts) to those and the
+ * driver; `RLM_SNAPSHOT=off` disables snapshots.
+ */
+function snapshotLocation(
+  cacheRoot: string,
+  version: string,
+  driverSource: string,
+): SnapshotLocation | undefined {
   if (process.env.RLM_SNAPSHOT === "off") return undefined;
   const key = createHash("sha256").update(SNAPSHOT_WARMUP).digest("hex").slice(0, 12);
-  return join(cacheRoot, `pyodide-${version}-${key}.snapshot`);
+  const binding = createHash("sha256")
+    .update(`${version}\0${SNAPSHOT_WARMUP}\0${driverSource}`)
+    .digest("hex");
+  return { path: join(cacheRoot, `pyodide-${version}-${key}.snapshot`), binding };
 }
 
 /** `RLM_CACHE_DIR`, else `$XDG_CACHE_HOME/rlm`, else `~/.cache/rlm`. */

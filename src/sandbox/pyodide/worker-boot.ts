@@ -1,10 +1,12 @@
 /**
- * Boots Pyodide inside the worker: from the cached memory snapshot when there is one (a private
- * Pyodide API, pinned to the installed version: any failure falls back to a plain load), else a
- * plain load that writes a new snapshot for the next start.
+ * Boots Pyodide inside the worker: from the cached memory snapshot when there is one and its digest
+ * is the one the host expects (a private Pyodide API, pinned to the installed version: any failure
+ * falls back to a plain load), else a plain load that makes a new snapshot for the host to store.
+ * The worker never writes the cache: a sandbox that was taken over cannot plant a snapshot that the
+ * next run would boot from.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { loadPyodide as load, type PyodideAPI } from "pyodide";
 import { denyHostImports } from "./host-imports.js";
 import type { StartInfo, WorkerInit } from "./messages.js";
@@ -15,6 +17,8 @@ type LoadOptions = NonNullable<Parameters<typeof load>[0]>;
 export interface BootResult {
   pyodide: PyodideAPI;
   info: StartInfo;
+  /** A snapshot made at this boot, for the host to store. */
+  snapshot?: Uint8Array;
 }
 
 export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "stdout" | "stderr">) {
@@ -29,20 +33,27 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
     checkAPIVersion: true,
     ...output,
   };
-  const finish = (pyodide: PyodideAPI, info: Omit<StartInfo, "loadMs">): BootResult => ({
+  const finish = (
+    pyodide: PyodideAPI,
+    info: Omit<StartInfo, "loadMs">,
+    snapshot?: Uint8Array,
+  ): BootResult => ({
     pyodide,
     info: { ...info, loadMs: Math.round(performance.now() - started) },
+    ...(snapshot ? { snapshot } : {}),
   });
-  if (init.snapshotPath === undefined) return finish(await loadPyodide(base), { snapshot: "off" });
+  if (init.snapshot === undefined) return finish(await loadPyodide(base), { snapshot: "off" });
 
   let snapshotError: string | undefined;
-  const cached = await readFile(init.snapshotPath).catch(() => undefined);
-  if (cached !== undefined) {
+  const { digest } = init.snapshot;
+  const cached = digest === undefined ? undefined : await readFile(init.snapshot.path).catch(() => undefined);
+  if (cached !== undefined && createHash("sha256").update(cached).digest("hex") !== digest) {
+    snapshotError = "the cached snapshot's digest did not match its record: rebuilt";
+  } else if (cached !== undefined) {
     try {
       return finish(await loadPyodide({ ...base, _loadSnapshot: handOnce(cached) }), { snapshot: "loaded" });
     } catch (error) {
       snapshotError = `snapshot load failed: ${String(error)}`;
-      await rm(init.snapshotPath, { force: true });
     }
   }
   let pyodide: PyodideAPI;
@@ -54,11 +65,11 @@ export async function bootPyodide(init: WorkerInit, output: Pick<LoadOptions, "s
   }
   try {
     pyodide.runPython(SNAPSHOT_WARMUP);
-    await saveSnapshot(init.snapshotPath, pyodide.makeMemorySnapshot());
-    return finish(pyodide, { snapshot: "made", ...(snapshotError ? { snapshotError } : {}) });
+    const made = pyodide.makeMemorySnapshot();
+    return finish(pyodide, { snapshot: "made", ...(snapshotError ? { snapshotError } : {}) }, made);
   } catch (error) {
-    // A cache that cannot be written costs the next start time, nothing else.
-    snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot not saved: ${String(error)}`;
+    // A snapshot that cannot be made costs the next start time, nothing else.
+    snapshotError = `${snapshotError ? `${snapshotError}; ` : ""}snapshot not made: ${String(error)}`;
     return finish(pyodide, { snapshot: "failed", snapshotError });
   }
 }
@@ -103,12 +114,4 @@ function handOnce(cached: Buffer): PromiseLike<Uint8Array> {
       return Promise.resolve(taken).then(resolve);
     },
   } as PromiseLike<Uint8Array>;
-}
-
-/** Written to a temporary name then renamed, so a concurrent reader never sees half a file. */
-async function saveSnapshot(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
 }

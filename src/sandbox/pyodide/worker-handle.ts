@@ -1,31 +1,24 @@
 /**
- * Host side of one worker: starts it with code generation from strings disallowed in its realm,
- * waits until Pyodide is up, matches calls to replies, interrupts, and terminates. A worker that
- * dies (fatal Pyodide error, abort) rejects every pending call; the sandbox then starts another.
+ * One worker thread, seen from the sandbox host process that runs it: starts it with code
+ * generation from strings disallowed in its realm, waits until Pyodide is up, matches calls to
+ * replies, interrupts, and terminates. A worker that dies (fatal Pyodide error, abort) rejects every
+ * pending call; the sandbox then starts another.
  */
 import { setFlagsFromString } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import { RlmError } from "../../errors/index.js";
 import { compiledPyodide } from "./compiled-module.js";
-import type { HostRequest, StartInfo, WorkerInit, WorkerMessage } from "./messages.js";
-import { workerBootstrap } from "./worker-entry.js";
+import type {
+  BridgeReply,
+  BridgeRequest,
+  HostRequest,
+  StartInfo,
+  WorkerInit,
+  WorkerMessage,
+} from "./messages.js";
+import { type CallResult, WorkerCallError } from "./pyodide-worker.js";
 
-export interface CallResult {
-  json: string;
-  rawStdout: string;
-  rawStderr: string;
-}
-
-/** A call the worker could not complete; `fatal`: Pyodide is dead, `exited`: the thread ended. */
-export class WorkerCallError extends Error {
-  constructor(
-    message: string,
-    readonly fatal: boolean,
-    readonly exited: boolean,
-  ) {
-    super(message);
-  }
-}
+/** Why a worker did not come up. */
+export class WorkerStartError extends Error {}
 
 /** The V8 flag is process-wide and read when the worker's context is created: one start at a time. */
 let creationQueue: Promise<unknown> = Promise.resolve();
@@ -38,7 +31,10 @@ export class WorkerHandle {
   >();
   private nextId = 1;
   private exitReason: string | undefined;
+  private readonly exitListeners: ((reason: string) => void)[] = [];
   startInfo: StartInfo | undefined;
+  /** A memory snapshot made at boot, for the host to store (taken once). */
+  snapshot: Uint8Array | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -49,35 +45,32 @@ export class WorkerHandle {
     this.interruptView = new Int32Array(interruptBuffer);
   }
 
+  /** `bootstrap`: the code that imports the worker module (worker-entry.ts, made by the host). */
   static async start(
     init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal" | "wasmModule">,
-    location: { cacheDirectory: string; pyodideModule: string },
-    /** False for a spare: it must not keep the process alive, even while it boots. */
-    referenced = true,
+    bootstrap: string,
   ): Promise<WorkerHandle> {
     const interruptBuffer = new SharedArrayBuffer(4);
     const bridgeSignal = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
     const wasmModule = await compiledPyodide(init.indexURL).catch(() => undefined);
     const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal, wasmModule };
-    const bootstrap = await workerBootstrap(location.cacheDirectory, location.pyodideModule);
     const created = creationQueue.then(() => createLockedWorker(bootstrap, fullInit, channel.port2));
     creationQueue = created.catch(() => undefined);
     const worker = await created;
     const handle = new WorkerHandle(worker, channel.port1, new Int32Array(bridgeSignal), interruptBuffer);
-    const ready = handle.listen();
-    // After the listeners are on (adding a 'message' listener references the port again).
-    if (!referenced) handle.setReferenced(false);
-    handle.startInfo = await ready;
+    handle.startInfo = await handle.listen();
     return handle;
   }
 
   private listen(): Promise<StartInfo> {
     return new Promise((resolve, reject) => {
       this.worker.on("message", (message: WorkerMessage) => {
-        if (message.type === "ready") resolve(message.info);
-        else if (message.type === "start-failed") {
-          reject(new RlmError("sandbox-start-failed", `Pyodide did not start: ${message.message}`));
+        if (message.type === "ready") {
+          this.snapshot = message.snapshot;
+          resolve(message.info);
+        } else if (message.type === "start-failed") {
+          reject(new WorkerStartError(message.message));
           void this.worker.terminate();
         } else this.settle(message);
       });
@@ -87,12 +80,13 @@ export class WorkerHandle {
       this.worker.on("exit", (code) => {
         const reason = this.exitReason ?? `the sandbox worker exited (code ${code})`;
         this.exitReason = reason;
-        reject(new RlmError("sandbox-start-failed", `Pyodide did not start: ${reason}`));
+        reject(new WorkerStartError(reason));
         for (const { reject: rejectCall } of this.pending.values()) {
           rejectCall(new WorkerCallError(reason, false, true));
         }
         this.pending.clear();
         this.bridgePort.close();
+        for (const listener of this.exitListeners) listener(reason);
       });
     });
   }
@@ -106,15 +100,21 @@ export class WorkerHandle {
     else waiter.reject(new WorkerCallError(message.message, message.fatal, false));
   }
 
-  /** An unreferenced worker (a spare) does not keep the process alive. */
-  setReferenced(referenced: boolean): void {
-    if (referenced) {
-      this.worker.ref();
-      this.bridgePort.ref();
-    } else {
-      this.worker.unref();
-      this.bridgePort.unref();
-    }
+  /** Called once when the thread ends, with the reason. */
+  onExit(listener: (reason: string) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  /** Each blocking host call Python makes (worker-bridge.ts); answer it with `replyBridge`. */
+  onBridgeRequest(listener: (request: BridgeRequest) => void): void {
+    this.bridgePort.on("message", listener);
+  }
+
+  /** Posts the reply, then raises the signal that wakes the worker's `Atomics.wait`. */
+  replyBridge(reply: BridgeReply): void {
+    this.bridgePort.postMessage(reply);
+    Atomics.store(this.bridgeSignal, 0, 1);
+    Atomics.notify(this.bridgeSignal, 0);
   }
 
   get alive(): boolean {

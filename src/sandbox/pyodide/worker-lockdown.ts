@@ -2,6 +2,12 @@
  * Worker-side lockdown, applied around Pyodide's load. Each step closes an escape route measured on
  * Pyodide 314 / Node 20 (see DESIGN.md "Sandbox runtimes"); none of them is an audited boundary.
  */
+import dgram from "node:dgram";
+import dns from "node:dns";
+import { constants as fsConstants } from "node:fs";
+import net from "node:net";
+import { constants as osConstants } from "node:os";
+import tls from "node:tls";
 import type { PyodideAPI } from "pyodide";
 
 const PAGE_BYTES = 65_536;
@@ -39,6 +45,42 @@ export function capWebAssemblyMemory(memoryMb: number): void {
     }
     return grow.call(this, deltaPages);
   };
+}
+
+/**
+ * Under the permission model `process.binding` throws, and Emscripten's NODEFS (which the lockdown
+ * removes after boot) reads its open flags from `process.binding("constants")` while Pyodide starts:
+ * those constants, from the public API, and nothing else.
+ */
+export function shimProcessBinding(): void {
+  const constants = { fs: fsConstants, os: osConstants };
+  (process as unknown as { binding: (name: string) => unknown }).binding = (name: string) => {
+    if (name === "constants") return constants;
+    throw new Error(`process.binding(${JSON.stringify(name)}): the sandbox has no host access`);
+  };
+}
+
+/**
+ * Sockets refused in the runtime, for a host without bubblewrap (where the process has a network):
+ * the worker's own `net`, `tls`, `dgram` and `dns` modules — the ones Pyodide's socket code would
+ * load — connect, listen, send and resolve nothing.
+ */
+export function refuseSockets(): void {
+  const refuse = (what: string) =>
+    function refused(): never {
+      throw Object.assign(new Error(`${what}: the sandbox has no network`), { code: "EACCES" });
+    };
+  const patch = (target: object, names: string[], owner: string) => {
+    for (const name of names) Object.defineProperty(target, name, { value: refuse(`${owner}.${name}`) });
+  };
+  patch(net.Socket.prototype, ["connect"], "net.Socket");
+  patch(net.Server.prototype, ["listen"], "net.Server");
+  patch(net, ["connect", "createConnection", "createServer"], "net");
+  patch(tls, ["connect", "createServer"], "tls");
+  patch(dgram.Socket.prototype, ["bind", "send", "connect"], "dgram.Socket");
+  patch(dgram, ["createSocket"], "dgram");
+  patch(dns, ["lookup", "resolve", "resolve4", "resolve6"], "dns");
+  patch(dns.promises, ["lookup", "resolve", "resolve4", "resolve6"], "dns.promises");
 }
 
 /** ECMAScript builtins plus the few host objects Pyodide needs at run time; everything else goes. */

@@ -17,7 +17,13 @@ import {
 import { installSealedRequire } from "./sealed-require.js";
 import { bootPyodide } from "./worker-boot.js";
 import { createHostCall } from "./worker-bridge.js";
-import { capWebAssemblyMemory, lockPyodide, scrubGlobals } from "./worker-lockdown.js";
+import {
+  capWebAssemblyMemory,
+  lockPyodide,
+  refuseSockets,
+  scrubGlobals,
+  shimProcessBinding,
+} from "./worker-lockdown.js";
 import { PRELUDE, WARM_UP } from "./worker-python.js";
 
 type PythonCallable = (...args: unknown[]) => unknown;
@@ -53,8 +59,10 @@ for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const
 
 async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable }> {
   capWebAssemblyMemory(init.memoryMb);
+  shimProcessBinding();
+  refuseSockets();
   const sealedRequire = installSealedRequire(init.indexURL);
-  const { pyodide, info } = await bootPyodide(init, {
+  const { pyodide, info, snapshot } = await bootPyodide(init, {
     stdout: capture("stdout"),
     stderr: capture("stderr"),
   }).finally(() => sealedRequire.restore());
@@ -84,7 +92,11 @@ async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable 
   // (deferred start-up work runs there). Taken before "ready", it is part of the boot (hidden by a
   // spare or `warm()`), not of the first load or exec, which then answer in a few ms.
   await new Promise((resolve) => setImmediate(resolve));
-  send({ type: "ready", info });
+  if (snapshot === undefined) send({ type: "ready", info });
+  else
+    port.postMessage({ type: "ready", info, snapshot } satisfies WorkerMessage, [
+      snapshot.buffer as ArrayBuffer,
+    ]);
   return { pyodide, dispatch };
 }
 

@@ -1,0 +1,183 @@
+/**
+ * Entry point of the sandbox host process: the process every Pyodide worker of one host runs in,
+ * started by host-process.ts under Node's permission model (reads limited to the Pyodide package,
+ * the cache and this code; no writes, no child processes, no native addons; workers allowed, and
+ * bound by the same rules) and, where bubblewrap is available, without a network. This file only
+ * relays: it starts worker threads (worker-handle.ts), passes calls and bridge traffic between them
+ * and the host's IPC channel, feeds context loads into shared memory, and interrupts. It holds no
+ * secret: its environment is empty and it never sees the host's keys.
+ */
+import { feedSlots, slotBytesFor } from "./context-stream.js";
+import type { FromHostProcess, ToHostProcess } from "./host-process-messages.js";
+import { STREAM } from "./messages.js";
+import { WorkerHandle } from "./worker-handle.js";
+
+interface Load {
+  chunks: Uint8Array[];
+  wake: (() => void) | undefined;
+  received: number;
+  byteLength: number;
+  failed: boolean;
+}
+
+interface Hosted {
+  handle: Promise<WorkerHandle>;
+  loads: Map<number, Load>;
+}
+
+const workers = new Map<number, Hosted>();
+
+/** Structured clone ("advanced" serialization): bytes cross as bytes. */
+function send(message: FromHostProcess): void {
+  process.send?.(message);
+}
+
+function start(message: ToHostProcess & { op: "start" }): void {
+  const { worker } = message;
+  const handle = WorkerHandle.start(message.init, message.bootstrap);
+  workers.set(worker, { handle, loads: new Map() });
+  handle.then(
+    (started) => {
+      started.onExit((reason) => {
+        workers.delete(worker);
+        send({ op: "exit", worker, reason });
+      });
+      started.onBridgeRequest((request) => send({ op: "bridge", worker, request }));
+      const snapshot = started.snapshot;
+      started.snapshot = undefined;
+      send({ op: "ready", worker, info: started.startInfo!, ...(snapshot ? { snapshot } : {}) });
+    },
+    (error: unknown) => {
+      workers.delete(worker);
+      send({ op: "start-failed", worker, message: error instanceof Error ? error.message : String(error) });
+    },
+  );
+}
+
+async function call(hosted: Hosted, message: ToHostProcess & { op: "call" | "load" }): Promise<void> {
+  const { worker, id } = message;
+  const handle = await hosted.handle;
+  try {
+    let result: Awaited<ReturnType<WorkerHandle["call"]>>;
+    if (message.op === "call") {
+      result = await handle.call({ type: "call", method: message.method, args: message.args });
+    } else {
+      result = await load(hosted, handle, message);
+    }
+    send({ op: "result", worker, id, result });
+  } catch (error) {
+    const details = error as { message?: string; fatal?: boolean; exited?: boolean };
+    send({
+      op: "failure",
+      worker,
+      id,
+      message: details.message ?? String(error),
+      fatal: details.fatal === true,
+      exited: details.exited === true,
+    });
+  }
+}
+
+/** Streams the host's chunks into a fresh shared buffer while the worker reads it. */
+async function load(hosted: Hosted, handle: WorkerHandle, message: ToHostProcess & { op: "load" }) {
+  const { worker, id, plan, byteLength } = message;
+  const stream = new SharedArrayBuffer(STREAM.controlWords * 4 + 2 * slotBytesFor(byteLength));
+  const state: Load = { chunks: [], wake: undefined, received: 0, byteLength, failed: false };
+  hosted.loads.set(id, state);
+  const next = async (): Promise<Uint8Array | undefined> => {
+    for (;;) {
+      const chunk = state.chunks.shift();
+      if (chunk !== undefined) {
+        send({ op: "more", worker, id });
+        return chunk;
+      }
+      if (state.failed) throw new Error("the host stopped sending the context");
+      if (state.received >= state.byteLength) return undefined;
+      await new Promise<void>((resolve) => {
+        state.wake = resolve;
+      });
+    }
+  };
+  let settled = false;
+  const feeding = feedSlots(stream, next, () => settled).catch(() => undefined);
+  // Two chunks in flight: one being copied, one on its way.
+  send({ op: "more", worker, id });
+  send({ op: "more", worker, id });
+  try {
+    return await handle.call({ type: "load", plan, stream });
+  } finally {
+    settled = true;
+    state.failed = true;
+    state.wake?.();
+    hosted.loads.delete(id);
+    await feeding;
+  }
+}
+
+function receive(message: ToHostProcess): void {
+  if (message.op === "start") {
+    start(message);
+    return;
+  }
+  const hosted = workers.get(message.worker);
+  if (hosted === undefined) {
+    if (message.op === "call" || message.op === "load") {
+      send({
+        op: "failure",
+        worker: message.worker,
+        id: message.id,
+        message: "worker ended",
+        fatal: false,
+        exited: true,
+      });
+    }
+    return;
+  }
+  switch (message.op) {
+    case "call":
+    case "load":
+      void call(hosted, message);
+      return;
+    case "chunk":
+    case "chunk-failed": {
+      const state = hosted.loads.get(message.id);
+      if (state === undefined) return;
+      if (message.op === "chunk") {
+        state.chunks.push(message.bytes);
+        state.received += message.bytes.length;
+      } else state.failed = true;
+      state.wake?.();
+      state.wake = undefined;
+      return;
+    }
+    case "interrupt":
+      void hosted.handle.then(
+        (handle) => handle.interrupt(),
+        () => undefined,
+      );
+      return;
+    case "clear-interrupt":
+      void hosted.handle.then(
+        (handle) => handle.clearInterrupt(),
+        () => undefined,
+      );
+      return;
+    case "terminate":
+      workers.delete(message.worker);
+      void hosted.handle.then(
+        (handle) => handle.terminate(message.reason),
+        () => undefined,
+      );
+      return;
+    case "bridge-reply":
+      void hosted.handle.then(
+        (handle) => handle.replyBridge(message.reply),
+        () => undefined,
+      );
+      return;
+  }
+}
+
+process.on("message", (message: ToHostProcess) => receive(message));
+// The host is gone: nothing here is worth keeping.
+process.on("disconnect", () => process.exit(0));
