@@ -16,15 +16,15 @@ function readStat(pid: string): { ppid: number; rssPages: number } | undefined {
   }
 }
 
-/** RSS in bytes of `root` and its descendants right now. */
-export function treeRss(root: number): number {
+/** `root` and every process below it, with each one's RSS in bytes, from /proc right now. */
+export function processTree(root: number): { pid: number; rssBytes: number }[] {
   const byParent = new Map<number, number[]>();
   const rss = new Map<number, number>();
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
-    return 0;
+    return [];
   }
   for (const name of entries) {
     const stat = readStat(name);
@@ -33,14 +33,19 @@ export function treeRss(root: number): number {
     rss.set(pid, stat.rssPages * 4096);
     byParent.set(stat.ppid, [...(byParent.get(stat.ppid) ?? []), pid]);
   }
-  let total = 0;
+  const tree: { pid: number; rssBytes: number }[] = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
+    tree.push({ pid, rssBytes: rss.get(pid) ?? 0 });
     stack.push(...(byParent.get(pid) ?? []));
   }
-  return total;
+  return tree;
+}
+
+/** RSS in bytes of `root` and its descendants right now. */
+export function treeRss(root: number): number {
+  return processTree(root).reduce((total, process) => total + process.rssBytes, 0);
 }
 
 /** Samples `treeRss(pid)` every `intervalMs` until stopped; returns the peak. */

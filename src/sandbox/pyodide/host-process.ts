@@ -64,16 +64,7 @@ export class HostProcess {
   static async start(location: HostProcessLocation): Promise<HostProcess> {
     mkdirSync(location.cacheDirectory, { recursive: true, mode: 0o700 });
     const entry = await programPath("host-process-main", location.cacheDirectory, location.pyodideModule);
-    const readable = readableRoots(location, entry);
-    const node = [
-      process.execPath,
-      "--experimental-permission",
-      "--allow-worker",
-      ...readable.map((path) => `--allow-fs-read=${path}`),
-      "--no-warnings",
-      entry,
-    ];
-    const command = bwrapUsable() ? [...bwrapPrefix(readable), ...node] : node;
+    const command = hostProcessCommand(location, entry);
     const child = spawn(command[0]!, command.slice(1), {
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
@@ -122,6 +113,23 @@ export class HostProcess {
       channel?.unref();
     }
   }
+}
+
+/**
+ * The command that runs `entry` (a Node program) with the sandbox host process's confinement:
+ * exported so the tests can run a probe under exactly what the real process gets.
+ */
+export function hostProcessCommand(location: HostProcessLocation, entry: string): string[] {
+  const readable = readableRoots(location, entry);
+  const node = [
+    process.execPath,
+    "--experimental-permission",
+    "--allow-worker",
+    ...readable.map((path) => `--allow-fs-read=${path}`),
+    "--no-warnings",
+    entry,
+  ];
+  return bwrapUsable() ? [...bwrapPrefix(readable), ...node] : node;
 }
 
 const running = new Map<string, Promise<HostProcess>>();
