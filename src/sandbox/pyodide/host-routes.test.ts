@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { treeRss } from "../../../bench/system/process-memory.js";
+import { treeRss, watchPeak } from "../../../bench/system/process-memory.js";
 import type { Sandbox } from "../types.js";
 import { createPyodideSandbox } from "./index.js";
 
@@ -132,6 +132,26 @@ describe("pyodide: no route to host commands, files or JavaScript", () => {
       );
       expect(cleared.stdout).toBe("ok\n");
     } finally {
+      await small.close();
+    }
+  });
+
+  it("JS objects Python makes are capped too: the worker restarts, the host process stays", async () => {
+    const small = await createPyodideSandbox({ memoryMb: 256, timeoutMs: 60_000 });
+    const before = treeRss(process.pid);
+    const peak = watchPeak(process.pid);
+    try {
+      const result = await small.exec(
+        "from pyodide.ffi import to_js\nkeep = []\nfor _ in range(400):\n    keep.append(to_js(list(range(10 ** 6))))",
+      );
+      const peakBytes = peak.stop();
+      expect(result.restarted).toBe(true);
+      expect(result.stopped).toBe("memory");
+      // 400 arrays of a million numbers would be gigabytes; the worker's heap stops at 256 MB.
+      expect(peakBytes - before).toBeLessThan(700 * 1024 ** 2);
+      expect((await small.exec("print(6 * 7)")).stdout).toBe("42\n");
+    } finally {
+      peak.stop();
       await small.close();
     }
   });

@@ -146,6 +146,11 @@ export class WorkerHandle {
   }
 }
 
+/** The cap on a worker's JS heap: a quarter of the sandbox's memory, at least 256 MB (Pyodide's own needs). */
+export function jsHeapMb(memoryMb: number): number {
+  return Math.max(256, Math.round(memoryMb / 4));
+}
+
 /** A host started with the flag keeps it: only a flag this module turned on is turned off again. */
 const HOST_DISALLOWS = process.execArgv.includes("--disallow-code-generation-from-strings");
 
@@ -161,6 +166,10 @@ function createLockedWorker(bootstrap: string, init: WorkerInit, bridgePort: Mes
       eval: true,
       workerData: { init, bridgePort },
       transferList: [bridgePort],
+      // JS objects Python makes (`to_js`, proxies) live in the worker's own heap, outside the
+      // WebAssembly cap: past this the worker alone ends (ERR_WORKER_OUT_OF_MEMORY, a restart), not
+      // the process every sandbox shares.
+      resourceLimits: { maxOldGenerationSizeMb: jsHeapMb(init.memoryMb) },
     });
   } catch (error) {
     restoreHostFlag();
