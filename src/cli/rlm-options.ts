@@ -10,6 +10,7 @@ export function rlmOptionsFrom(config: RlmConfig): RLMOptions {
   return {
     model: config.model,
     subModel: config.subModel,
+    ...(config.allowModels.length > 0 ? { allowedSubModels: config.allowModels } : {}),
     ...(config.maxDepth !== undefined ? { maxDepth: config.maxDepth } : {}),
     ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
     limits: config.limits,

@@ -13,8 +13,9 @@ import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
  */
 export type SharedOptionValues = Omit<
   ConfigFlags,
-  "maxCostUsd" | "timeoutMs" | "finalAnswerGraceMs" | "host" | "port" | "apiKey"
+  "maxCostUsd" | "timeoutMs" | "finalAnswerGraceMs" | "host" | "port" | "apiKey" | "allowModels"
 > & {
+  allowModel?: string[];
   maxCost?: number;
   timeout?: number;
   finalAnswerGrace?: number;
@@ -26,6 +27,11 @@ export function addModelOptions(command: Command): Command {
     .option(
       "-s, --sub-model <spec>",
       "model for llm_query sub-calls (env RLM_SUB_MODEL; default ollama:smollm:1.7b)",
+    )
+    .option(
+      "--allow-model <spec>",
+      "one more model the code may name in llm_query(..., model=...) (repeatable)",
+      (spec: string, earlier: string[] = []) => [...earlier, spec],
     )
     .option("--config <file>", "config file (env RLM_CONFIG; default ~/.config/rlm/config.json)");
 }
@@ -62,6 +68,7 @@ export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
     config: values.config,
     model: values.model,
     subModel: values.subModel,
+    allowModels: values.allowModel,
     maxDepth: values.maxDepth,
     concurrency: values.concurrency,
     maxIterations: values.maxIterations,

@@ -17,6 +17,7 @@ export const configFileSchema = z
   .object({
     model: z.string().min(1).optional(),
     subModel: z.string().min(1).optional(),
+    allowModels: z.array(z.string().min(1)).optional(),
     maxDepth: positiveInteger.optional(),
     concurrency: positiveInteger.optional(),
     limits: z

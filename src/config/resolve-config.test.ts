@@ -17,6 +17,7 @@ beforeAll(async () => {
     JSON.stringify({
       model: "openai:gpt-5-mini",
       subModel: "openai:gpt-5-nano",
+      allowModels: ["openai:gpt-5"],
       maxDepth: 2,
       limits: { maxIterations: 12, maxCostUsd: 0.5 },
       sandbox: { runtime: "process", command: ["python3"] },
@@ -129,5 +130,15 @@ describe("resolveConfig", () => {
       timeoutMs: 5000,
       finalAnswerGraceMs: 700,
     });
+  });
+
+  it("adds --allow-model specs to the config file's allowModels, and passes them on as allowedSubModels", async () => {
+    const config = await resolveConfig({ config: configPath, allowModels: ["ollama:qwen3:8b"] }, {});
+    expect(config.allowModels).toEqual(["openai:gpt-5", "ollama:qwen3:8b"]);
+    const { rlmOptionsFrom } = await import("../cli/rlm-options.js");
+    expect(rlmOptionsFrom(config).allowedSubModels).toEqual(["openai:gpt-5", "ollama:qwen3:8b"]);
+    const none = await resolveConfig({}, { HOME: directory });
+    expect(none.allowModels).toEqual([]);
+    expect(rlmOptionsFrom(none).allowedSubModels).toBeUndefined();
   });
 });

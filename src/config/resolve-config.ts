@@ -17,6 +17,8 @@ export interface ConfigFlags {
   config?: string;
   model?: string;
   subModel?: string;
+  /** More models `llm_query(..., model=...)` may name (flags add to the config file's list). */
+  allowModels?: string[];
   maxDepth?: number;
   concurrency?: number;
   maxIterations?: number;
@@ -42,6 +44,8 @@ export interface RlmConfig {
   model: string;
   subModel: string;
   origins: { model: Origin; subModel: Origin };
+  /** Models the code may name besides the root and sub-model (`allowedSubModels`). */
+  allowModels: string[];
   maxDepth: number | undefined;
   concurrency: number | undefined;
   limits: Limits;
@@ -127,6 +131,7 @@ export async function resolveConfig(
     model: model.value ?? DEFAULT_MODEL,
     subModel: subModelValue,
     origins: { model: model.origin, subModel: subModelOrigin },
+    allowModels: [...(file?.allowModels ?? []), ...(flags.allowModels ?? [])],
     maxDepth: flags.maxDepth ?? file?.maxDepth,
     concurrency: flags.concurrency ?? file?.concurrency,
     limits,

@@ -213,7 +213,7 @@ describe("llm_query / rlm_query model=", () => {
         `Allowed: "${models.spec("root")}" (root model), "${models.spec("sub")}" (sub-model), "${extra}" (allowedSubModels)`,
       );
       expect(out[label]).toContain(
-        "the user can allow more by listing their specs in the RLM option allowedSubModels",
+        "the user can allow more: the RLM option allowedSubModels, `--allow-model <spec>` or the config file's allowModels",
       );
     }
     for (const label of ["batched", "rlm_batched"]) {

@@ -103,7 +103,7 @@ function notAllowed(requested: string, entries: Entry[]): RlmError {
     `model=${echoed(requested)} was refused: it is not one of the models this run was configured with. ` +
       `Allowed: ${listed(entries)}. Leave model= out to use the default.`,
     {
-      hint: "the user can allow more by listing their specs in the RLM option allowedSubModels",
+      hint: "the user can allow more: the RLM option allowedSubModels, `--allow-model <spec>` or the config file's allowModels",
     },
   );
 }
