@@ -10,6 +10,7 @@
 
 import { execFileSync } from "node:child_process";
 import { RlmError } from "../../errors/index.js";
+import { bwrapConfinement, READ_ONLY_ROOT } from "../bwrap-confinement.js";
 import { pythonDirectory } from "../python-files.js";
 
 export interface BwrapOptions {
@@ -37,32 +38,7 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
   const tmpBytes = Math.floor((options.tmpMb ?? BWRAP_TMP_MB) * 1024 * 1024);
   const shmBytes = Math.max(1024 * 1024, Math.floor(tmpBytes / 4));
   return [
-    "bwrap",
-    "--unshare-all",
-    // As root, bwrap would keep every capability inside: enough to remount /usr writable. Run as
-    // nobody in a user namespace with no capabilities instead.
-    "--unshare-user",
-    "--uid",
-    "65534",
-    "--gid",
-    "65534",
-    "--cap-drop",
-    "ALL",
-    "--die-with-parent",
-    "--new-session",
-    "--ro-bind",
-    "/usr",
-    "/usr",
-    // Debian's merged /usr: the loader and libraries are reached through these links.
-    "--symlink",
-    "usr/lib",
-    "/lib",
-    "--symlink",
-    "usr/lib64",
-    "/lib64",
-    "--symlink",
-    "usr/bin",
-    "/bin",
+    ...bwrapConfinement(),
     // The empty /tmp comes before the binds: mounted after, it would hide a driver or Python that
     // lives under /tmp (a checkout in /tmp, as CI clones make).
     ...sizedTmpfs(tmpBytes, "/tmp"),
@@ -73,12 +49,7 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
     "/dev",
     // multiprocessing's semaphores live in /dev/shm: writable, but sized like /tmp.
     ...sizedTmpfs(shmBytes, "/dev/shm"),
-    // bwrap's root and /dev are tmpfs the sandbox user may write to, with no size limit: made
-    // read-only last, once every mount point on them exists (neither is remounted recursively).
-    "--remount-ro",
-    "/dev",
-    "--remount-ro",
-    "/",
+    ...READ_ONLY_ROOT,
     "--chdir",
     "/tmp",
     // Nothing from the launcher's environment: only what Python needs (see child-environment.ts).

@@ -16,9 +16,10 @@
  * the worker still cannot read a host file, write one, start a process or, with bubblewrap, connect.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bwrapConfinement, READ_ONLY_ROOT } from "../bwrap-confinement.js";
 import type { FromHostProcess, ToHostProcess } from "./host-process-messages.js";
 import { programPath } from "./worker-entry.js";
 
@@ -184,46 +185,10 @@ export function bwrapUsable(): boolean {
   return bwrapChecked;
 }
 
-/** The root's entries that are links into /usr on merged-/usr systems (Debian's /lib, /bin...). */
-function rootLinks(): string[] {
-  const links: string[] = [];
-  for (const name of ["lib", "lib64", "lib32", "bin", "sbin"]) {
-    const path = `/${name}`;
-    if (!existsSync(path)) continue;
-    if (lstatSync(path).isSymbolicLink()) links.push("--symlink", `usr/${name}`, path);
-    else links.push("--ro-bind", path, path);
-  }
-  return links;
-}
-
 function bwrapPrefix(readable: string[]): string[] {
   const node = dirname(realpathSync(process.execPath));
   const binds = [...new Set([node, ...readable])]
     .filter((path) => !path.startsWith("/usr/") && existsSync(path))
     .flatMap((path) => ["--ro-bind", path, path]);
-  return [
-    "bwrap",
-    "--unshare-all",
-    "--unshare-user",
-    "--uid",
-    "65534",
-    "--gid",
-    "65534",
-    "--cap-drop",
-    "ALL",
-    "--die-with-parent",
-    "--new-session",
-    "--ro-bind",
-    "/usr",
-    "/usr",
-    ...rootLinks(),
-    ...binds,
-    "--proc",
-    "/proc",
-    "--dev",
-    "/dev",
-    "--remount-ro",
-    "/",
-    "--",
-  ];
+  return [...bwrapConfinement(), ...binds, "--proc", "/proc", "--dev", "/dev", ...READ_ONLY_ROOT, "--"];
 }
