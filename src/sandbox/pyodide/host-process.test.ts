@@ -114,7 +114,7 @@ describe("the sandbox host process (layer 2) holds without layer 1", () => {
       // The sandbox's processes: bwrap and the permission-model Node (not, say, esbuild's service).
       const environments = processTree(process.pid)
         .map(({ pid }) => pid)
-        .filter((pid) => /^bwrap\0|--experimental-permission/.test(read(pid, "cmdline")))
+        .filter((pid) => /^bwrap\0|--(experimental-)?permission\0/.test(read(pid, "cmdline")))
         .map((pid) => read(pid, "environ"));
       expect(environments.length).toBeGreaterThan(0);
       for (const environment of environments) expect(environment).not.toContain(SECRET);

@@ -116,6 +116,11 @@ export class HostProcess {
   }
 }
 
+/** Node 20 has `--experimental-permission`; later lines call the stable model `--permission`. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has("--permission")
+  ? "--permission"
+  : "--experimental-permission";
+
 /**
  * The command that runs `entry` (a Node program) with the sandbox host process's confinement:
  * exported so the tests can run a probe under exactly what the real process gets.
@@ -124,7 +129,7 @@ export function hostProcessCommand(location: HostProcessLocation, entry: string)
   const readable = readableRoots(location, entry);
   const node = [
     process.execPath,
-    "--experimental-permission",
+    PERMISSION_FLAG,
     "--allow-worker",
     ...readable.map((path) => `--allow-fs-read=${path}`),
     "--no-warnings",
