@@ -6,7 +6,11 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DENIED_IMPORTS, importTreatment } from "../../src/sandbox/pyodide/host-imports.js";
+import {
+  checkAfterInterop,
+  DENIED_IMPORTS,
+  importTreatment,
+} from "../../src/sandbox/pyodide/host-imports.js";
 import { auditPyodideImports } from "./pyodide-host-reach.js";
 
 const asmPath = join(dirname(createRequire(import.meta.url).resolve("pyodide")), "pyodide.asm.mjs");
@@ -30,5 +34,17 @@ describe("Pyodide's imports that reach the host", () => {
 
   it("denies only names the module really imports", () => {
     for (const name of Object.keys(DENIED_IMPORTS)) expect(audit.imports, name).toContain(name);
+  });
+
+  it("finds the interop imports the JS-buffer check wraps among the real ones", () => {
+    const namespace: Record<string, unknown> = Object.fromEntries(
+      audit.imports.map((name) => [name, () => 0]),
+    );
+    const originals = { ...namespace };
+    checkAfterInterop({ env: namespace as WebAssembly.ModuleImports }, () => undefined);
+    const wrapped = audit.imports.filter((name) => namespace[name] !== originals[name]);
+    for (const name of ["JsvFunction_Construct", "JsvFunction_CallBound", "_python2js_buffer_inner"]) {
+      expect(wrapped, name).toContain(name);
+    }
   });
 });

@@ -100,6 +100,33 @@ export const HARMLESS_IMPORTS: readonly string[] = [
   "JsvFunction_CallBound",
 ];
 
+/**
+ * The imports through which one call from Python can make a JavaScript buffer of any size: calling
+ * or constructing a JS function (`Uint8Array.new(n)`), calling a method (`.slice`, `.fill`), and
+ * converting a Python buffer (`to_js(bytes)`). JS arrays and objects live in the worker's JS heap,
+ * which has its own limit; per-element conversions are left alone (a million of them per `to_js`).
+ */
+const JS_INTEROP = /^(JsvFunction_|JsvObject_CallMethod|_python2js_buffer|raw_call_js|ffi_call_js)/;
+
+/**
+ * Wraps the interop imports so `check` runs after each; a throw there becomes a Python exception
+ * (these imports propagate JS errors to Python). `sig` is kept, as in `denyHostImports`.
+ */
+export function checkAfterInterop(imports: WebAssembly.Imports | undefined, check: () => void): void {
+  for (const namespace of Object.values(imports ?? {}) as Record<string, unknown>[]) {
+    for (const [name, original] of Object.entries(namespace)) {
+      if (!JS_INTEROP.test(name) || typeof original !== "function") continue;
+      const call = original as (...args: unknown[]) => unknown;
+      const checked = function (this: unknown, ...args: unknown[]) {
+        const result = call.apply(this, args);
+        check();
+        return result;
+      };
+      namespace[name] = Object.assign(checked, { sig: (original as { sig?: string }).sig });
+    }
+  }
+}
+
 /** How an import of the module is treated; undefined: the audit found no host reach. */
 export function importTreatment(name: string): "denied" | "sealed" | "harmless" | undefined {
   if (name in DENIED_IMPORTS) return "denied";

@@ -10,7 +10,7 @@
 import { feedSlots, slotBytesFor } from "./context-stream.js";
 import type { FromHostProcess, ToHostProcess } from "./host-process-messages.js";
 import { STREAM } from "./messages.js";
-import { WorkerHandle } from "./worker-handle.js";
+import { jsHeapMb, WorkerHandle } from "./worker-handle.js";
 
 interface Load {
   chunks: Uint8Array[];
@@ -23,25 +23,54 @@ interface Load {
 interface Hosted {
   handle: Promise<WorkerHandle>;
   loads: Map<number, Load>;
+  memoryMb: number;
+  /** Calls in flight: only a worker running one can be growing. */
+  busy: number;
 }
 
 const workers = new Map<number, Hosted>();
 
 /**
- * While any worker lives here, a timer keeps this process from going fully idle: on the 2-vCPU VMs
- * this was measured on, a message reaching a process idle for a second or more waited 4-5 ms to be
- * read (against ~0.5 ms with the timer), and every turn of a run comes after the model's seconds of
- * thinking, as does a start from the spare. Twenty empty ticks a second cost nothing measurable.
+ * While any worker lives here, a watch runs every `WATCH_MS`. It checks the process's memory: the
+ * caps inside a worker (WebAssembly heap and files, JS heap) do not cover JS buffers Python can
+ * make through proxies (`Uint8Array.new(n)`, `to_js` copies), which live outside both; past what
+ * this process's sandboxes may hold together, the workers running a call are ended, so the
+ * sandbox restarts and reports it, and the host's memory stays bounded. The same timer keeps the
+ * process from going fully idle: on the 2-vCPU VMs this was measured on, a message reaching a
+ * process idle for a second waited 4-5 ms to be read (against ~0.5 ms), and every turn of a run
+ * comes after the model's seconds of thinking.
  */
-const KEEP_AWAKE_MS = 50;
-let keepAwake: ReturnType<typeof setInterval> | undefined;
+const WATCH_MS = 20;
+/** This process without workers (Node, the compiled interpreter), and each booted worker's own. */
+const PROCESS_BASE_MB = 200;
+const WORKER_BASE_MB = 150;
+let watch: ReturnType<typeof setInterval> | undefined;
 
 function hostedCountChanged(): void {
-  if (workers.size > 0) keepAwake ??= setInterval(() => undefined, KEEP_AWAKE_MS);
-  else if (keepAwake !== undefined) {
-    clearInterval(keepAwake);
-    keepAwake = undefined;
+  if (workers.size > 0) watch ??= setInterval(checkMemory, WATCH_MS);
+  else if (watch !== undefined) {
+    clearInterval(watch);
+    watch = undefined;
   }
+}
+
+function checkMemory(): void {
+  let budgetMb = PROCESS_BASE_MB;
+  for (const hosted of workers.values()) {
+    budgetMb += hosted.memoryMb + jsHeapMb(hosted.memoryMb) + WORKER_BASE_MB;
+  }
+  const rssMb = process.memoryUsage.rss() / 1024 / 1024;
+  if (rssMb <= budgetMb) return;
+  const reason = `the sandbox went over its memory cap (its process held ${Math.round(rssMb)} MB, more than the ${budgetMb} MB its sandboxes may use together)`;
+  for (const [worker, hosted] of workers) {
+    if (hosted.busy === 0) continue;
+    workers.delete(worker);
+    void hosted.handle.then(
+      (handle) => handle.terminate(reason),
+      () => undefined,
+    );
+  }
+  hostedCountChanged();
 }
 
 /** Structured clone ("advanced" serialization): bytes cross as bytes. */
@@ -52,7 +81,7 @@ function send(message: FromHostProcess): void {
 function start(message: ToHostProcess & { op: "start" }): void {
   const { worker } = message;
   const handle = WorkerHandle.start(message.init, message.bootstrap);
-  workers.set(worker, { handle, loads: new Map() });
+  workers.set(worker, { handle, loads: new Map(), memoryMb: message.init.memoryMb, busy: 0 });
   hostedCountChanged();
   handle.then(
     (started) => {
@@ -77,6 +106,7 @@ function start(message: ToHostProcess & { op: "start" }): void {
 async function call(hosted: Hosted, message: ToHostProcess & { op: "call" | "load" }): Promise<void> {
   const { worker, id } = message;
   const handle = await hosted.handle;
+  hosted.busy += 1;
   try {
     let result: Awaited<ReturnType<WorkerHandle["call"]>>;
     if (message.op === "call") {
@@ -95,6 +125,8 @@ async function call(hosted: Hosted, message: ToHostProcess & { op: "call" | "loa
       fatal: details.fatal === true,
       exited: details.exited === true,
     });
+  } finally {
+    hosted.busy -= 1;
   }
 }
 

@@ -155,4 +155,32 @@ describe("pyodide: no route to host commands, files or JavaScript", () => {
       await small.close();
     }
   });
+
+  it("JS buffers Python makes through proxies are bounded: the busy worker is ended, the host stays", async () => {
+    const small = await createPyodideSandbox({ memoryMb: 256, timeoutMs: 60_000 });
+    const before = treeRss(process.pid);
+    const peak = watchPeak(process.pid, 10);
+    try {
+      const result = await small.exec(
+        "from pyodide.ffi import to_js\nU8 = to_js(b'x').constructor\nkeep = []\nfor _ in range(24):\n    block = U8.new(256 * 1024 * 1024)\n    block.fill(1)\n    keep.append(block)",
+      );
+      const peakBytes = peak.stop();
+      expect(result.restarted).toBe(true);
+      expect(result.stopped).toBe("memory");
+      // 24 blocks of 256 MB would be 6 GB; the process's budget at memoryMb 256 is under 1 GB.
+      expect(peakBytes - before).toBeLessThan(1_600 * 1024 ** 2);
+      expect((await small.exec("print(6 * 7)")).stdout).toBe("42\n");
+      // Copies of one Python buffer: 40 x 100 MB of JavaScript from 100 MB of Python.
+      const copies = watchPeak(process.pid, 10);
+      const copied = await small.exec(
+        "from pyodide.ffi import to_js\nsource = b'x' * (100 * 1024 * 1024)\nkeep = [to_js(source) for _ in range(40)]",
+      );
+      expect(copied.stopped).toBe("memory");
+      expect(copies.stop() - before).toBeLessThan(1_600 * 1024 ** 2);
+      expect((await small.exec("print(6 * 7)")).stdout).toBe("42\n");
+    } finally {
+      peak.stop();
+      await small.close();
+    }
+  });
 });

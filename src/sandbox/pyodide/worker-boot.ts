@@ -8,8 +8,9 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { loadPyodide as load, type PyodideAPI } from "pyodide";
-import { denyHostImports } from "./host-imports.js";
+import { checkAfterInterop, denyHostImports } from "./host-imports.js";
 import type { StartInfo, WorkerInit } from "./messages.js";
+import { checkJsBuffers } from "./worker-lockdown.js";
 import { SNAPSHOT_WARMUP } from "./worker-python.js";
 
 type LoadOptions = NonNullable<Parameters<typeof load>[0]>;
@@ -89,6 +90,7 @@ async function withCompiledModule<T>(
     if (source instanceof WebAssembly.Module) return original(source, imports);
     WebAssembly.instantiate = original;
     denyHostImports(imports);
+    checkAfterInterop(imports, checkJsBuffers);
     if (module === undefined) return original(source, imports);
     return original(module, imports).then((instance) => ({ instance, module }));
   };

@@ -8,6 +8,7 @@ import { constants as fsConstants } from "node:fs";
 import net from "node:net";
 import { constants as osConstants } from "node:os";
 import tls from "node:tls";
+import { getHeapStatistics } from "node:v8";
 import type { PyodideAPI } from "pyodide";
 
 const PAGE_BYTES = 65_536;
@@ -19,6 +20,31 @@ const PAGE_BYTES = 65_536;
 let fileBytes = 0;
 let capBytesInForce = Number.POSITIVE_INFINITY;
 let heapBytes = () => 0;
+/**
+ * V8's external memory at boot, less the WebAssembly heap then: what the sandbox's own buffers add
+ * to it is not the model's code's doing. Undefined before boot.
+ */
+let bootOtherExternalBytes: number | undefined;
+
+/**
+ * JS buffers Python makes through proxies (`Uint8Array.new(n)`, `to_js` copies) live outside the
+ * WebAssembly heap and the JS heap's own limit. V8 counts them as the isolate's external memory,
+ * with the WebAssembly heap and the files: past boot, that total stays under the one cap. Checked
+ * after each call from Python into JavaScript (host-imports.ts), where such a buffer can appear.
+ */
+export function startJsBufferAccounting(): void {
+  bootOtherExternalBytes = getHeapStatistics().external_memory - heapBytes();
+}
+
+export function checkJsBuffers(): void {
+  if (bootOtherExternalBytes === undefined) return;
+  const used = getHeapStatistics().external_memory - bootOtherExternalBytes;
+  if (used > capBytesInForce) {
+    throw new RangeError(
+      `sandbox memory cap of ${Math.round(capBytesInForce / 1024 / 1024)} MB reached (the heap, files and JavaScript buffers together): MemoryError`,
+    );
+  }
+}
 
 /**
  * Worker `resourceLimits` do not cover WebAssembly memory, so the cap is enforced where the heap
