@@ -24,18 +24,18 @@ interface Hosted {
   handle: Promise<WorkerHandle>;
   loads: Map<number, Load>;
   memoryMb: number;
-  /** Calls in flight: only a worker running one can be growing. */
-  busy: number;
+  /** The worker, once booted. */
+  booted?: WorkerHandle;
 }
 
 const workers = new Map<number, Hosted>();
 
 /**
- * While any worker lives here, a watch runs every `WATCH_MS`. It checks the process's memory: the
- * caps inside a worker (WebAssembly heap and files, JS heap) do not cover JS buffers Python can
- * make through proxies (`Uint8Array.new(n)`, `to_js` copies), which live outside both; past what
- * this process's sandboxes may hold together, the workers running a call are ended, so the
- * sandbox restarts and reports it, and the host's memory stays bounded. The same timer keeps the
+ * While any worker lives here, a watch runs every `WATCH_MS`. It checks the process's memory:
+ * each worker caps itself (worker-lockdown.ts), and this is the last line should a route around
+ * those caps exist: past what this process's sandboxes may hold together, the worker holding the
+ * most (as it last published) is ended, so its sandbox restarts and reports it, and the host's
+ * memory stays bounded. The same timer keeps the
  * process from going fully idle: on the 2-vCPU VMs this was measured on, a message reaching a
  * process idle for a second waited 4-5 ms to be read (against ~0.5 ms), and every turn of a run
  * comes after the model's seconds of thinking.
@@ -61,16 +61,29 @@ function checkMemory(): void {
   }
   const rssMb = process.memoryUsage.rss() / 1024 / 1024;
   if (rssMb <= budgetMb) return;
-  const reason = `the sandbox went over its memory cap (its process held ${Math.round(rssMb)} MB, more than the ${budgetMb} MB its sandboxes may use together)`;
-  for (const [worker, hosted] of workers) {
-    if (hosted.busy === 0) continue;
+  // The worker holding the most ends (busy or not: Python can run between calls), and any that
+  // hold more than their own sandbox may.
+  const entries = [...workers].map(([worker, hosted]) => ({ worker, hosted, usedMb: usedMbOf(hosted) }));
+  const largest = entries.reduce<(typeof entries)[number] | undefined>(
+    (best, entry) => (best === undefined || entry.usedMb > best.usedMb ? entry : best),
+    undefined,
+  );
+  for (const { worker, hosted, usedMb } of entries) {
+    const own = hosted.memoryMb + jsHeapMb(hosted.memoryMb);
+    if (worker !== largest?.worker && usedMb <= own) continue;
     workers.delete(worker);
+    const reason = `the sandbox went over its memory cap (it held ${Math.round(usedMb)} MB, and its process ${Math.round(rssMb)} MB, more than the ${budgetMb} MB its sandboxes may use together)`;
     void hosted.handle.then(
       (handle) => handle.terminate(reason),
       () => undefined,
     );
   }
   hostedCountChanged();
+}
+
+/** What a worker last published it holds, in MB (0 until it has booted). */
+function usedMbOf(hosted: Hosted): number {
+  return (hosted.booted?.usage[0] ?? 0) / 1024 / 1024;
 }
 
 /** Structured clone ("advanced" serialization): bytes cross as bytes. */
@@ -81,10 +94,12 @@ function send(message: FromHostProcess): void {
 function start(message: ToHostProcess & { op: "start" }): void {
   const { worker } = message;
   const handle = WorkerHandle.start(message.init, message.bootstrap);
-  workers.set(worker, { handle, loads: new Map(), memoryMb: message.init.memoryMb, busy: 0 });
+  const hosted: Hosted = { handle, loads: new Map(), memoryMb: message.init.memoryMb };
+  workers.set(worker, hosted);
   hostedCountChanged();
   handle.then(
     (started) => {
+      hosted.booted = started;
       started.onExit((reason) => {
         workers.delete(worker);
         hostedCountChanged();
@@ -106,7 +121,6 @@ function start(message: ToHostProcess & { op: "start" }): void {
 async function call(hosted: Hosted, message: ToHostProcess & { op: "call" | "load" }): Promise<void> {
   const { worker, id } = message;
   const handle = await hosted.handle;
-  hosted.busy += 1;
   try {
     let result: Awaited<ReturnType<WorkerHandle["call"]>>;
     if (message.op === "call") {
@@ -125,8 +139,6 @@ async function call(hosted: Hosted, message: ToHostProcess & { op: "call" | "loa
       fatal: details.fatal === true,
       exited: details.exited === true,
     });
-  } finally {
-    hosted.busy -= 1;
   }
 }
 

@@ -15,7 +15,10 @@ import type {
 import type { CallResult } from "./pyodide-worker.js";
 
 /** What the host process needs to boot a worker: `WorkerInit` without the buffers it makes itself. */
-export type RemoteWorkerInit = Omit<WorkerInit, "interruptBuffer" | "bridgeSignal" | "wasmModule">;
+export type RemoteWorkerInit = Omit<
+  WorkerInit,
+  "interruptBuffer" | "bridgeSignal" | "usageBuffer" | "wasmModule"
+>;
 
 export type ToHostProcess =
   | { op: "start"; worker: number; init: RemoteWorkerInit; bootstrap: string }

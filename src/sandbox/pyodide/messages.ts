@@ -23,6 +23,8 @@ export interface WorkerInit {
   interruptBuffer: SharedArrayBuffer;
   /** Int32Array[1]: set by the host when a bridge reply was posted on the bridge port. */
   bridgeSignal: SharedArrayBuffer;
+  /** Float64Array[1]: the bytes the worker's sandbox holds (heap, files, JS buffers), as it last saw. */
+  usageBuffer: SharedArrayBuffer;
   /** Pyodide's WebAssembly, compiled by the host (compiled-module.ts); undefined: compile it here. */
   wasmModule: WebAssembly.Module | undefined;
 }

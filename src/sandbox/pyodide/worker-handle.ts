@@ -33,6 +33,8 @@ export class WorkerHandle {
   private exitReason: string | undefined;
   private readonly exitListeners: ((reason: string) => void)[] = [];
   startInfo: StartInfo | undefined;
+  /** What the worker's sandbox holds, in bytes, as the worker last published it (worker-lockdown.ts). */
+  usage: Float64Array = new Float64Array(1);
   /** A memory snapshot made at boot, for the host to store (taken once). */
   snapshot: Uint8Array | undefined;
 
@@ -47,18 +49,20 @@ export class WorkerHandle {
 
   /** `bootstrap`: the code that imports the worker module (worker-entry.ts, made by the host). */
   static async start(
-    init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal" | "wasmModule">,
+    init: Omit<WorkerInit, "interruptBuffer" | "bridgeSignal" | "usageBuffer" | "wasmModule">,
     bootstrap: string,
   ): Promise<WorkerHandle> {
     const interruptBuffer = new SharedArrayBuffer(4);
     const bridgeSignal = new SharedArrayBuffer(4);
+    const usageBuffer = new SharedArrayBuffer(8);
     const channel = new MessageChannel();
     const wasmModule = await compiledPyodide(init.indexURL).catch(() => undefined);
-    const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal, wasmModule };
+    const fullInit: WorkerInit = { ...init, interruptBuffer, bridgeSignal, usageBuffer, wasmModule };
     const created = creationQueue.then(() => createLockedWorker(bootstrap, fullInit, channel.port2));
     creationQueue = created.catch(() => undefined);
     const worker = await created;
     const handle = new WorkerHandle(worker, channel.port1, new Int32Array(bridgeSignal), interruptBuffer);
+    handle.usage = new Float64Array(usageBuffer);
     handle.startInfo = await handle.listen();
     return handle;
   }

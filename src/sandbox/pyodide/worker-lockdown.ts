@@ -32,13 +32,25 @@ let bootOtherExternalBytes: number | undefined;
  * with the WebAssembly heap and the files: past boot, that total stays under the one cap. Checked
  * after each call from Python into JavaScript (host-imports.ts), where such a buffer can appear.
  */
-export function startJsBufferAccounting(): void {
+export function startJsBufferAccounting(usageBuffer: SharedArrayBuffer): void {
   bootOtherExternalBytes = getHeapStatistics().external_memory - heapBytes();
+  usage = new Float64Array(usageBuffer);
+  publishUsage();
+}
+
+/** Where the sandbox host process reads what this worker holds (to end the right one when over). */
+let usage: Float64Array | undefined;
+
+/** The heap, files and JS buffers this sandbox holds now, published for the host process. */
+function publishUsage(): number {
+  if (bootOtherExternalBytes === undefined) return 0;
+  const used = getHeapStatistics().external_memory - bootOtherExternalBytes;
+  if (usage !== undefined) usage[0] = used;
+  return used;
 }
 
 export function checkJsBuffers(): void {
-  if (bootOtherExternalBytes === undefined) return;
-  const used = getHeapStatistics().external_memory - bootOtherExternalBytes;
+  const used = publishUsage();
   if (used > capBytesInForce) {
     throw new RangeError(
       `sandbox memory cap of ${Math.round(capBytesInForce / 1024 / 1024)} MB reached (the heap, files and JavaScript buffers together): MemoryError`,
@@ -158,9 +170,20 @@ interface DirectoryOperations {
   rename(node: unknown, newDirectory: unknown, newName: string): void;
 }
 
+interface FileStreamOperations {
+  write(
+    stream: { node: unknown },
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    canOwn?: boolean,
+  ): number;
+}
+
 interface MemoryFileSystem {
   /** Made when the first node is created (at boot); directories' operations come from here. */
-  ops_table?: { dir: { node: DirectoryOperations } };
+  ops_table?: { dir: { node: DirectoryOperations }; file: { stream: FileStreamOperations } };
   getFileDataAsTypedArray(node: unknown): Uint8Array;
   expandFileStorage(node: unknown, newCapacity: number): void;
   resizeFileStorage(node: unknown, newSize: number): void;
@@ -216,6 +239,13 @@ for _owner in (_os, _posix):
         if hasattr(_owner, _name):
             setattr(_owner, _name, _no_host_process)
 del _os, _posix, _owner, _name
+# Nothing runs between calls: asyncio's loop here schedules Python on the worker's JS event loop,
+# where it would run after its exec returned, outside every timeout.
+import pyodide.webloop as _webloop
+def _no_background(*args, **kwargs):
+    raise RuntimeError("the sandbox runs no code between calls: asyncio callbacks and timers are not available")
+_webloop.scheduleCallback = _no_background
+del _webloop, _no_background
 `,
     { globals: pyodide.globals.get("dict")() },
   );
@@ -246,6 +276,7 @@ function capFileSizes({ FS, ERRNO_CODES }: EmscriptenInternals, memoryMb: number
     fileBytes += bytes - (counted.get(node) ?? 0);
     if (bytes > 0) counted.set(node, bytes);
     else counted.delete(node);
+    publishUsage();
   };
   const ensureRoom = (node: FileNode, bytes: number) => {
     const growth = bytes - (counted.get(node) ?? 0);
@@ -270,6 +301,20 @@ function capFileSizes({ FS, ERRNO_CODES }: EmscriptenInternals, memoryMb: number
     resize(node, newSize);
     setCount(node as FileNode, (node as FileNode).contents?.length ?? 0);
   };
+  // A write to an empty file at offset 0 stores a copy of the data without growing the file
+  // through the two functions above: count every write, before (room) and after (the new size).
+  const fileStream = memfs.ops_table?.file.stream;
+  if (fileStream !== undefined) {
+    const write = fileStream.write;
+    fileStream.write = (stream, buffer, offset, length, position, canOwn) => {
+      const node = stream.node as FileNode;
+      if (position + length > capBytes) throw new FS.ErrnoError(noSpace);
+      ensureRoom(node, position + length);
+      const written = write(stream, buffer, offset, length, position, canOwn);
+      setCount(node, node.contents?.length ?? 0);
+      return written;
+    };
+  }
   const directoryOperations = memfs.ops_table?.dir.node;
   if (directoryOperations === undefined) return;
   const { unlink, rename } = directoryOperations;

@@ -88,7 +88,7 @@ async function start(): Promise<{ pyodide: PyodideAPI; dispatch: PythonCallable 
   const dispatch = namespace.get("_rlm_dispatch") as PythonCallable;
   pyodide.runPython(WARM_UP, { globals: pyodide.globals.get("dict")(), filename: "rlm_warm_up.py" });
   sealedRequire.seal();
-  startJsBufferAccounting();
+  startJsBufferAccounting(init.usageBuffer);
   scrubGlobals();
   // The worker's first event-loop turn after booting stalls for 250-1,900 ms on a busy machine
   // (deferred start-up work runs there). Taken before "ready", it is part of the boot (hidden by a
