@@ -129,4 +129,23 @@ describe("the sandbox host process (layer 2) holds without layer 1", () => {
     expect(results.connect).toMatch(/^refused/);
     expect(connections).toBe(0);
   });
+
+  it("lets the host exit once its sandboxes are closed, a new snapshot and a spare included", () => {
+    const cache = mkdtempSync(join(tmpdir(), "rlm-exit-"));
+    const script = `import { createPyodideSandbox } from ${JSON.stringify(new URL("./index.ts", import.meta.url).href)};
+const sandbox = await createPyodideSandbox({ timeoutMs: 20000 });
+process.stdout.write((await sandbox.exec("print(6 * 7)")).stdout);
+await sandbox.close();`;
+    try {
+      const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        env: { ...process.env, RLM_CACHE_DIR: cache },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.stdout).toBe("42\n");
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
 });

@@ -49,6 +49,8 @@ export class HostProcess {
   private constructor(private readonly child: ChildProcess) {
     child.on("message", (message: FromHostProcess) => this.workers.get(message.worker)?.receive(message));
     child.stderr?.setEncoding("utf8");
+    // Read while the host runs for other reasons; never the reason it keeps running.
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
     child.stderr?.on("data", (text: string) => {
       this.stderr = (this.stderr + text).slice(-STDERR_KEPT);
     });
@@ -63,7 +65,11 @@ export class HostProcess {
   }
 
   static async start(location: HostProcessLocation): Promise<HostProcess> {
-    mkdirSync(location.cacheDirectory, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(location.cacheDirectory, { recursive: true, mode: 0o700 });
+    } catch {
+      // A cache that cannot be made (a read-only home) costs the snapshot, not the sandbox.
+    }
     const entry = await programPath("host-process-main", location.cacheDirectory, location.pyodideModule);
     const command = hostProcessCommand(location, entry);
     const child = spawn(command[0]!, command.slice(1), {
