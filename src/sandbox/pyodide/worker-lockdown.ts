@@ -273,7 +273,10 @@ function capFileSizes({ FS, ERRNO_CODES }: EmscriptenInternals, memoryMb: number
   const memfs = FS.filesystems.MEMFS;
   const counted = new Map<FileNode, number>();
   const setCount = (node: FileNode, bytes: number) => {
-    fileBytes += bytes - (counted.get(node) ?? 0);
+    const previous = counted.get(node) ?? 0;
+    // Every write lands here: most leave the storage as it was, and need no new figure.
+    if (bytes === previous) return;
+    fileBytes += bytes - previous;
     if (bytes > 0) counted.set(node, bytes);
     else counted.delete(node);
     publishUsage();
