@@ -35,10 +35,9 @@ const workers = new Map<number, Hosted>();
  * each worker caps itself (worker-lockdown.ts), and this is the last line should a route around
  * those caps exist: past what this process's sandboxes may hold together, the worker holding the
  * most (as it last published) is ended, so its sandbox restarts and reports it, and the host's
- * memory stays bounded. The same timer keeps the
- * process from going fully idle: on the 2-vCPU VMs this was measured on, a message reaching a
- * process idle for a second waited 4-5 ms to be read (against ~0.5 ms), and every turn of a run
- * comes after the model's seconds of thinking.
+ * memory stays bounded. The same timer keeps the process from going fully idle: on the 2-vCPU VMs
+ * this was measured on, a message reaching a process idle for a second waited 4-5 ms to be read
+ * (against ~0.5 ms), and every turn of a run comes after the model's seconds of thinking.
  */
 const WATCH_MS = 20;
 /** This process without workers (Node, the compiled interpreter), and each booted worker's own. */
@@ -73,10 +72,7 @@ function checkMemory(): void {
     if (worker !== largest?.worker && usedMb <= own) continue;
     workers.delete(worker);
     const reason = `the sandbox went over its memory cap (it held ${Math.round(usedMb)} MB, and its process ${Math.round(rssMb)} MB, more than the ${budgetMb} MB its sandboxes may use together)`;
-    void hosted.handle.then(
-      (handle) => handle.terminate(reason),
-      () => undefined,
-    );
+    whenStarted(hosted, (handle) => handle.terminate(reason));
   }
   hostedCountChanged();
 }
@@ -84,6 +80,11 @@ function checkMemory(): void {
 /** What a worker last published it holds, in MB (0 until it has booted). */
 function usedMbOf(hosted: Hosted): number {
   return (hosted.booted?.usage[0] ?? 0) / 1024 / 1024;
+}
+
+/** Acts on the worker once it has started; one that never did has nothing to act on. */
+function whenStarted(hosted: Hosted, action: (handle: WorkerHandle) => unknown): void {
+  void hosted.handle.then(action, () => undefined);
 }
 
 /** Structured clone ("advanced" serialization): bytes cross as bytes. */
@@ -215,30 +216,18 @@ function receive(message: ToHostProcess): void {
       return;
     }
     case "interrupt":
-      void hosted.handle.then(
-        (handle) => handle.interrupt(),
-        () => undefined,
-      );
+      whenStarted(hosted, (handle) => handle.interrupt());
       return;
     case "clear-interrupt":
-      void hosted.handle.then(
-        (handle) => handle.clearInterrupt(),
-        () => undefined,
-      );
+      whenStarted(hosted, (handle) => handle.clearInterrupt());
       return;
     case "terminate":
       workers.delete(message.worker);
       hostedCountChanged();
-      void hosted.handle.then(
-        (handle) => handle.terminate(message.reason),
-        () => undefined,
-      );
+      whenStarted(hosted, (handle) => handle.terminate(message.reason));
       return;
     case "bridge-reply":
-      void hosted.handle.then(
-        (handle) => handle.replyBridge(message.reply),
-        () => undefined,
-      );
+      whenStarted(hosted, (handle) => handle.replyBridge(message.reply));
       return;
   }
 }

@@ -33,8 +33,6 @@ export class WorkerHandle {
   private exitReason: string | undefined;
   private readonly exitListeners: ((reason: string) => void)[] = [];
   startInfo: StartInfo | undefined;
-  /** What the worker's sandbox holds, in bytes, as the worker last published it (worker-lockdown.ts). */
-  usage: Float64Array = new Float64Array(1);
   /** A memory snapshot made at boot, for the host to store (taken once). */
   snapshot: Uint8Array | undefined;
 
@@ -43,6 +41,8 @@ export class WorkerHandle {
     readonly bridgePort: MessagePort,
     readonly bridgeSignal: Int32Array,
     interruptBuffer: SharedArrayBuffer,
+    /** What the worker's sandbox holds, in bytes, as the worker last published it (worker-lockdown.ts). */
+    readonly usage: Float64Array,
   ) {
     this.interruptView = new Int32Array(interruptBuffer);
   }
@@ -61,8 +61,13 @@ export class WorkerHandle {
     const created = creationQueue.then(() => createLockedWorker(bootstrap, fullInit, channel.port2));
     creationQueue = created.catch(() => undefined);
     const worker = await created;
-    const handle = new WorkerHandle(worker, channel.port1, new Int32Array(bridgeSignal), interruptBuffer);
-    handle.usage = new Float64Array(usageBuffer);
+    const handle = new WorkerHandle(
+      worker,
+      channel.port1,
+      new Int32Array(bridgeSignal),
+      interruptBuffer,
+      new Float64Array(usageBuffer),
+    );
     handle.startInfo = await handle.listen();
     return handle;
   }
