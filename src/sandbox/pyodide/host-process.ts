@@ -45,6 +45,7 @@ export class HostProcess {
   private nextWorker = 1;
   private stderr = "";
   private ended: string | undefined;
+  private codeSent = false;
 
   private constructor(private readonly child: ChildProcess) {
     child.on("message", (message: FromHostProcess) => this.workers.get(message.worker)?.receive(message));
@@ -105,8 +106,18 @@ export class HostProcess {
     this.updateReference();
   }
 
+  /**
+   * Whether any model code (or a context) has reached this process. Once it has, the process is
+   * not trusted to hand over a start-up snapshot: one taken over by that code could plant a
+   * snapshot every later run would boot from.
+   */
+  get ranCode(): boolean {
+    return this.codeSent;
+  }
+
   send(message: ToHostProcess): void {
     if (this.ended !== undefined || !this.child.connected) return;
+    if (message.op === "call" || message.op === "load") this.codeSent = true;
     this.child.send(message);
   }
 

@@ -73,8 +73,9 @@ export class RemoteWorker implements PyodideWorker, HostedWorker {
   receive(message: FromHostProcess): void {
     switch (message.op) {
       case "ready":
-        if (message.snapshot !== undefined && this.snapshot !== undefined) {
-          // A cache that cannot be written costs the next start time, nothing else.
+        // Only from a process no code has reached yet (see `HostProcess.ranCode`); a cache that
+        // cannot be written costs the next start time, nothing else.
+        if (message.snapshot !== undefined && this.snapshot !== undefined && !this.host.ranCode) {
           void storeSnapshot(this.snapshot, message.snapshot).catch(() => undefined);
         }
         this.started?.resolve(message.info);

@@ -4,6 +4,7 @@
  * alone, and a worker boots from it only when its bytes hash to the digest recorded beside it under
  * the current binding (Pyodide version, warm-up, driver). A planted or damaged file is rebuilt.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,10 +37,18 @@ describe("the start-up snapshot", () => {
       return false;
     }
   };
-  const boot = async () => {
-    const sandbox = await createPyodideSandbox({ timeoutMs: 20_000, spareWorker: false });
-    expect((await sandbox.exec("print(6 * 7)")).stdout).toBe("42\n");
-    await sandbox.close();
+  /** One sandbox in a process of its own, as a CLI run starts: its host process is fresh. */
+  const boot = () => {
+    const script = `import { createPyodideSandbox } from ${JSON.stringify(new URL("./index.ts", import.meta.url).href)};
+const sandbox = await createPyodideSandbox({ timeoutMs: 20000, spareWorker: false });
+process.stdout.write((await sandbox.exec("print(6 * 7)")).stdout);
+await sandbox.close();`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, RLM_CACHE_DIR: cache },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.stdout).toBe("42\n");
   };
 
   afterAll(() => {
@@ -49,7 +58,7 @@ describe("the start-up snapshot", () => {
   });
 
   it("is stored by the host with a record of its digest and binding, for the user alone", async () => {
-    await boot();
+    boot();
     await waitFor(recordMatches, "the snapshot and its record");
     expect(readRecord().binding).toBe(location.binding);
     expect(statSync(location.path).mode & 0o777).toBe(0o600);
@@ -60,7 +69,7 @@ describe("the start-up snapshot", () => {
   it("is rebuilt, not loaded, when its bytes do not match the record", async () => {
     const planted = Buffer.from("planted by a previous run");
     writeFileSync(location.path, planted);
-    await boot();
+    boot();
     await waitFor(recordMatches, "the rebuilt snapshot");
     expect(sha256(readFileSync(location.path))).not.toBe(sha256(planted));
   });
@@ -68,9 +77,30 @@ describe("the start-up snapshot", () => {
   it("is rebuilt when its record is bound to another Pyodide or driver", async () => {
     const before = readFileSync(location.path);
     writeFileSync(record, JSON.stringify({ ...readRecord(), binding: "another driver" }), { mode: 0o600 });
-    await boot();
+    boot();
     await waitFor(() => recordMatches() && readRecord().binding === location.binding, "the rebound record");
     expect(readFileSync(location.path).length).toBeGreaterThan(1_000_000);
     expect(before.length).toBeGreaterThan(1_000_000);
+  });
+
+  it("is not taken from a host process that model code has reached", async () => {
+    const sandbox = await createPyodideSandbox({ timeoutMs: 20_000, spareWorker: false });
+    try {
+      expect((await sandbox.exec("print(6 * 7)")).stdout).toBe("42\n");
+    } finally {
+      await sandbox.close();
+    }
+    // Code ran in this process's host process: a snapshot it makes now is not stored.
+    const planted = Buffer.from("planted after code ran");
+    writeFileSync(location.path, planted);
+    const later = await createPyodideSandbox({ timeoutMs: 20_000, spareWorker: false });
+    try {
+      expect((await later.exec("print(6 * 7)")).stdout).toBe("42\n");
+    } finally {
+      await later.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(readFileSync(location.path).equals(planted)).toBe(true);
+    expect(recordMatches()).toBe(false);
   });
 });
