@@ -38,3 +38,8 @@ export function resolveFetch(options: HttpOptions | undefined): {
 } {
   return { fetch: options?.fetch ?? undiciFetch, dispatcher: options?.dispatcher ?? sharedDispatcher() };
 }
+
+/** The `authorization` header of a bearer key, none without a key. */
+export function bearer(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}

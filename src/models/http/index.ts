@@ -12,10 +12,23 @@ export {
   type MapHttpFailure,
   readHttpFailure,
 } from "./error-response.js";
-export { type FetchFunction, type HttpOptions, resolveFetch, sharedDispatcher } from "./http-options.js";
+export {
+  bearer,
+  type FetchFunction,
+  type HttpOptions,
+  resolveFetch,
+  sharedDispatcher,
+} from "./http-options.js";
 export { fromDispatcherResponse, fromFetchResponse, type HttpResponse } from "./http-response.js";
 export { findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
-export { type JsonRequest, postJson, throwIfAborted } from "./post-json.js";
+export {
+  type JsonRequest,
+  type OutgoingRequest,
+  postJson,
+  sendRequest,
+  throwIfAborted,
+} from "./post-json.js";
+export { type ProbeResult, probeJson } from "./probe-json.js";
 export { bodyReadError, checkShape, parseJson, type QuickCheck, readJson, readLines } from "./read-body.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { readNdjson, readSse, type SseEvent } from "./stream-readers.js";

@@ -19,6 +19,9 @@ export interface JsonRequest {
   mapError?: MapHttpFailure;
 }
 
+/** What goes out: the URL, a JSON body (a GET when there is none), headers, the network settings. */
+export type OutgoingRequest = Pick<JsonRequest, "url" | "body" | "headers" | "signal" | "http">;
+
 /** Rethrows the caller's abort reason as is, so cancellation never looks like a server failure. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason;
@@ -33,7 +36,7 @@ interface Prepared {
 }
 
 /** Through `fetch` (the caller's own, or undici's to follow a redirect as fetch always did). */
-async function sendWithFetch(request: JsonRequest, prepared: Prepared): Promise<HttpResponse> {
+async function sendWithFetch(request: OutgoingRequest, prepared: Prepared): Promise<HttpResponse> {
   const { fetch, dispatcher } = resolveFetch(request.http);
   return fromFetchResponse(await fetch(request.url, { ...prepared, signal: request.signal, dispatcher }));
 }
@@ -42,7 +45,7 @@ async function sendWithFetch(request: JsonRequest, prepared: Prepared): Promise<
  * Straight through the undici dispatcher (no WHATWG Request/Response/stream objects: a fifth of
  * fetch's CPU per call). A redirect, rare for a model API, is sent again through fetch, which follows it.
  */
-async function sendWithDispatcher(request: JsonRequest, prepared: Prepared): Promise<HttpResponse> {
+async function sendWithDispatcher(request: OutgoingRequest, prepared: Prepared): Promise<HttpResponse> {
   const target = new URL(request.url);
   const data = await (request.http?.dispatcher ?? sharedDispatcher()).request({
     origin: target.origin,
@@ -57,11 +60,10 @@ async function sendWithDispatcher(request: JsonRequest, prepared: Prepared): Pro
 }
 
 /**
- * Sends one JSON request and returns the 2xx response with its body unread (the caller picks the
- * JSON, SSE or NDJSON handler). Network failures and non-2xx statuses become RlmErrors that say
- * whether a retry makes sense; an aborted signal rethrows its reason.
+ * Sends one request and returns the response whatever its status, body unread. A failure to
+ * connect or send throws as the transport raised it (postJson turns it into an RlmError).
  */
-export async function postJson(request: JsonRequest): Promise<HttpResponse> {
+export async function sendRequest(request: OutgoingRequest): Promise<HttpResponse> {
   const headers: Record<string, string> = {
     accept: "application/json",
     ...request.http?.headers,
@@ -73,12 +75,20 @@ export async function postJson(request: JsonRequest): Promise<HttpResponse> {
     headers,
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
   };
+  return request.http?.fetch === undefined
+    ? sendWithDispatcher(request, prepared)
+    : sendWithFetch(request, prepared);
+}
+
+/**
+ * Sends one JSON request and returns the 2xx response with its body unread (the caller picks the
+ * JSON, SSE or NDJSON handler). Network failures and non-2xx statuses become RlmErrors that say
+ * whether a retry makes sense; an aborted signal rethrows its reason.
+ */
+export async function postJson(request: JsonRequest): Promise<HttpResponse> {
   let response: HttpResponse;
   try {
-    response =
-      request.http?.fetch === undefined
-        ? await sendWithDispatcher(request, prepared)
-        : await sendWithFetch(request, prepared);
+    response = await sendRequest(request);
   } catch (error) {
     throwIfAborted(request.signal);
     throw networkError(error, request.network);
