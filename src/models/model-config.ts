@@ -1,9 +1,9 @@
 import type { HttpOptions } from "./http/index.js";
-import type { LlamaCppModelOptions } from "./llamacpp/index.js";
 
 /**
  * Settings for `createModel`. Every field is optional: by default each backend reads the
- * environment variables its users already have (OLLAMA_HOST, OPENAI_API_KEY, ...).
+ * environment variables its users already have (OLLAMA_HOST, OPENAI_API_KEY, ...). The fields
+ * some backends only honour say so; the backends import these types, never the other way round.
  */
 export interface ModelConfig {
   /** API key; overrides the provider's env var. */
@@ -21,7 +21,33 @@ export interface ModelConfig {
   /** Ollama: how long the model stays loaded after a call (`"5m"`, `3600`, `-1` for forever). */
   keepAlive?: string | number;
   /** Embedded llama.cpp: threads, context size, GPU, cache dir, download progress. */
-  llamacpp?: Omit<LlamaCppModelOptions, "model" | "spec">;
+  llamacpp?: LlamaCppSettings;
+}
+
+/** `false`: CPU only; `"auto"`: use Metal, CUDA or Vulkan when the machine has it. */
+export type LlamaGpu = false | "auto";
+
+export interface DownloadProgress {
+  downloadedBytes: number;
+  totalBytes: number;
+}
+
+/** How the embedded llama.cpp engine runs a model (the `llamacpp` part of the model config). */
+export interface LlamaCppSettings {
+  /**
+   * CPU threads per generation. Set explicitly because node-llama-cpp's default (every core) is
+   * pathological on small shared machines. Default: half the cores, at least 1, at most 8.
+   */
+  threads?: number;
+  /** Context window in tokens. Default: the model's training context, capped at 8192. */
+  contextSize?: number;
+  /** Calls answered at once (one context sequence each); more wait. Default 1. */
+  sequences?: number;
+  /** Default `"auto"` (Metal, CUDA or Vulkan when present); `false` for CPU only. */
+  gpu?: LlamaGpu;
+  /** Where downloaded models are kept. Default `~/.cache/rlm/models`. */
+  cacheDir?: string;
+  onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
 export function environmentOf(config: ModelConfig | undefined): Record<string, string | undefined> {

@@ -6,6 +6,8 @@
  * Models with a chat template are driven through a chat session, base models through raw text
  * completion; JSON-schema and GBNF grammars constrain the output.
  */
+
+export type { DownloadProgress } from "../model-config.js";
 export { createLlamaCppModel, type LlamaCppModelOptions } from "./llamacpp-model.js";
 export { disposeLlamaCppModels } from "./loaded-models.js";
-export { type DownloadProgress, defaultModelCacheDir } from "./resolve-model-path.js";
+export { defaultModelCacheDir } from "./resolve-model-path.js";

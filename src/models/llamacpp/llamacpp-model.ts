@@ -1,31 +1,17 @@
 import { availableParallelism } from "node:os";
 import { RlmError } from "../../errors/index.js";
 import { linkedAbortController } from "../http/abort.js";
+import type { LlamaCppSettings } from "../model-config.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel, ModelInfo } from "../types.js";
 import { generate } from "./generate.js";
-import type { LlamaGpu } from "./load-library.js";
 import { type LoadedModel, loadModel } from "./loaded-models.js";
-import { type DownloadProgress, resolveModelPath } from "./resolve-model-path.js";
+import { resolveModelPath } from "./resolve-model-path.js";
 
-export interface LlamaCppModelOptions {
+export interface LlamaCppModelOptions extends LlamaCppSettings {
   /** A .gguf path, an `hf:org/repo:quant` URI or a URL (downloaded once into `cacheDir`). */
   model: string;
   /** The spec the model reports; default `llamacpp:<model>`. */
   spec?: string;
-  /**
-   * CPU threads per generation. Set explicitly because node-llama-cpp's default (every core) is
-   * pathological on small shared machines. Default: half the cores, at least 1, at most 8.
-   */
-  threads?: number;
-  /** Context window in tokens. Default: the model's training context, capped at 8192. */
-  contextSize?: number;
-  /** Calls answered at once (one context sequence each); more wait. Default 1. */
-  sequences?: number;
-  /** Default `"auto"` (Metal, CUDA or Vulkan when present); `false` for CPU only. */
-  gpu?: LlamaGpu;
-  /** Where downloaded models are kept. Default `~/.cache/rlm/models`. */
-  cacheDir?: string;
-  onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
 function defaultThreads(): number {

@@ -1,11 +1,9 @@
 import { RlmError } from "../../errors/index.js";
+import type { LlamaGpu } from "../model-config.js";
 
 /** The node-llama-cpp module, as a type only: nothing is loaded until a llamacpp model is used. */
 export type NodeLlamaCpp = typeof import("node-llama-cpp");
 export type Llama = Awaited<ReturnType<NodeLlamaCpp["getLlama"]>>;
-
-/** `false`: CPU only; `"auto"`: use Metal, CUDA or Vulkan when the machine has it. */
-export type LlamaGpu = false | "auto";
 
 let library: Promise<NodeLlamaCpp> | undefined;
 /** The last lines llama.cpp logged at warning level or above: put into errors instead of printed. */

@@ -1,5 +1,6 @@
 import { RlmError } from "../../errors/index.js";
-import { type LlamaGpu, sharedLlama } from "./load-library.js";
+import type { LlamaGpu } from "../model-config.js";
+import { sharedLlama } from "./load-library.js";
 import { SequencePool } from "./sequence-pool.js";
 
 type Llama = Awaited<ReturnType<typeof sharedLlama>>;

@@ -2,12 +2,8 @@ import { access } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { RlmError } from "../../errors/index.js";
+import type { DownloadProgress } from "../model-config.js";
 import { loadNodeLlamaCpp } from "./load-library.js";
-
-export interface DownloadProgress {
-  downloadedBytes: number;
-  totalBytes: number;
-}
 
 export interface ResolveModelOptions {
   /** Where `hf:` and URL models are downloaded to, once. Default `~/.cache/rlm/models`. */
