@@ -1,14 +1,23 @@
 /**
  * Models: everything that talks to a language model, behind the `LanguageModel` interface
- * (`types.ts`). Spec strings (`spec.ts`) pick a backend — Ollama's native API, OpenAI Chat
- * Completions and compatible servers, Anthropic Messages, in-process llama.cpp — all network
- * backends share one HTTP layer (`http/`), and the `ModelPool` (`pool/`) wraps any model with
- * concurrency limits, retries, timeouts, a call cache and usage totals. Errors say what to do.
+ * (`types.ts`). Spec strings (`spec.ts`) pick a backend from the registry (`backends.ts`: Ollama's
+ * native API, OpenAI Chat Completions and compatible servers, Anthropic Messages, in-process
+ * llama.cpp), each described in its own `backend.ts`; all network backends share one HTTP layer
+ * (`http/`), and the `ModelPool` (`pool/`) wraps any model with concurrency limits, retries,
+ * timeouts, a call cache and usage totals. Errors say what to do.
  */
+export type {
+  BackendCheck,
+  BackendDescriptor,
+  CheckContext,
+  EnvironmentVariable,
+  ParsedSpec,
+} from "./backend.js";
+export { BACKEND_ENVIRONMENT, BACKENDS, backendOf } from "./backends.js";
 export { createModel, resolveEndpoints } from "./create-model.js";
 export { ContextOverflowError } from "./errors.js";
 export type { HttpOptions } from "./http/index.js";
 export type { ModelConfig } from "./model-config.js";
 export { createModelPool, DEFAULT_PRICES } from "./pool/index.js";
-export { type ParsedSpec, parseModelSpec } from "./spec.js";
+export { parseModelSpec } from "./spec.js";
 export type * from "./types.js";

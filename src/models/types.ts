@@ -1,6 +1,6 @@
 /**
- * The LanguageModel contract: what every backend (Ollama, OpenAI-compatible, Anthropic, embedded
- * llama.cpp) provides, and what the pool wraps. Types only.
+ * The LanguageModel contract: what every backend (the registry in `backends.ts`) provides, and
+ * what the pool wraps. Types only; it names no backend.
  */
 
 import type { ModelConfig } from "./model-config.js";
@@ -56,7 +56,8 @@ export type ChatChunk =
 export interface ModelInfo {
   /** The spec it was created from, e.g. `ollama:qwen3:4b`. */
   spec: string;
-  provider: "ollama" | "ollama-cloud" | "openai" | "openai-compatible" | "anthropic" | "llamacpp";
+  /** The spec's prefix, naming its backend (`ollama`, `openai-compatible`...; see `backends.ts`). */
+  provider: string;
   /** Model name as the backend knows it. */
   model: string;
   /** Context window in tokens, from the backend where it can tell (e.g. Ollama /api/show), else a known default. */

@@ -1,22 +1,23 @@
+import { EMBEDDED_MODEL } from "../../config/index.js";
 import { isRlmError } from "../../errors/index.js";
-import { type ParsedSpec, parseModelSpec } from "../../models/index.js";
-import type { CheckModelOptions } from "./backend-check.js";
+import { backendOf, type ParsedSpec, parseModelSpec } from "../../models/index.js";
 import type { Check } from "./check.js";
-import { checkAnthropic } from "./check-anthropic.js";
-import { checkLlamaCpp } from "./check-llamacpp.js";
-import { checkOllama } from "./check-ollama.js";
-import { checkOpenAI } from "./check-openai.js";
 
 /**
- * Whether a model spec can be served right now: the backend answers, the key is accepted, and the
- * model is there (Ollama `/api/tags`, OpenAI-style `/v1/models`, Anthropic `/v1/models`). Each
- * failure names the fix. Read-only: nothing is pulled or loaded.
+ * Whether a model spec can be served right now: its backend's own check (`check` in the backend's
+ * descriptor: the server answers, the key is accepted, the model is there), through the models'
+ * HTTP layer. Each failure names the fix. Read-only: nothing is pulled or loaded.
  */
 
-export type { CheckModelOptions };
+export interface CheckModelOptions {
+  environment: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+/** Added to "not reachable" fixes: the way out when no model server runs at all. */
+const EMBEDDED_OFFER = `no server at all? use the embedded engine: --model ${EMBEDDED_MODEL}`;
 
 export async function checkModel(spec: string, label: string, options: CheckModelOptions): Promise<Check> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
   let parsed: ParsedSpec;
   try {
     parsed = parseModelSpec(spec);
@@ -30,21 +31,18 @@ export async function checkModel(spec: string, label: string, options: CheckMode
       fix: isRlmError(error) ? error.hint : undefined,
     };
   }
+  const backend = backendOf(parsed);
   try {
-    switch (parsed.provider) {
-      case "ollama":
-      case "ollama-cloud":
-        return await checkOllama(parsed, label, options, timeoutMs);
-      case "openai":
-      case "openai-compatible":
-        return await checkOpenAI(parsed, label, options, timeoutMs);
-      case "anthropic":
-        return await checkAnthropic(parsed, label, options, timeoutMs);
-      case "llamacpp":
-        return checkLlamaCpp(parsed, label);
-    }
+    const [baseUrl = ""] = backend.endpoints(parsed, { env: options.environment });
+    const found = await backend.check(parsed, {
+      environment: options.environment,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      baseUrl,
+      noServerFix: EMBEDDED_OFFER,
+    });
+    return { name: label, ...found };
   } catch (error) {
-    // resolveEndpoints refuses a malformed OLLAMA_HOST with an RlmError that says how to fix it.
+    // The endpoints refuse a malformed OLLAMA_HOST with an RlmError that says how to fix it.
     if (isRlmError(error))
       return { name: label, status: "fail", code: "invalid-config", detail: error.message, fix: error.hint };
     throw error;

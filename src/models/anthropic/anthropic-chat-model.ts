@@ -1,7 +1,6 @@
-import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
+import type { ModelSettings } from "../backend.js";
 import { streamInterruptedError } from "../errors.js";
 import {
-  type HttpOptions,
   type JsonRequest,
   linkedAbortController,
   parseJson,
@@ -23,18 +22,18 @@ import { messageSchema, streamEventSchema } from "./anthropic-schemas.js";
 import { buildAnthropicBody } from "./build-request.js";
 import { mapAnthropicFailure, mapStopReason, mapUsage, streamErrorEvent } from "./map-anthropic.js";
 
-export interface AnthropicChatModelSettings {
-  spec: string;
-  model: string;
-  /** API root without `/v1`, e.g. `https://api.anthropic.com`. */
-  baseUrl: string;
+/** `baseUrl` is the API root without `/v1`, e.g. `https://api.anthropic.com`. */
+export interface AnthropicChatModelSettings extends ModelSettings {
   apiKey: string;
-  contextWindow: number | undefined;
-  http: HttpOptions | undefined;
 }
 
 /** The API version this backend speaks (sent as `anthropic-version`). */
 export const ANTHROPIC_VERSION = "2023-06-01";
+
+/** The headers of every request to Anthropic's API: the key and the API version. */
+export function anthropicHeaders(apiKey: string): Record<string, string> {
+  return { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION };
+}
 
 /** Anthropic's Messages API, JSON and server-sent events. */
 export class AnthropicChatModel implements LanguageModel {
@@ -51,7 +50,7 @@ export class AnthropicChatModel implements LanguageModel {
       body,
       signal,
       http: this.settings.http,
-      headers: { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION },
+      headers: anthropicHeaders(apiKey),
       network: {
         target: `Anthropic at ${baseUrl}`,
         unreachableHint: `Check the network connection (and ANTHROPIC_BASE_URL if set; now ${baseUrl}).`,
@@ -118,8 +117,7 @@ export class AnthropicChatModel implements LanguageModel {
 
   /** Anthropic's API does not report windows: the config's, else the table of known models. */
   async info(): Promise<ModelInfo> {
-    const contextWindow =
-      this.settings.contextWindow ?? knownContextWindow(this.settings.model) ?? DEFAULT_CONTEXT_WINDOW;
+    const contextWindow = this.settings.contextWindow ?? this.settings.fallbackWindow;
     return { spec: this.spec, provider: "anthropic", model: this.settings.model, contextWindow };
   }
 }

@@ -1,8 +1,8 @@
 import { RlmError } from "../../errors/index.js";
+import type { ModelSettings } from "../backend.js";
 import { ContextOverflowError, serverReportedError, streamInterruptedError } from "../errors.js";
 import {
   checkShape,
-  type HttpOptions,
   type HttpResponse,
   linkedAbortController,
   looksLikeContextOverflow,
@@ -34,17 +34,12 @@ import { fetchOllamaContext } from "./ollama-context.js";
 import { ollamaRequest } from "./ollama-request.js";
 import { chatLineSchema, type OllamaChatLine } from "./ollama-schemas.js";
 
-export interface OllamaChatModelSettings {
-  spec: string;
+/** `baseUrl` is the server root, e.g. `http://127.0.0.1:11434`. */
+export interface OllamaChatModelSettings extends ModelSettings {
   provider: "ollama" | "ollama-cloud";
-  model: string;
-  /** Server root, e.g. `http://127.0.0.1:11434`. */
-  baseUrl: string;
   apiKey: string | undefined;
-  contextWindow: number | undefined;
   numCtx: number | undefined;
   keepAlive: string | number | undefined;
-  http: HttpOptions | undefined;
 }
 
 const looksLikeOverflow = (message: string): boolean =>

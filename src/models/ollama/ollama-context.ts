@@ -1,4 +1,3 @@
-import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
 import { type JsonRequest, postJson, readJson } from "../http/index.js";
 import type { OllamaChatModelSettings } from "./ollama-chat-model.js";
 import { psSchema, showSchema } from "./ollama-schemas.js";
@@ -34,10 +33,7 @@ export async function fetchOllamaContext(
   const exact = typeof architecture === "string" ? info[`${architecture}.context_length`] : undefined;
   const any = Object.entries(info).find(([key]) => key.endsWith(".context_length"))?.[1];
   const value = typeof exact === "number" ? exact : any;
-  const window =
-    typeof value === "number" && value > 0
-      ? value
-      : (knownContextWindow(settings.model) ?? DEFAULT_CONTEXT_WINDOW);
+  const window = typeof value === "number" && value > 0 ? value : settings.fallbackWindow;
   const loaded =
     settings.provider === "ollama-cloud" ? undefined : await loadedContext(settings, requestFor, signal);
   return { window, loaded };

@@ -1,7 +1,15 @@
 import { RlmError } from "../../errors/index.js";
+import type { EnvironmentVariable } from "../backend.js";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 export const OLLAMA_CLOUD_HOST = "https://ollama.com";
+
+export const OLLAMA_HOST: EnvironmentVariable = {
+  name: "OLLAMA_HOST",
+  meaning:
+    "Ollama server(s): `127.0.0.1:11434`, `http://gpu1:11434`; several, comma-separated, share the load",
+  configFile: { key: "ollamaHost", form: "url" },
+};
 
 /** One host as Ollama's own clients read it: scheme defaults to http, port to 11434 (443 for https). */
 export function normalizeOllamaHost(host: string): string {
@@ -26,7 +34,7 @@ export function normalizeOllamaHost(host: string): string {
  * for a fleet the pool spreads calls over; the local default when unset.
  */
 export function ollamaHosts(environment: Record<string, string | undefined>): string[] {
-  const raw = environment.OLLAMA_HOST?.trim();
+  const raw = environment[OLLAMA_HOST.name]?.trim();
   if (!raw) return [DEFAULT_OLLAMA_HOST];
   return raw
     .split(",")

@@ -1,4 +1,4 @@
-import type { JsonRequest } from "../http/index.js";
+import { bearer, type JsonRequest } from "../http/index.js";
 import { mapOllamaFailure } from "./map-ollama.js";
 import type { OllamaChatModelSettings } from "./ollama-chat-model.js";
 
@@ -16,7 +16,7 @@ export function ollamaRequest(
     body,
     signal,
     http: settings.http,
-    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+    headers: bearer(apiKey),
     network: cloud
       ? {
           target: `Ollama Cloud at ${baseUrl}`,

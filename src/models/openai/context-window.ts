@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { RlmError } from "../../errors/index.js";
-import { DEFAULT_CONTEXT_WINDOW, knownContextWindow } from "../context-windows.js";
-import { postJson, readJson } from "../http/index.js";
+import { bearer, postJson, readJson } from "../http/index.js";
 import type { OpenAIChatModelSettings } from "./openai-chat-model.js";
 import { modelListSchema } from "./openai-schemas.js";
 
@@ -41,7 +40,7 @@ function networkOf(settings: OpenAIChatModelSettings) {
 
 /**
  * The real window: the config's, else what an OpenAI-compatible server reports in `/models`,
- * else the table of known models, else DEFAULT_CONTEXT_WINDOW. A server without `/models` is fine.
+ * else the fallback (the table of known models, else a default). A server without `/models` is fine.
  */
 export async function resolveOpenAIContextWindow(
   settings: OpenAIChatModelSettings,
@@ -55,7 +54,7 @@ export async function resolveOpenAIContextWindow(
         url,
         signal,
         http: settings.http,
-        headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {},
+        headers: bearer(settings.apiKey),
         network: networkOf(settings),
       });
       const list = await readJson(response, modelListSchema, url, signal);
@@ -73,5 +72,5 @@ export async function resolveOpenAIContextWindow(
       if (signal?.aborted || (error instanceof RlmError && error.code === "backend-unreachable")) throw error;
     }
   }
-  return knownContextWindow(settings.model) ?? DEFAULT_CONTEXT_WINDOW;
+  return settings.fallbackWindow;
 }

@@ -1,6 +1,7 @@
+import type { ModelSettings } from "../backend.js";
 import { serverReportedError, streamInterruptedError } from "../errors.js";
 import {
-  type HttpOptions,
+  bearer,
   type JsonRequest,
   linkedAbortController,
   looksLikeContextOverflow,
@@ -27,17 +28,12 @@ import { resolveOpenAIContextWindow } from "./context-window.js";
 import { mapFinishReason, mapOpenAIFailure, mapUsage } from "./map-openai.js";
 import { chunkSchema, completionSchema } from "./openai-schemas.js";
 
-export interface OpenAIChatModelSettings {
-  spec: string;
+/** `baseUrl` goes up to and including `/v1`, without a trailing slash. */
+export interface OpenAIChatModelSettings extends ModelSettings {
   provider: "openai" | "openai-compatible";
-  model: string;
-  /** Up to and including `/v1`, without a trailing slash. */
-  baseUrl: string;
   apiKey: string | undefined;
   /** The env var the key comes from, named in errors. */
   apiKeyVariable: string;
-  contextWindow: number | undefined;
-  http: HttpOptions | undefined;
 }
 
 /** OpenAI Chat Completions, and every server that speaks it (vLLM, llama.cpp server, LM Studio, OpenRouter). */
@@ -56,7 +52,7 @@ export class OpenAIChatModel implements LanguageModel {
       body,
       signal,
       http: this.settings.http,
-      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      headers: bearer(apiKey),
       network: {
         target: `the OpenAI-compatible server at ${baseUrl}`,
         unreachableHint: `Check that the server at ${baseUrl} is running and the URL (with /v1) is right.`,

@@ -1,5 +1,7 @@
-import { createModel, resolveEndpoints as endpointUrls } from "../create-model.js";
+import { backendOf } from "../backends.js";
+import { createModel } from "../create-model.js";
 import type { ModelConfig } from "../model-config.js";
+import { parseModelSpec } from "../spec.js";
 import type { LanguageModel } from "../types.js";
 
 /** One place a model is served from, and the backend that talks to it there. */
@@ -16,11 +18,11 @@ export interface ResolvedEndpoint {
  * (`OLLAMA_HOST=http://a:11434,http://b:11434`, or `openai-compatible:http://a/v1,http://b/v1#m`).
  */
 export function resolveEndpoints(spec: string, config: ModelConfig = {}): ResolvedEndpoint[] {
-  const urls = endpointUrls(spec, config);
-  // In-process llama.cpp serves `sequences` calls at once; the rest wait in the pool's queue, where
-  // waiting does not count against their timeout.
+  const parsed = parseModelSpec(spec);
+  const backend = backendOf(parsed);
+  const urls = backend.endpoints(parsed, config);
   if (urls.length === 0) {
-    return [{ key: spec, model: createModel(spec, config), capacity: config.llamacpp?.sequences ?? 1 }];
+    return [{ key: spec, model: createModel(spec, config), capacity: backend.capacity?.(config) ?? 1 }];
   }
   return urls.map((baseUrl) => ({ key: baseUrl, model: createModel(spec, { ...config, baseUrl }) }));
 }
