@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { RlmError } from "../errors/index.js";
+import { CONFIG_FILE_VARIABLES } from "./environment.js";
 
 /**
  * The optional config file (`~/.config/rlm/config.json`, or the file named by `RLM_CONFIG` or
@@ -12,6 +13,14 @@ import { RlmError } from "../errors/index.js";
 
 const positiveInteger = z.number().int().positive();
 const positiveNumber = z.number().positive();
+
+/** `backends`: a key for each backend variable that has one (`ollamaHost` for OLLAMA_HOST...). */
+const backendKeys = Object.fromEntries(
+  CONFIG_FILE_VARIABLES.map(({ key, form }) => [
+    key,
+    (form === "url" ? z.string().url() : z.string().min(1)).optional(),
+  ]),
+);
 
 export const configFileSchema = z
   .object({
@@ -41,16 +50,7 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
-    backends: z
-      .object({
-        ollamaHost: z.string().url().optional(),
-        ollamaApiKey: z.string().min(1).optional(),
-        openaiApiKey: z.string().min(1).optional(),
-        openaiBaseUrl: z.string().url().optional(),
-        anthropicApiKey: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
+    backends: z.object(backendKeys).strict().optional(),
     server: z
       .object({
         host: z.string().min(1).optional(),

@@ -10,20 +10,5 @@ export const DEFAULT_SUB_MODEL = "ollama:smollm:1.7b";
  * Hugging Face on first use into `~/.cache/rlm/models`; a local path works too.
  */
 export const EMBEDDED_MODEL = "llamacpp:hf:Qwen/Qwen3-4B-GGUF:Q4_K_M";
-export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 export const DEFAULT_SERVER_HOST = "127.0.0.1";
 export const DEFAULT_SERVER_PORT = 8080;
-
-/** The environment variables the configuration reads, in one list for docs and `rlm doctor`. */
-export const ENVIRONMENT_VARIABLES = [
-  "RLM_MODEL",
-  "RLM_SUB_MODEL",
-  "RLM_CONFIG",
-  "RLM_SERVER_API_KEY",
-  "RLM_MAX_INPUT_BYTES",
-  "OLLAMA_HOST",
-  "OLLAMA_API_KEY",
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "ANTHROPIC_API_KEY",
-] as const;

@@ -7,13 +7,12 @@
 export { type ConfigFile, configFileSchema, defaultConfigPath, loadConfigFile } from "./config-file.js";
 export {
   DEFAULT_MODEL,
-  DEFAULT_OLLAMA_HOST,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
   DEFAULT_SUB_MODEL,
   EMBEDDED_MODEL,
-  ENVIRONMENT_VARIABLES,
 } from "./defaults.js";
+export { ENVIRONMENT_VARIABLES } from "./environment.js";
 export {
   type ConfigFlags,
   type Origin,

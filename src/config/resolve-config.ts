@@ -3,6 +3,7 @@ import type { Limits } from "../rlm/types.js";
 import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
+import { CONFIG_FILE_VARIABLES } from "./environment.js";
 
 /**
  * One precedence everywhere: command-line flags, then environment variables, then the config file,
@@ -60,15 +61,6 @@ export interface RlmConfig {
   configLoaded: boolean;
 }
 
-/** Config-file `backends` keys and the environment variables they stand for. */
-const BACKEND_VARIABLES = {
-  ollamaHost: "OLLAMA_HOST",
-  ollamaApiKey: "OLLAMA_API_KEY",
-  openaiApiKey: "OPENAI_API_KEY",
-  openaiBaseUrl: "OPENAI_BASE_URL",
-  anthropicApiKey: "ANTHROPIC_API_KEY",
-} as const;
-
 function set(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
@@ -80,8 +72,8 @@ function pick<T>(...candidates: [T | undefined, Origin][]): { value: T | undefin
 
 function backendEnvironment(file: ConfigFile | undefined, environment: Record<string, string | undefined>) {
   const merged: Record<string, string | undefined> = { ...environment };
-  for (const [key, variable] of Object.entries(BACKEND_VARIABLES)) {
-    const fromFile = file?.backends?.[key as keyof typeof BACKEND_VARIABLES];
+  for (const { key, variable } of CONFIG_FILE_VARIABLES) {
+    const fromFile = file?.backends?.[key];
     if (set(environment[variable]) === undefined && fromFile !== undefined) merged[variable] = fromFile;
   }
   return merged;
