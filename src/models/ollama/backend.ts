@@ -2,7 +2,7 @@ import type { BackendDescriptor, Endpoint, EnvironmentVariable, ParsedSpec } fro
 import { modelSettings, oneEndpoint, optionalKey, requiredKey } from "../backend-support.js";
 import { environmentOf, type ModelConfig } from "../model-config.js";
 import { checkOllama } from "./check.js";
-import { OllamaChatModel } from "./ollama-chat-model.js";
+import { OllamaChatModel, type OllamaChatModelSettings } from "./ollama-chat-model.js";
 import { normalizeOllamaHost, OLLAMA_CLOUD_HOST, OLLAMA_HOST, ollamaHosts } from "./ollama-host.js";
 
 /** Ollama's native API, on the user's own servers (`ollama:`) or Ollama's hosted one (`ollama-cloud:`). */
@@ -17,12 +17,11 @@ function createOllama(
   parsed: ParsedSpec,
   config: ModelConfig,
   where: Endpoint,
-  apiKey: string | undefined,
+  own: Pick<OllamaChatModelSettings, "provider" | "apiKey">,
 ): OllamaChatModel {
   return new OllamaChatModel({
     ...modelSettings(parsed, config, where),
-    provider: parsed.provider === "ollama-cloud" ? "ollama-cloud" : "ollama",
-    apiKey,
+    ...own,
     numCtx: config.numCtx,
     keepAlive: config.keepAlive,
   });
@@ -34,7 +33,8 @@ export const ollamaBackend: BackendDescriptor = {
   environment: [OLLAMA_HOST, OLLAMA_API_KEY],
   endpoints: (_parsed, config) =>
     config.baseUrl ? [normalizeOllamaHost(config.baseUrl)] : ollamaHosts(environmentOf(config)),
-  create: (parsed, config, where) => createOllama(parsed, config, where, optionalKey(config, OLLAMA_API_KEY)),
+  create: (parsed, config, where) =>
+    createOllama(parsed, config, where, { provider: "ollama", apiKey: optionalKey(config, OLLAMA_API_KEY) }),
   costsMoney: () => false,
   check: (parsed, context) => checkOllama(parsed, context, false, OLLAMA_API_KEY),
 };
@@ -45,7 +45,10 @@ export const ollamaCloudBackend: BackendDescriptor = {
   environment: [OLLAMA_API_KEY],
   endpoints: (_parsed, config) => oneEndpoint(config, undefined, OLLAMA_CLOUD_HOST),
   create: (parsed, config, where) =>
-    createOllama(parsed, config, where, requiredKey(config, OLLAMA_API_KEY, "Ollama Cloud")),
+    createOllama(parsed, config, where, {
+      provider: "ollama-cloud",
+      apiKey: requiredKey(config, OLLAMA_API_KEY, "Ollama Cloud"),
+    }),
   costsMoney: () => true,
   check: (parsed, context) => checkOllama(parsed, context, true, OLLAMA_API_KEY),
 };

@@ -4,7 +4,7 @@ import type { HttpOptions } from "../http/index.js";
 import { environmentOf, type ModelConfig } from "../model-config.js";
 import { checkOpenAI } from "./check.js";
 import { OPENAI_CONTEXT_WINDOWS, OPENAI_PRICES } from "./known-models.js";
-import { OpenAIChatModel } from "./openai-chat-model.js";
+import { OpenAIChatModel, type OpenAIChatModelSettings } from "./openai-chat-model.js";
 
 /** OpenAI Chat Completions: OpenAI itself (`openai:`) and any server that speaks it (`openai-compatible:`). */
 
@@ -49,15 +49,9 @@ function createOpenAI(
   parsed: ParsedSpec,
   config: ModelConfig,
   where: Endpoint,
-  key: { value: string | undefined; variable: EnvironmentVariable; http: HttpOptions | undefined },
+  own: Pick<OpenAIChatModelSettings, "provider" | "apiKey" | "apiKeyVariable" | "http">,
 ): OpenAIChatModel {
-  return new OpenAIChatModel({
-    ...modelSettings(parsed, config, where),
-    provider: parsed.provider === "openai" ? "openai" : "openai-compatible",
-    apiKey: key.value,
-    apiKeyVariable: key.variable.name,
-    http: key.http,
-  });
+  return new OpenAIChatModel({ ...modelSettings(parsed, config, where), ...own });
 }
 
 export const openaiBackend: BackendDescriptor = {
@@ -69,8 +63,9 @@ export const openaiBackend: BackendDescriptor = {
   endpoints: (_parsed, config) => oneEndpoint(config, OPENAI_BASE_URL, "https://api.openai.com/v1"),
   create: (parsed, config, where) =>
     createOpenAI(parsed, config, where, {
-      value: requiredKey(config, OPENAI_API_KEY, "OpenAI"),
-      variable: OPENAI_API_KEY,
+      provider: "openai",
+      apiKey: requiredKey(config, OPENAI_API_KEY, "OpenAI"),
+      apiKeyVariable: OPENAI_API_KEY.name,
       http: withAccountHeaders(config),
     }),
   costsMoney: () => true,
@@ -119,8 +114,9 @@ export const openaiCompatibleBackend: BackendDescriptor = {
   endpoints: (parsed, config) => fleetOf(config.baseUrl ?? parsed.baseUrl ?? ""),
   create: (parsed, config, where) =>
     createOpenAI(parsed, config, where, {
-      value: optionalKey(config, OPENAI_COMPATIBLE_API_KEY),
-      variable: OPENAI_COMPATIBLE_API_KEY,
+      provider: "openai-compatible",
+      apiKey: optionalKey(config, OPENAI_COMPATIBLE_API_KEY),
+      apiKeyVariable: OPENAI_COMPATIBLE_API_KEY.name,
       http: config.http,
     }),
   costsMoney: (parsed) => !fleetOf(parsed.baseUrl ?? "").every(servedLocally),
