@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import type { ConfigFlags } from "../config/index.js";
+import { type ConfigFlags, DEFAULT_MODEL, DEFAULT_SUB_MODEL } from "../config/index.js";
 import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
 
 /**
@@ -23,10 +23,10 @@ export type SharedOptionValues = Omit<
 
 export function addModelOptions(command: Command): Command {
   return command
-    .option("-m, --model <spec>", "root model spec (env RLM_MODEL; default ollama:qwen3:4b)")
+    .option("-m, --model <spec>", `root model spec (env RLM_MODEL; default ${DEFAULT_MODEL})`)
     .option(
       "-s, --sub-model <spec>",
-      "model for llm_query sub-calls (env RLM_SUB_MODEL; default ollama:smollm:1.7b)",
+      `model for llm_query sub-calls (env RLM_SUB_MODEL; default ${DEFAULT_SUB_MODEL})`,
     )
     .option(
       "--allow-model <spec>",
