@@ -7,7 +7,7 @@
  * into minutes: when the window closes the call (and reading a FINAL_VAR) is abandoned.
  */
 
-import { describeStop } from "../budget/index.js";
+import { DEFAULT_FINAL_ANSWER_GRACE_MS, describeStop } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import type { ChatMessage, ChatResult } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
@@ -17,9 +17,6 @@ import type { Tree, TreeNode } from "./tree.js";
 
 /** A stuck backend must not hold the run forever after a limit without a time limit. */
 const LAST_CALL_TIMEOUT_MS = 120_000;
-
-/** How long past the wall time the best-answer call may run, unless `limits.finalAnswerGraceMs` says. */
-export const DEFAULT_FINAL_ANSWER_GRACE_MS = 5_000;
 
 export interface LastCallOutcome {
   answer: string;

@@ -3,6 +3,7 @@
  * any length; `session()` keeps the REPL and the conversation across queries.
  */
 
+import { checkLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { startChild } from "./child.js";
@@ -105,15 +106,5 @@ function checkOptions(options: RLMOptions): void {
       hint: "Use 1 for plain sub-calls, 2 or more to let rlm_query start child RLMs.",
     });
   }
-  for (const [name, value] of Object.entries(options.limits ?? {})) {
-    if (value !== undefined && !(typeof value === "number" && value > 0)) {
-      throw new RlmError(
-        "invalid-config",
-        `limits.${name} must be a positive number, got ${String(value)}.`,
-        {
-          hint: `Fix limits.${name}, or leave it out for no limit.`,
-        },
-      );
-    }
-  }
+  checkLimits(options.limits);
 }

@@ -5,7 +5,7 @@
  * session of one query. Each query has its own budget, trajectory lines and result.
  */
 
-import { Budget } from "../budget/index.js";
+import { Budget, resolveLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import { createModelPool } from "../models/pool/index.js";
 import type { ChatMessage, ModelPool } from "../models/types.js";
@@ -14,7 +14,6 @@ import { createTraceSink } from "../trace/index.js";
 import { startChild } from "./child.js";
 import { runLoop } from "./loop.js";
 import { contextWindowOf, openNode, type SandboxSlot } from "./node.js";
-import { resolveLimits } from "./options.js";
 import { firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
 import { describeError } from "./query-handler.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";

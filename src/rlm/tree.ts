@@ -4,11 +4,10 @@
  * gets the same `Tree` and a `TreeNode` of its own.
  */
 
-import type { Budget } from "../budget/index.js";
+import type { Budget, ResolvedLimits } from "../budget/index.js";
 import type { LanguageModel, ModelPool } from "../models/types.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { RlmEvent, SubCallRecord, TraceSink } from "../trace/types.js";
-import type { ResolvedLimits } from "./options.js";
 import type { RLMOptions } from "./types.js";
 
 export interface Tree {
