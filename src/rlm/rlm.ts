@@ -6,6 +6,7 @@
 import { checkLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "../sandbox/types.js";
+import { BackgroundWork } from "./background-work.js";
 import { startChild } from "./child.js";
 import { createSlot, type SandboxSlot } from "./node.js";
 import { RlmSession, type SessionShared } from "./session.js";
@@ -17,7 +18,8 @@ export class RLM {
   private spare: Promise<SandboxSlot> | undefined;
   /** Context windows read so far, by model spec: asked once per RLM, not once per completion. */
   private readonly windows = new Map<string, number>();
-  private readonly closing = new Set<Promise<void>>();
+  /** Finished completions still closing their sandbox and pool. */
+  private readonly closing = new BackgroundWork();
 
   constructor(options: RLMOptions) {
     checkOptions(options);
@@ -35,7 +37,7 @@ export class RLM {
       return await session.completion(context, query, options);
     } finally {
       // Closing (ending Python) runs after the result is returned; `close()` waits for it.
-      this.track(session.close());
+      this.closing.add(session.close());
     }
   }
 
@@ -54,7 +56,7 @@ export class RLM {
       // A finished completion's sandbox may still be closing, and closing is what boots the spare
       // worker this one should take: without the wait, this boots a fresh one and the spare then
       // boots beside the next completion.
-      await Promise.all([...this.closing]);
+      await this.closing.settled();
       this.spare ??= createSlot(this.options, 0, startChild);
     }
     await this.spare;
@@ -69,17 +71,11 @@ export class RLM {
     this.spare = undefined;
     const slot = await spare?.catch(() => undefined);
     await slot?.sandbox.close();
-    while (this.closing.size > 0) await Promise.all([...this.closing]);
+    await this.closing.settled();
   }
 
   private shared(): SessionShared {
     return { spare: this.takeSpare(), windows: this.windows };
-  }
-
-  /** Keeps a background close in view (for `close()`); its failure cannot affect a returned result. */
-  private track(closing: Promise<void>): void {
-    const settled = closing.catch(() => undefined).finally(() => this.closing.delete(settled));
-    this.closing.add(settled);
   }
 
   private takeSpare(): Promise<SandboxSlot> | undefined {

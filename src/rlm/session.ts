@@ -11,6 +11,7 @@ import { createModelPool } from "../models/pool/index.js";
 import type { ChatMessage, ModelPool } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { createTraceSink } from "../trace/index.js";
+import { BackgroundWork } from "./background-work.js";
 import { startChild } from "./child.js";
 import { runLoop } from "./loop.js";
 import { contextWindowOf, openNode, type SandboxSlot } from "./node.js";
@@ -42,7 +43,7 @@ export class RlmSession {
   private spare: Promise<SandboxSlot> | undefined;
   private readonly windows: Map<string, number>;
   /** Work left running after a query (children's sandboxes closing), awaited by `close()`. */
-  private readonly deferred = new Set<Promise<void>>();
+  private readonly deferred = new BackgroundWork();
   private readonly conversation: ChatMessage[] = [];
   private readonly contexts: SessionContexts;
   private tracePath: string | undefined;
@@ -95,10 +96,7 @@ export class RlmSession {
       subModel: options.subModel ?? options.model,
       nextSubCallId: () => ++subCallId,
       windows: this.windows,
-      defer: (work) => {
-        const settled = work.catch(() => undefined).finally(() => this.deferred.delete(settled));
-        this.deferred.add(settled);
-      },
+      defer: (work) => this.deferred.add(work),
       emit: (event) => sink.event(event),
     };
     try {
@@ -144,7 +142,7 @@ export class RlmSession {
     const spare = await this.spare?.catch(() => undefined);
     await spare?.sandbox.close();
     await this.node?.sandbox.close();
-    while (this.deferred.size > 0) await Promise.all([...this.deferred]);
+    await this.deferred.settled();
     await this.pool?.close();
   }
 
