@@ -53,7 +53,7 @@ export function finishRun(run: Run, outcome: LoopOutcome): CompletionResult {
     subCalls: budget.subCalls,
     depth: budget.depthReached,
     elapsedMs: budget.elapsedMs,
-    tracePath: "path" in sink && typeof sink.path === "string" ? sink.path : undefined,
+    tracePath: sink.path,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
   };
