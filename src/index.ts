@@ -3,7 +3,7 @@
  * and sandbox factories for use on their own, trajectories, and the error type.
  */
 
-export { Budget } from "./budget/index.js";
+export { Budget, type Limits } from "./budget/index.js";
 export { isRlmError, RlmError } from "./errors/index.js";
 export {
   ContextOverflowError,

@@ -8,8 +8,8 @@
 
 import { RlmError } from "../errors/index.js";
 import type { UsageTotals } from "../models/types.js";
-import type { Limits } from "../rlm/types.js";
 import type { StopReason } from "../trace/types.js";
+import type { Limits } from "./limits.js";
 import { subtractUsage, sumUsage } from "./usage.js";
 
 export interface BudgetOptions {

@@ -1,5 +1,5 @@
+import type { Limits } from "../budget/index.js";
 import { DEFAULT_MAX_TOTAL_BYTES, MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
-import type { Limits } from "../rlm/types.js";
 import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";

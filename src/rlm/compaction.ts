@@ -8,7 +8,7 @@
 
 import type { ChatMessage } from "../models/types.js";
 import { truncateHeadTail } from "../sandbox/truncate.js";
-import type { Tree, TreeNode } from "./tree.js";
+import type { RlmNode } from "./node.js";
 
 const CHARS_PER_TOKEN = 3;
 const DEFAULT_COMPACT_AT = 0.7;
@@ -34,16 +34,15 @@ export interface Compaction {
 }
 
 /**
- * Compacts `conversation` in place when needed. `queryStart` is the index of the current query's
- * first message; returns its new index and what was done (undefined when nothing was).
+ * Compacts the node's conversation in place when needed. `queryStart` is the index of the current
+ * query's first message; returns its new index and what was done (undefined when nothing was).
  */
 export async function compactIfNeeded(
-  tree: Tree,
-  node: TreeNode,
-  conversation: ChatMessage[],
+  node: RlmNode,
   queryStart: number,
 ): Promise<{ queryStart: number; compaction: Compaction | undefined }> {
-  const fraction = tree.options.compactAt ?? DEFAULT_COMPACT_AT;
+  const { run, conversation } = node;
+  const fraction = run.options.compactAt ?? DEFAULT_COMPACT_AT;
   const threshold = node.contextWindow * fraction * CHARS_PER_TOKEN;
   const size = conversation.reduce((total, message) => total + message.content.length, 0);
   const head = conversation[0];
@@ -71,13 +70,13 @@ export async function compactIfNeeded(
     ],
     { signal: node.signal },
   );
-  tree.budget.check();
+  run.budget.check();
   const summary: ChatMessage = {
     role: "user",
     content: `${SUMMARY_HEADER}\n${reply.text.trim()}${SUMMARY_END}${original}`,
   };
   conversation.splice(0, conversation.length, head, summary, ...tail);
-  tree.emit({
+  run.emit({
     type: "warning",
     depth: node.depth,
     message: `Summarized ${middle.length} older messages to fit the root model's window.`,

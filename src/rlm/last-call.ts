@@ -1,25 +1,23 @@
 /**
  * The last model call after a limit stopped the loop: the model is told why and asked for its best
  * answer from what it found, and whatever it says becomes the answer (FINAL(...) if it used it,
- * else its prose). This call ignores the tree's budget signal (which has fired) but not the
+ * else its prose). This call ignores the run's budget signal (which has fired) but not the
  * caller's own signal. It has a window of its own that never reaches past the wall time plus a
  * short grace (`limits.finalAnswerGraceMs`), so a hung backend cannot stretch a `--timeout 5s` run
  * into minutes: when the window closes the call (and reading a FINAL_VAR) is abandoned.
  */
 
-import { describeStop } from "../budget/index.js";
+import { DEFAULT_FINAL_ANSWER_GRACE_MS, describeStop } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import type { ChatMessage, ChatResult } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
+import type { RlmNode } from "./node.js";
 import { parseReply } from "./parse-reply.js";
 import { finalAnswerRequest } from "./prompts.js";
-import type { Tree, TreeNode } from "./tree.js";
+import type { Run } from "./run.js";
 
 /** A stuck backend must not hold the run forever after a limit without a time limit. */
 const LAST_CALL_TIMEOUT_MS = 120_000;
-
-/** How long past the wall time the best-answer call may run, unless `limits.finalAnswerGraceMs` says. */
-export const DEFAULT_FINAL_ANSWER_GRACE_MS = 5_000;
 
 export interface LastCallOutcome {
   answer: string;
@@ -27,34 +25,33 @@ export interface LastCallOutcome {
 }
 
 export async function lastCall(
-  tree: Tree,
-  node: TreeNode,
-  conversation: ChatMessage[],
+  node: RlmNode,
   reason: StopReason,
   iteration: number,
 ): Promise<LastCallOutcome> {
+  const { run, conversation } = node;
   const started = performance.now();
   const request: ChatMessage = {
     role: "user",
-    content: finalAnswerRequest(describeStop(reason, tree.limits)),
+    content: finalAnswerRequest(describeStop(reason, run.limits)),
   };
   // The output of the interrupted turn may be the last message: keep roles alternating.
   const previous = conversation.at(-1);
   if (previous?.role === "user") previous.content = `${previous.content}\n\n${request.content}`;
   else conversation.push(request);
-  const window = lastCallWindow(tree, reason);
+  const window = lastCallWindow(run, reason);
   if (window.ms <= 0) throw window.expired();
   const closes = new AbortController();
   const timer = setTimeout(() => closes.abort(window.expired()), window.ms);
-  const signal = tree.callerSignal ? AbortSignal.any([tree.callerSignal, closes.signal]) : closes.signal;
+  const signal = run.callerSignal ? AbortSignal.any([run.callerSignal, closes.signal]) : closes.signal;
   try {
     const reply = await node.model.chat(conversation, {
-      ...tree.options.rootOptions,
+      ...run.options.rootOptions,
       timeoutMs: window.ms,
       signal,
     });
     conversation.push({ role: "assistant", content: reply.text });
-    tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
+    run.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
     const parsed = parseReply(reply.text);
     let answer = parsed.prose;
     if (parsed.final?.kind === "text") answer = parsed.final.text;
@@ -63,7 +60,7 @@ export async function lastCall(
     return { answer, record: lastRecord(request, reply, answer, iteration, node.depth, reason, started) };
   } catch (error) {
     // The window closing is reported as such, whatever the pool made of the abort.
-    throw closes.signal.aborted && !tree.callerSignal?.aborted ? closes.signal.reason : error;
+    throw closes.signal.aborted && !run.callerSignal?.aborted ? closes.signal.reason : error;
   } finally {
     clearTimeout(timer);
   }
@@ -79,9 +76,9 @@ interface LastCallWindow {
  * the grace. When the time limit is what stopped the run, that is the grace itself (less the few
  * milliseconds the loop took to stop).
  */
-function lastCallWindow(tree: Tree, reason: StopReason): LastCallWindow {
-  const grace = tree.limits.finalAnswerGraceMs ?? DEFAULT_FINAL_ANSWER_GRACE_MS;
-  const deadline = tree.budget.deadline;
+function lastCallWindow(run: Run, reason: StopReason): LastCallWindow {
+  const grace = run.limits.finalAnswerGraceMs ?? DEFAULT_FINAL_ANSWER_GRACE_MS;
+  const deadline = run.budget.deadline;
   if (deadline === undefined) {
     return { ms: LAST_CALL_TIMEOUT_MS, expired: () => windowClosed(`${LAST_CALL_TIMEOUT_MS} ms`) };
   }

@@ -10,12 +10,12 @@ import type { ChatMessage } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
 import { compactIfNeeded } from "./compaction.js";
 import { lastCall } from "./last-call.js";
+import type { RlmNode } from "./node.js";
 import { observationMessage } from "./observation.js";
 import { observationChars } from "./options.js";
 import { parseReply } from "./parse-reply.js";
 import { nudges } from "./prompts.js";
 import { describeError } from "./query-handler.js";
-import type { Tree, TreeNode } from "./tree.js";
 import { runTurn } from "./turn.js";
 
 const CANCELLED = "Cancelled: the code that started this sub-RLM was stopped.";
@@ -32,18 +32,14 @@ export interface LoopOutcome {
 }
 
 /**
- * Runs the loop on `conversation` (mutated: a session keeps it). `queryStart` is the index of this
- * query's first message; everything from there on is the first iteration's prompt.
+ * Runs the loop on the node's conversation (mutated: a session keeps it). `queryStart` is the index
+ * of this query's first message; everything from there on is the first iteration's prompt.
  */
-export async function runLoop(
-  tree: Tree,
-  node: TreeNode,
-  conversation: ChatMessage[],
-  queryStart: number,
-): Promise<LoopOutcome> {
-  const { limits } = tree;
+export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOutcome> {
+  const { run, conversation } = node;
+  const { limits } = run;
   const records: IterationRecord[] = [];
-  const maxChars = observationChars(tree.options, node.contextWindow);
+  const maxChars = observationChars(run.options, node.contextWindow);
   let start = queryStart;
   let pending = conversation.slice(queryStart);
   let iteration = 0;
@@ -52,7 +48,7 @@ export async function runLoop(
   let doing = "starting";
   const keep = (record: IterationRecord) => {
     records.push(record);
-    if (node.depth === 0) tree.sink.line(record);
+    if (node.depth === 0) run.sink.line(record);
   };
   const outcome = (
     stopReason: StopReason,
@@ -69,9 +65,9 @@ export async function runLoop(
   });
   const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
     // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
-    if (reason === "aborted" || (node.depth > 0 && tree.budget.stopReason)) return outcome(reason, "");
+    if (reason === "aborted" || (node.depth > 0 && run.budget.stopReason)) return outcome(reason, "");
     try {
-      const last = await lastCall(tree, node, conversation, reason, iteration + 1);
+      const last = await lastCall(node, reason, iteration + 1);
       keep(last.record);
       return outcome(reason, last.answer);
     } catch (error) {
@@ -81,29 +77,29 @@ export async function runLoop(
 
   try {
     for (;;) {
-      if (node.signal.aborted && !tree.budget.stopReason) return outcome("aborted", "", CANCELLED);
+      if (node.signal.aborted && !run.budget.stopReason) return outcome("aborted", "", CANCELLED);
       const stop =
-        tree.budget.stopReason ??
+        run.budget.stopReason ??
         (iteration >= limits.maxIterations ? "max-iterations" : undefined) ??
         (consecutiveErrors >= limits.maxErrors ? "max-errors" : undefined);
       if (stop) return await stopWith(stop);
       iteration++;
       const started = performance.now();
-      tree.emit({ type: "iteration-start", depth: node.depth, iteration });
+      run.emit({ type: "iteration-start", depth: node.depth, iteration });
       doing = `summarizing older turns with ${node.model.spec}`;
-      const compacted = await compactIfNeeded(tree, node, conversation, start);
+      const compacted = await compactIfNeeded(node, start);
       start = compacted.queryStart;
       if (compacted.compaction) pending = [compacted.compaction.summary, ...pending];
       doing = `calling the ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec}`;
-      const reply = await node.model.chat(conversation, { ...tree.options.rootOptions, signal: node.signal });
-      tree.budget.check();
+      const reply = await node.model.chat(conversation, { ...run.options.rootOptions, signal: node.signal });
+      run.budget.check();
       for (const warning of reply.warnings ?? [])
-        tree.emit({ type: "warning", depth: node.depth, message: warning });
+        run.emit({ type: "warning", depth: node.depth, message: warning });
       conversation.push({ role: "assistant", content: reply.text });
-      tree.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
+      run.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
       const parsed = parseReply(reply.text);
       doing = `running turn ${iteration}'s code in the ${node.sandbox.runtime} sandbox`;
-      const turn = await runTurn(tree, node, parsed, iteration);
+      const turn = await runTurn(node, parsed, iteration);
       if (reply.finishReason === "length") turn.notes.push(nudges.cutOff);
       consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
       const reasoning = [reply.reasoning, parsed.thinking].filter(Boolean).join("\n");
@@ -121,11 +117,11 @@ export async function runLoop(
         usage: reply.usage,
         ...(compacted.compaction ? { compacted_messages: compacted.compaction.replaced } : {}),
       });
-      tree.emit({
+      run.emit({
         type: "iteration-end",
         depth: node.depth,
         iteration,
-        usage: tree.budget.usage(),
+        usage: run.budget.usage(),
         elapsedMs: performance.now() - started,
       });
       if (turn.answer !== undefined) return outcome("answer", turn.answer);
@@ -146,7 +142,7 @@ export async function runLoop(
   } catch (error) {
     // A call or an exec cancelled because a limit fired (or the caller aborted) is that limit's
     // stop, not an error.
-    if (tree.budget.stopReason) return await stopWith(tree.budget.stopReason);
+    if (run.budget.stopReason) return await stopWith(run.budget.stopReason);
     if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
     const code = isRlmError(error) ? error.code : undefined;
     return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`, code);

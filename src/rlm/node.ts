@@ -1,86 +1,46 @@
 /**
- * Opens one RLM of a tree: its model (through the tree's pool), that model's context window, and
- * a sandbox whose `llm_query` / `rlm_query` calls are served by this RLM's query handler. The
- * sandbox lives in a slot that can be created ahead of need (a warm spare) and bound to a tree
- * later: the handler looks the tree up at call time.
+ * One RLM of a run: its depth, its model, its sandbox and its conversation. The root of a
+ * completion and each child that `rlm_query` starts are nodes, all made by the `NodeFactory`.
+ * A node is never re-bound; a session's next query gets a new node on the same sandbox and
+ * conversation. Two cells change while it runs, both on purpose: `calls.current` (the sub-calls
+ * of the code block running now) and its sandbox's `seat` (which node the sandbox serves).
  */
 
-import { RlmError } from "../errors/index.js";
-import type { LanguageModel } from "../models/types.js";
-import { createSandbox } from "../sandbox/index.js";
+import type { ChatMessage, LanguageModel } from "../models/types.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { SubCallRecord } from "../trace/types.js";
-import type { StartChild } from "./child-types.js";
-import { createQueryHandler } from "./query-handler.js";
-import type { Tree, TreeNode } from "./tree.js";
-import type { RLMOptions } from "./types.js";
+import type { Run } from "./run.js";
 
-/** Used when a backend cannot tell its window (and said so with a warning). */
-const FALLBACK_CONTEXT_WINDOW = 8192;
-
-export interface SandboxSlot {
-  sandbox: Sandbox;
-  /** The node's mutable part, shared with its query handler. */
-  handle: { depth: number; calls: { current: SubCallRecord[] }; signal: AbortSignal };
-  /** The tree the sandbox's calls are served for; set when the slot is bound to a run. */
-  tree: Tree | undefined;
+export interface RlmNode {
+  readonly run: Run;
+  readonly depth: number;
+  /** The model that writes this RLM's code (already wrapped by the run's pool). */
+  readonly model: LanguageModel;
+  /** Its context window in tokens. */
+  readonly contextWindow: number;
+  /** Characters one llm_query prompt may hold, from the sub-model's window (the same for the whole tree). */
+  readonly subCallChars: number;
+  readonly sandbox: Sandbox;
+  readonly seat: SandboxSeat;
+  /** Cancels this RLM's calls and code: the run's budget signal, plus for a child the parent's exec. */
+  readonly signal: AbortSignal;
+  /** The system prompt, then each query's turns (a session keeps it across queries). */
+  readonly conversation: ChatMessage[];
+  /** Sub-calls made by the code block running now; the turn swaps in a fresh list per block. */
+  readonly calls: { current: SubCallRecord[] };
+  /** Called after the sandbox had to restart (variables lost): a session sets `history` again. */
+  readonly onRestart: ((sandbox: Sandbox) => Promise<void>) | undefined;
 }
 
-export async function createSlot(
-  options: RLMOptions,
-  depth: number,
-  startChild: StartChild,
-): Promise<SandboxSlot> {
-  const handle = { depth, calls: { current: [] as SubCallRecord[] }, signal: new AbortController().signal };
-  const partial: Omit<SandboxSlot, "sandbox"> = { handle, tree: undefined };
-  const getTree = (): Tree => {
-    if (partial.tree) return partial.tree;
-    throw new RlmError("sandbox-unbound", "llm_query was called outside a completion.", {
-      hint: "Models can only be called while a completion runs.",
-    });
-  };
-  const sandbox = await createSandbox({
-    ...options.sandbox,
-    ...(options.tools ? { tools: options.tools } : {}),
-    onQuery: createQueryHandler(getTree, handle, startChild),
-  });
-  return Object.assign(partial, { sandbox });
+/**
+ * Which node a sandbox's `llm_query` / `rlm_query` calls are served for. A sandbox can start before
+ * its node exists (a warm spare), and a session's sandbox serves each query's node in turn.
+ */
+export interface SandboxSeat {
+  node: RlmNode | undefined;
 }
 
-/** Binds `slot` (or a new one) to `tree` and returns the node. */
-export async function openNode(
-  tree: Tree,
-  depth: number,
-  model: string | LanguageModel,
-  signal: AbortSignal,
-  startChild: StartChild,
-  slot?: SandboxSlot,
-): Promise<TreeNode> {
-  const pooled = tree.pool.get(model);
-  const [contextWindow, bound] = await Promise.all([
-    contextWindowOf(tree, pooled, depth),
-    slot ?? createSlot(tree.options, depth, startChild),
-  ]);
-  bound.tree = tree;
-  bound.handle.signal = signal;
-  return Object.assign(bound.handle, { model: pooled, contextWindow, sandbox: bound.sandbox, slot: bound });
-}
-
-/** The model's window in tokens; a backend that cannot be asked gets a default and a warning. */
-export async function contextWindowOf(tree: Tree, model: LanguageModel, depth: number): Promise<number> {
-  const known = tree.windows.get(model.spec);
-  if (known !== undefined) return known;
-  try {
-    const info = await model.info({ signal: tree.budget.signal });
-    tree.windows.set(model.spec, info.contextWindow);
-    return info.contextWindow;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    tree.emit({
-      type: "warning",
-      depth,
-      message: `Could not read the context window of ${model.spec} (${reason}); assuming ${FALLBACK_CONTEXT_WINDOW} tokens.`,
-    });
-    return FALLBACK_CONTEXT_WINDOW;
-  }
+export interface SeatedSandbox {
+  readonly sandbox: Sandbox;
+  readonly seat: SandboxSeat;
 }

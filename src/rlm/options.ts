@@ -1,24 +1,39 @@
 /**
- * Defaults for `RLMOptions`, resolved once per RLM so the loop reads plain numbers.
+ * `RLMOptions` checked at construction, and the defaults the engine reads from them (limits: see
+ * `src/budget`).
  */
 
-import type { Limits, RLMOptions } from "./types.js";
+import { checkLimits } from "../budget/index.js";
+import { RlmError } from "../errors/index.js";
+import type { LanguageModel } from "../models/types.js";
+import type { RLMOptions } from "./types.js";
 
-export const DEFAULT_MAX_ITERATIONS = 30;
-export const DEFAULT_MAX_ERRORS = 5;
-export const DEFAULT_MAX_DEPTH = 1;
-
-export interface ResolvedLimits extends Limits {
-  maxIterations: number;
-  maxErrors: number;
+export function checkOptions(options: RLMOptions): void {
+  if (!options || (typeof options.model !== "string" && typeof options.model?.chat !== "function")) {
+    throw new RlmError("invalid-config", "RLM needs a root model.", {
+      hint: 'Pass `model`, e.g. new RLM({ model: "ollama:qwen3:4b" }).',
+    });
+  }
+  const depth = maxDepthOf(options);
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new RlmError("invalid-config", `maxDepth must be a whole number >= 1, got ${depth}.`, {
+      hint: "Use 1 for plain sub-calls, 2 or more to let rlm_query start child RLMs.",
+    });
+  }
+  checkLimits(options.limits);
 }
 
-export function resolveLimits(limits: Limits | undefined): ResolvedLimits {
-  return {
-    ...limits,
-    maxIterations: limits?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-    maxErrors: limits?.maxErrors ?? DEFAULT_MAX_ERRORS,
-  };
+export function maxDepthOf(options: RLMOptions): number {
+  return options.maxDepth ?? 1;
+}
+
+/** The model of depth-`depth` RLMs: `depthModels[depth]`, else the root model. */
+export function modelForDepth(options: RLMOptions, depth: number): string | LanguageModel {
+  return options.depthModels?.[depth] ?? options.model;
+}
+
+export function specOf(model: string | LanguageModel): string {
+  return typeof model === "string" ? model : model.spec;
 }
 
 /** Characters of each block's stdout / stderr shown to a root model with this window (tokens). */

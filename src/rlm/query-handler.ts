@@ -1,42 +1,47 @@
 /**
- * Serves the sandbox's `llm_query` / `rlm_query` calls for one RLM: looks a `model=` name up among
- * the configured models (see allowed-models.ts), counts each call against the tree's budget, sends
- * `llm` calls to the pool (cancelled with the exec and with the tree), starts a child RLM for `rlm`
- * calls while depth allows (else a plain call), and records every call, child trajectory included,
- * in the running code block's list.
+ * Serves a sandbox's `llm_query` / `rlm_query` calls for the RLM (node) in its seat: looks a
+ * `model=` name up among the configured models (see allowed-models.ts), counts each call against
+ * the run's budget, sends `llm` calls to the pool (cancelled with the exec and with the node),
+ * has the factory run a child RLM for `rlm` calls while depth allows (else a plain call), and
+ * records every call, child trajectory included, in the running code block's list.
  */
 
-import { isRlmError } from "../errors/index.js";
+import { isRlmError, RlmError } from "../errors/index.js";
 import type { LanguageModel } from "../models/types.js";
 import type { QueryHandler } from "../sandbox/types.js";
 import type { SubCallRecord } from "../trace/types.js";
 import { allowedModelsOf } from "./allowed-models.js";
-import type { ChildOutcome, StartChild } from "./child-types.js";
-import { modelForDepth, specOf, type Tree, type TreeNode } from "./tree.js";
+import type { ChildOutcome } from "./child.js";
+import type { SandboxSeat } from "./node.js";
+import type { NodeFactory } from "./node-factory.js";
+import { modelForDepth, specOf } from "./options.js";
+import type { Run } from "./run.js";
 
 /** Prompts and responses longer than this are cut in the trajectory (not in the call). */
 const RECORDED_CHARS = 100_000;
 
-export function createQueryHandler(
-  getTree: () => Tree,
-  node: Pick<TreeNode, "depth" | "calls" | "signal">,
-  startChild: StartChild,
-): QueryHandler {
+export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): QueryHandler {
   return async (request, signal) => {
-    const tree = getTree();
-    const { budget, options } = tree;
+    const node = seat.node;
+    if (node === undefined) {
+      throw new RlmError("sandbox-unbound", "llm_query was called outside a completion.", {
+        hint: "Models can only be called while a completion runs.",
+      });
+    }
+    const { run } = node;
+    const { budget, options } = run;
     // Refused before the budget: a refused name creates nothing and calls nothing, so it is no sub-call.
-    const chosen = request.model === undefined ? undefined : allowedModel(tree, node.depth, request.model);
+    const chosen = request.model === undefined ? undefined : allowedModel(run, node.depth, request.model);
     budget.startSubCall();
-    const recursive = request.kind === "rlm" && node.depth + 1 < (options.maxDepth ?? 1);
+    const recursive = request.kind === "rlm" && node.depth + 1 < run.maxDepth;
     const kind = recursive ? "rlm" : "llm";
-    const model = chosen ?? (recursive ? modelForDepth(options, node.depth + 1) : tree.subModel);
+    const model = chosen ?? (recursive ? modelForDepth(options, node.depth + 1) : run.subModel);
     const spec = specOf(model);
-    const id = tree.nextSubCallId();
+    const id = run.nextSubCallId();
     // The block that made the call is the one running now; keep its list even if the call outlives it.
     const calls = node.calls.current;
     const started = performance.now();
-    tree.emit({ type: "subcall-start", depth: node.depth, id, kind, model: spec });
+    run.emit({ type: "subcall-start", depth: node.depth, id, kind, model: spec });
     const record: SubCallRecord = {
       kind,
       model: spec,
@@ -48,10 +53,9 @@ export function createQueryHandler(
       const combined = bothSignals(signal, node.signal);
       let response: string;
       if (recursive) {
-        const child: ChildOutcome = await startChild(
-          tree,
-          `${tree.runId}.${id}`,
-          node.depth + 1,
+        const child: ChildOutcome = await nodes.runChild(
+          node,
+          `${run.id}.${id}`,
           request.prompt,
           model,
           combined,
@@ -60,13 +64,13 @@ export function createQueryHandler(
         if (child.error !== undefined) throw new Error(child.error);
         response = child.answer;
       } else {
-        const reply = await tree.pool
+        const reply = await run.pool
           .get(model)
           .chat([{ role: "user", content: request.prompt }], { ...options.subOptions, signal: combined });
         response = reply.text;
         record.usage = reply.usage;
         for (const warning of reply.warnings ?? [])
-          tree.emit({ type: "warning", depth: node.depth, message: warning });
+          run.emit({ type: "warning", depth: node.depth, message: warning });
       }
       record.response = clip(response);
       return response;
@@ -76,7 +80,7 @@ export function createQueryHandler(
     } finally {
       record.execution_time = (performance.now() - started) / 1000;
       calls.push(record);
-      tree.emit({
+      run.emit({
         type: "subcall-end",
         depth: node.depth,
         id,
@@ -90,23 +94,15 @@ export function createQueryHandler(
   };
 }
 
-/** Names a refusal was already reported for, per tree: a batch of 1,000 refused prompts warns once. */
-const refusedNames = new WeakMap<Tree, Set<string>>();
-
-/** The configured model `requested` names; else throws, with a warning in the trace (once per name). */
-function allowedModel(tree: Tree, depth: number, requested: string): string | LanguageModel {
+/** The configured model `requested` names; else throws, with a warning in the trace (once per name per run). */
+function allowedModel(run: Run, depth: number, requested: string): string | LanguageModel {
   try {
-    return allowedModelsOf(tree.options).resolve(requested);
+    return allowedModelsOf(run.options).resolve(requested);
   } catch (error) {
     const message = describeError(error);
-    let reported = refusedNames.get(tree);
-    if (reported === undefined) {
-      reported = new Set();
-      refusedNames.set(tree, reported);
-    }
-    if (!reported.has(requested)) {
-      reported.add(requested);
-      tree.emit({ type: "warning", depth, message });
+    if (!run.refusedModels.has(requested)) {
+      run.refusedModels.add(requested);
+      run.emit({ type: "warning", depth, message });
     }
     throw new Error(message);
   }

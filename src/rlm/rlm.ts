@@ -1,26 +1,26 @@
 /**
  * `RLM`: the public entry point. `completion(context, query)` answers one query over a context of
- * any length; `session()` keeps the REPL and the conversation across queries.
+ * any length; `session()` keeps the REPL and the conversation across queries. Its `NodeFactory`
+ * makes the sandboxes and RLMs of every completion and keeps the warm spare.
  */
 
-import { RlmError } from "../errors/index.js";
 import type { ContextInput } from "../sandbox/types.js";
-import { startChild } from "./child.js";
-import { createSlot, type SandboxSlot } from "./node.js";
-import { RlmSession, type SessionShared } from "./session.js";
+import { BackgroundWork } from "./background-work.js";
+import { NodeFactory } from "./node-factory.js";
+import { checkOptions } from "./options.js";
+import { RlmSession } from "./session.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
 
 export class RLM {
   readonly options: RLMOptions;
-  /** A sandbox started ahead of the next completion (see `warm`). */
-  private spare: Promise<SandboxSlot> | undefined;
-  /** Context windows read so far, by model spec: asked once per RLM, not once per completion. */
-  private readonly windows = new Map<string, number>();
-  private readonly closing = new Set<Promise<void>>();
+  private readonly nodes: NodeFactory;
+  /** Finished completions still closing their sandbox and pool. */
+  private readonly closing = new BackgroundWork();
 
   constructor(options: RLMOptions) {
     checkOptions(options);
     this.options = options;
+    this.nodes = new NodeFactory(options);
   }
 
   /** Answers `query` over `context`: loads it into a fresh sandbox, runs the loop, closes everything. */
@@ -29,18 +29,18 @@ export class RLM {
     query: string,
     options: CompletionOptions = {},
   ): Promise<CompletionResult> {
-    const session = new RlmSession(this.options, false, this.shared());
+    const session = new RlmSession(this.nodes, false);
     try {
       return await session.completion(context, query, options);
     } finally {
       // Closing (ending Python) runs after the result is returned; `close()` waits for it.
-      this.track(session.close());
+      this.closing.add(session.close());
     }
   }
 
   /** A conversation: one sandbox and one root conversation for several queries. Close it when done. */
   session(): RlmSession {
-    return new RlmSession(this.options, true, this.shared());
+    return new RlmSession(this.nodes, true);
   }
 
   /**
@@ -49,14 +49,11 @@ export class RLM {
    * a warm sandbox is a live process or worker.
    */
   async warm(): Promise<void> {
-    if (this.spare === undefined) {
-      // A finished completion's sandbox may still be closing, and closing is what boots the spare
-      // worker this one should take: without the wait, this boots a fresh one and the spare then
-      // boots beside the next completion.
-      await Promise.all([...this.closing]);
-      this.spare ??= createSlot(this.options, 0, startChild);
-    }
-    await this.spare;
+    // A finished completion's sandbox may still be closing, and closing is what boots the spare
+    // worker this one should take: without the wait, this boots a fresh one and the spare then
+    // boots beside the next completion.
+    if (!this.nodes.hasSpare) await this.closing.settled();
+    await this.nodes.warm();
   }
 
   /**
@@ -64,56 +61,7 @@ export class RLM {
    * closed. The RLM can still be used afterwards (it starts sandboxes as needed).
    */
   async close(): Promise<void> {
-    const spare = this.spare;
-    this.spare = undefined;
-    const slot = await spare?.catch(() => undefined);
-    await slot?.sandbox.close();
-    while (this.closing.size > 0) await Promise.all([...this.closing]);
-  }
-
-  private shared(): SessionShared {
-    return { spare: this.takeSpare(), windows: this.windows };
-  }
-
-  /** Keeps a background close in view (for `close()`); its failure cannot affect a returned result. */
-  private track(closing: Promise<void>): void {
-    const settled = closing.catch(() => undefined).finally(() => this.closing.delete(settled));
-    this.closing.add(settled);
-  }
-
-  private takeSpare(): Promise<SandboxSlot> | undefined {
-    const spare = this.spare;
-    this.spare = undefined;
-    if (this.options.keepWarm) {
-      this.spare = createSlot(this.options, 0, startChild);
-      // A failed start shows when the spare is used (a fresh sandbox is tried then); never unhandled.
-      this.spare.catch(() => undefined);
-    }
-    return spare;
-  }
-}
-
-function checkOptions(options: RLMOptions): void {
-  if (!options || (typeof options.model !== "string" && typeof options.model?.chat !== "function")) {
-    throw new RlmError("invalid-config", "RLM needs a root model.", {
-      hint: 'Pass `model`, e.g. new RLM({ model: "ollama:qwen3:4b" }).',
-    });
-  }
-  const depth = options.maxDepth ?? 1;
-  if (!Number.isInteger(depth) || depth < 1) {
-    throw new RlmError("invalid-config", `maxDepth must be a whole number >= 1, got ${depth}.`, {
-      hint: "Use 1 for plain sub-calls, 2 or more to let rlm_query start child RLMs.",
-    });
-  }
-  for (const [name, value] of Object.entries(options.limits ?? {})) {
-    if (value !== undefined && !(typeof value === "number" && value > 0)) {
-      throw new RlmError(
-        "invalid-config",
-        `limits.${name} must be a positive number, got ${String(value)}.`,
-        {
-          hint: `Fix limits.${name}, or leave it out for no limit.`,
-        },
-      );
-    }
+    await this.nodes.closeSpare();
+    await this.closing.settled();
   }
 }

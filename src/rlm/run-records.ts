@@ -8,8 +8,9 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type MetadataRecord, TRAJECTORY_FORMAT } from "../trace/types.js";
 import type { LoopOutcome } from "./loop.js";
+import { specOf } from "./options.js";
 import type { ContextDescription } from "./prompts.js";
-import { specOf, type Tree } from "./tree.js";
+import type { Run } from "./run.js";
 import type { CompletionResult } from "./types.js";
 
 export function newRunId(): string {
@@ -24,30 +25,25 @@ export function tracePathFor(trace: string | undefined, runId: string): string |
   return isFolder ? join(trace, `${runId}.jsonl`) : trace;
 }
 
-export function metadataLine(
-  tree: Tree,
-  runId: string,
-  query: string,
-  context: ContextDescription,
-): MetadataRecord {
+export function metadataLine(run: Run, query: string, context: ContextDescription): MetadataRecord {
   return {
     type: "metadata",
     format: TRAJECTORY_FORMAT,
-    run_id: runId,
-    started_at: new Date(tree.budget.startedAt).toISOString(),
+    run_id: run.id,
+    started_at: new Date(run.budget.startedAt).toISOString(),
     query,
-    root_model: specOf(tree.options.model),
-    sub_model: specOf(tree.subModel),
-    max_depth: tree.options.maxDepth ?? 1,
+    root_model: specOf(run.options.model),
+    sub_model: specOf(run.subModel),
+    max_depth: run.maxDepth,
     depth: 0,
     context: { type: context.type, total_chars: context.totalChars, parts: context.partLengths.length },
-    limits: { ...tree.limits },
+    limits: { ...run.limits },
   };
 }
 
 /** Builds the result, writes it as the trajectory's last line and emits `run-end`. */
-export function finishRun(tree: Tree, outcome: LoopOutcome): CompletionResult {
-  const { budget, sink } = tree;
+export function finishRun(run: Run, outcome: LoopOutcome): CompletionResult {
+  const { budget, sink } = run;
   const stopReason = outcome.stopReason;
   const result: CompletionResult = {
     answer: outcome.answer,
@@ -57,7 +53,7 @@ export function finishRun(tree: Tree, outcome: LoopOutcome): CompletionResult {
     subCalls: budget.subCalls,
     depth: budget.depthReached,
     elapsedMs: budget.elapsedMs,
-    tracePath: "path" in sink && typeof sink.path === "string" ? sink.path : undefined,
+    tracePath: sink.path,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
   };

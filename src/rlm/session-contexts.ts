@@ -8,11 +8,10 @@
  */
 
 import { RlmError } from "../errors/index.js";
-import type { ContextInput } from "../sandbox/types.js";
+import type { ContextInput, Sandbox } from "../sandbox/types.js";
 import { describeContext } from "./context-description.js";
 import type { ContextDescription } from "./prompts.js";
 import type { HistoryEntry } from "./session.js";
-import type { TreeNode } from "./tree.js";
 
 export class SessionContexts {
   private count = 0;
@@ -26,7 +25,7 @@ export class SessionContexts {
 
   /** Loads `context` (undefined: keep the current one) and describes it for the first message. */
   async load(
-    node: TreeNode,
+    sandbox: Sandbox,
     context: ContextInput | undefined,
     signal: AbortSignal,
   ): Promise<ContextDescription> {
@@ -37,17 +36,17 @@ export class SessionContexts {
       });
     }
     const variable = this.numbered ? `context_${this.count}` : "context";
-    if (this.numbered) await node.sandbox.load(context, { variable, signal });
-    const load = await node.sandbox.load(context, { variable: "context", signal });
+    if (this.numbered) await sandbox.load(context, { variable, signal });
+    const load = await sandbox.load(context, { variable: "context", signal });
     this.count++;
     this.latest = describeContext(context, load, variable);
     return this.latest;
   }
 
   /** Sets `history` in the REPL (sessions only). */
-  async setHistory(node: TreeNode, history: HistoryEntry[]): Promise<void> {
+  async setHistory(sandbox: Sandbox, history: HistoryEntry[]): Promise<void> {
     if (!this.numbered) return;
     const json = JSON.stringify(history);
-    await node.sandbox.exec(`history = __import__("json").loads(${JSON.stringify(json)})`);
+    await sandbox.exec(`history = __import__("json").loads(${JSON.stringify(json)})`);
   }
 }

@@ -5,59 +5,49 @@
  * session of one query. Each query has its own budget, trajectory lines and result.
  */
 
-import { Budget } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import { createModelPool } from "../models/pool/index.js";
 import type { ChatMessage, ModelPool } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
-import { createTraceSink } from "../trace/index.js";
-import { startChild } from "./child.js";
+import { BackgroundWork } from "./background-work.js";
+import { openQuery } from "./conversation.js";
 import { runLoop } from "./loop.js";
-import { contextWindowOf, openNode, type SandboxSlot } from "./node.js";
-import { resolveLimits } from "./options.js";
-import { firstMessage, subCallCapacity, systemPrompt } from "./prompts.js";
+import type { RlmNode, SeatedSandbox } from "./node.js";
+import type { NodeFactory } from "./node-factory.js";
 import { describeError } from "./query-handler.js";
+import { Run } from "./run.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
 import { SessionContexts } from "./session-contexts.js";
-import type { Tree, TreeNode } from "./tree.js";
-import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
+import type { CompletionOptions, CompletionResult } from "./types.js";
 
 export interface HistoryEntry {
   query: string;
   answer: string;
 }
 
-/** What an RLM hands its sessions: a warm sandbox, and the context windows it already knows. */
-export interface SessionShared {
-  spare?: Promise<SandboxSlot> | undefined;
-  windows?: Map<string, number>;
-}
-
+/** Made by `rlm.session()` (and, for one query, by `rlm.completion()`). */
 export class RlmSession {
   readonly history: HistoryEntry[] = [];
-  private readonly options: RLMOptions;
+  private readonly nodes: NodeFactory;
   private readonly isSession: boolean;
   private pool: ModelPool | undefined;
-  private node: TreeNode | undefined;
+  /** The root RLM of the latest query: the next query runs on its sandbox, model and conversation. */
+  private root: RlmNode | undefined;
   /** A sandbox started ahead of need by `RLM.warm()`, used for the first query. */
-  private spare: Promise<SandboxSlot> | undefined;
-  private readonly windows: Map<string, number>;
+  private spare: Promise<SeatedSandbox> | undefined;
   /** Work left running after a query (children's sandboxes closing), awaited by `close()`. */
-  private readonly deferred = new Set<Promise<void>>();
+  private readonly background = new BackgroundWork();
   private readonly conversation: ChatMessage[] = [];
   private readonly contexts: SessionContexts;
   private tracePath: string | undefined;
-  /** Characters one sub-call may take, from the sub-model's window (read once per session). */
-  private subCallCapacity = 0;
   private busy = false;
   private closed = false;
 
-  constructor(options: RLMOptions, isSession: boolean, shared: SessionShared = {}) {
-    this.options = options;
+  constructor(nodes: NodeFactory, isSession: boolean) {
+    this.nodes = nodes;
     this.isSession = isSession;
     this.contexts = new SessionContexts(isSession);
-    this.spare = shared.spare;
-    this.windows = shared.windows ?? new Map();
+    this.spare = nodes.takeSpare();
   }
 
   /** Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one). */
@@ -67,64 +57,23 @@ export class RlmSession {
     completionOptions: CompletionOptions = {},
   ): Promise<CompletionResult> {
     this.checkUsable(query);
+    const run = this.startRun(completionOptions.signal);
     this.busy = true;
-    const options = this.options;
-    const limits = resolveLimits(options.limits);
-    this.pool ??= (options.createPool ?? createModelPool)({
-      ...options.pool,
-      concurrency: options.concurrency,
-    });
-    const pool = this.pool;
-    const runId = newRunId();
-    this.tracePath ??= tracePathFor(options.trace, runId);
-    const budget = new Budget({ limits, usage: () => pool.usage(), signal: completionOptions.signal });
-    const sink = createTraceSink({
-      path: this.tracePath,
-      append: this.history.length > 0,
-      onEvent: options.onEvent,
-    });
-    let subCallId = 0;
-    const tree: Tree = {
-      runId,
-      options,
-      limits,
-      pool,
-      budget,
-      sink,
-      callerSignal: completionOptions.signal,
-      subCallChars: 0,
-      subModel: options.subModel ?? options.model,
-      nextSubCallId: () => ++subCallId,
-      windows: this.windows,
-      defer: (work) => {
-        const settled = work.catch(() => undefined).finally(() => this.deferred.delete(settled));
-        this.deferred.add(settled);
-      },
-      emit: (event) => sink.event(event),
-    };
     try {
-      const node = await this.rootNode(tree);
-      const description = await this.contexts.load(node, context, budget.signal);
-      await this.contexts.setHistory(node, this.history);
-      node.onRestart = () => this.contexts.setHistory(node, this.history);
-      if (this.conversation.length === 0) {
-        this.conversation.push({ role: "system", content: this.systemPrompt(tree) });
-      }
-      const queryStart = this.conversation.length;
-      this.conversation.push({
-        role: "user",
-        content: firstMessage(query, description, tree.subCallChars, limits.maxIterations),
-      });
-      sink.line(metadataLine(tree, runId, query, description));
-      sink.event({ type: "run-start", runId, depth: 0, query });
-      const outcome = await runLoop(tree, node, this.conversation, queryStart);
+      const node = await this.rootNode(run);
+      const description = await this.contexts.load(node.sandbox, context, run.budget.signal);
+      await this.contexts.setHistory(node.sandbox, this.history);
+      const queryStart = openQuery(node, query, description, this.isSession);
+      run.sink.line(metadataLine(run, query, description));
+      run.emit({ type: "run-start", runId: run.id, depth: 0, query });
+      const outcome = await runLoop(node, queryStart);
       this.history.push({ query, answer: outcome.answer });
-      return finishRun(tree, outcome);
+      return finishRun(run, outcome);
     } catch (error) {
       // Setup (sandbox, context) was cut short by a limit or the caller: a result, not a throw.
-      const reason = budget.stopReason;
+      const reason = run.budget.stopReason;
       if (reason === undefined) throw error;
-      return finishRun(tree, {
+      return finishRun(run, {
         answer: "",
         stopReason: reason,
         iterations: 0,
@@ -132,8 +81,7 @@ export class RlmSession {
         error: describeError(error),
       });
     } finally {
-      budget.dispose();
-      await sink.close();
+      await run.end();
       this.busy = false;
     }
   }
@@ -144,11 +92,10 @@ export class RlmSession {
     this.closed = true;
     const spare = await this.spare?.catch(() => undefined);
     await spare?.sandbox.close();
-    await this.node?.sandbox.close();
-    while (this.deferred.size > 0) await Promise.all([...this.deferred]);
+    await this.root?.sandbox.close();
+    await this.background.settled();
     await this.pool?.close();
   }
-
   private checkUsable(query: string): void {
     if (this.closed) {
       throw new RlmError("session-closed", "This RLM session is closed.", {
@@ -167,33 +114,39 @@ export class RlmSession {
     }
   }
 
-  private async rootNode(tree: Tree): Promise<TreeNode> {
-    if (this.node) {
-      this.node.signal = tree.budget.signal;
-      this.node.slot.tree = tree;
-    } else {
-      const subModel = tree.pool.get(tree.subModel);
-      // A spare that failed to start is not fatal: a fresh sandbox is tried (and reports its own error).
-      const spare = await this.spare?.catch(() => undefined);
-      this.spare = undefined;
-      const [subWindow, node] = await Promise.all([
-        contextWindowOf(tree, subModel, 0),
-        openNode(tree, 0, this.options.model, tree.budget.signal, startChild, spare),
-      ]);
-      this.node = node;
-      this.subCallCapacity = subCallCapacity(subWindow);
-    }
-    tree.subCallChars = this.subCallCapacity;
-    return this.node;
+  /** The run of one query: the session's pool and trajectory file, a budget and trace lines of its own. */
+  private startRun(signal: AbortSignal | undefined): Run {
+    const options = this.nodes.options;
+    this.pool ??= (options.createPool ?? createModelPool)({
+      ...options.pool,
+      concurrency: options.concurrency,
+    });
+    const id = newRunId();
+    this.tracePath ??= tracePathFor(options.trace, id);
+    return new Run({
+      id,
+      options,
+      pool: this.pool,
+      signal,
+      tracePath: this.tracePath,
+      appendTrace: this.history.length > 0,
+      background: this.background,
+    });
   }
 
-  private systemPrompt(tree: Tree): string {
-    return systemPrompt({
-      subCallChars: tree.subCallChars,
-      recursive: (this.options.maxDepth ?? 1) > 1,
-      tools: this.options.tools ?? {},
-      instructions: this.options.instructions,
-      session: this.isSession,
+  private async rootNode(run: Run): Promise<RlmNode> {
+    if (this.root) {
+      this.root = this.nodes.reopenRoot(this.root, run);
+      return this.root;
+    }
+    // A spare that failed to start is not fatal: a fresh sandbox is tried (and reports its own error).
+    const spare = await this.spare?.catch(() => undefined);
+    this.spare = undefined;
+    this.root = await this.nodes.openRoot(run, {
+      sandbox: spare,
+      conversation: this.conversation,
+      onRestart: (sandbox) => this.contexts.setHistory(sandbox, this.history),
     });
+    return this.root;
   }
 }

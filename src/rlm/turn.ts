@@ -8,10 +8,10 @@
  */
 
 import type { CodeBlockRecord } from "../trace/types.js";
+import type { RlmNode } from "./node.js";
 import type { BlockOutcome } from "./observation.js";
 import type { ParsedReply } from "./parse-reply.js";
 import { nudges } from "./prompts.js";
-import type { Tree, TreeNode } from "./tree.js";
 
 export interface TurnOutcome {
   outcomes: BlockOutcome[];
@@ -24,22 +24,18 @@ export interface TurnOutcome {
   failed: boolean;
 }
 
-export async function runTurn(
-  tree: Tree,
-  node: TreeNode,
-  parsed: ParsedReply,
-  iteration: number,
-): Promise<TurnOutcome> {
+export async function runTurn(node: RlmNode, parsed: ParsedReply, iteration: number): Promise<TurnOutcome> {
+  const { run } = node;
   const outcomes: BlockOutcome[] = [];
   const records: CodeBlockRecord[] = [];
   let answer: string | undefined;
   for (const [index, block] of parsed.codeBlocks.entries()) {
     if (node.signal.aborted) break;
-    tree.emit({ type: "code-start", depth: node.depth, iteration, index, code: block.code });
+    run.emit({ type: "code-start", depth: node.depth, iteration, index, code: block.code });
     node.calls.current = [];
     const result = await node.sandbox.exec(block.code, { signal: node.signal });
     outcomes.push({ code: block.code, result });
-    if (result.restarted) await node.onRestart?.();
+    if (result.restarted) await node.onRestart?.(node.sandbox);
     records.push({
       code: block.code,
       result: {
@@ -54,7 +50,7 @@ export async function runTurn(
         ...(result.restarted ? { restarted: true } : {}),
       },
     });
-    tree.emit({
+    run.emit({
       type: "code-end",
       depth: node.depth,
       iteration,

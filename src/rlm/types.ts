@@ -3,6 +3,7 @@
  * beside this file. Options are grouped (models, limits, sandbox, trace, hooks) rather than flat.
  */
 
+import type { Limits } from "../budget/index.js";
 import type {
   ChatOptions,
   LanguageModel,
@@ -12,27 +13,6 @@ import type {
 } from "../models/types.js";
 import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
-
-export interface Limits {
-  /** Root turns per RLM (each child has its own count). Default 30. */
-  maxIterations?: number;
-  /** Total prompt + completion tokens over the whole tree. */
-  maxTokens?: number;
-  /** Total cost over the whole tree, from the price table. */
-  maxCostUsd?: number;
-  /** Wall time for the whole completion. */
-  timeoutMs?: number;
-  /**
-   * After the wall time, how long the last call for a best answer may take (default 5000 ms):
-   * the whole run ends within `timeoutMs` + this. After another limit, that call gets at most this
-   * beyond the wall time too.
-   */
-  finalAnswerGraceMs?: number;
-  /** llm_query / rlm_query calls over the whole tree. */
-  maxSubCalls?: number;
-  /** Consecutive turns whose code raised (or that had neither code nor answer). Default 5. */
-  maxErrors?: number;
-}
 
 export interface RLMOptions {
   /** Root model: a spec string (`ollama:qwen3:4b`) or a LanguageModel. */

@@ -13,10 +13,10 @@ import { describe, expect, it } from "vitest";
 import type { FakePolicy, FakeReply } from "../../test/fakes/types.js";
 import { code, lastUserMessage } from "../../test/policies/conversation.js";
 import { testModels, traceFile } from "../../test/policies/harness.js";
+import type { Limits } from "../budget/index.js";
 import { BUILD_TIMEOUT_MS, cleanEnvironment, ensureBuilt, runCli } from "../cli/__fixtures__/run-cli.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
-import type { Limits } from "./types.js";
 
 const CONTEXT = "one two three four five six seven eight nine ten ".repeat(50);
 /** Far below the best-answer call's own 120 s timeout, far above 2 s + 1 s on a busy machine. */

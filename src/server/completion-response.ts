@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { CompletionResult, Limits } from "../rlm/types.js";
+import type { Limits } from "../budget/index.js";
+import type { CompletionResult } from "../rlm/types.js";
 import type { StopReason } from "../trace/types.js";
 
 /**

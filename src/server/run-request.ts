@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
+import { type Limits, resolveLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
-import { resolveLimits } from "../rlm/options.js";
-import type { CompletionResult, Limits } from "../rlm/types.js";
+import type { CompletionResult } from "../rlm/types.js";
 import type { RlmEvent } from "../trace/types.js";
 import type { RunTicket } from "./admission.js";
 import type { ChatRequest } from "./chat-request.js";

@@ -1,0 +1,146 @@
+/**
+ * Makes the nodes (RLMs) of an `RLM`'s runs and the sandboxes they work in: the root of each
+ * completion or session, the child RLMs that `rlm_query` starts, and a spare sandbox started ahead
+ * of the next completion (`RLM.warm()`, `keepWarm`). Each sandbox it starts has its `llm_query` /
+ * `rlm_query` calls served for the node in its seat, by a query handler that starts children here.
+ */
+
+import type { ChatMessage, LanguageModel } from "../models/types.js";
+import { createSandbox } from "../sandbox/index.js";
+import type { Sandbox } from "../sandbox/types.js";
+import { type ChildOutcome, runChildLoop } from "./child.js";
+import { ContextWindows } from "./context-windows.js";
+import type { RlmNode, SandboxSeat, SeatedSandbox } from "./node.js";
+import { subCallCapacity } from "./prompts.js";
+import { createQueryHandler } from "./query-handler.js";
+import type { Run } from "./run.js";
+import type { RLMOptions } from "./types.js";
+
+export interface RootSetup {
+  /** A sandbox started ahead (a warm spare); without it a new one is started. */
+  sandbox: SeatedSandbox | undefined;
+  conversation: ChatMessage[];
+  onRestart: (sandbox: Sandbox) => Promise<void>;
+}
+
+export class NodeFactory {
+  readonly options: RLMOptions;
+  private readonly windows = new ContextWindows();
+  /** A sandbox started ahead of the next completion or session. */
+  private spare: Promise<SeatedSandbox> | undefined;
+
+  constructor(options: RLMOptions) {
+    this.options = options;
+  }
+
+  get hasSpare(): boolean {
+    return this.spare !== undefined;
+  }
+
+  /** Starts the spare sandbox (unless one is started) and waits until it runs. */
+  async warm(): Promise<void> {
+    this.spare ??= this.startSandbox();
+    await this.spare;
+  }
+
+  /** Hands the spare to a new completion or session; with `keepWarm`, starts the next one now. */
+  takeSpare(): Promise<SeatedSandbox> | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (this.options.keepWarm) {
+      this.spare = this.startSandbox();
+      // A failed start shows when the spare is used (a fresh sandbox is tried then); never unhandled.
+      this.spare.catch(() => undefined);
+    }
+    return spare;
+  }
+
+  async closeSpare(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    const started = await spare?.catch(() => undefined);
+    await started?.sandbox.close();
+  }
+
+  /** The root RLM of a completion, or of a session's first query. */
+  async openRoot(run: Run, setup: RootSetup): Promise<RlmNode> {
+    const subModel = run.pool.get(run.subModel);
+    const [subWindow, opened] = await Promise.all([
+      this.windows.of(run, subModel, 0),
+      this.open(run, 0, run.options.model, setup.sandbox),
+    ]);
+    return seated({
+      ...opened,
+      run,
+      depth: 0,
+      subCallChars: subCallCapacity(subWindow),
+      signal: run.budget.signal,
+      conversation: setup.conversation,
+      calls: { current: [] },
+      onRestart: setup.onRestart,
+    });
+  }
+
+  /** The same root RLM (sandbox, model, conversation) for a session's next query. */
+  reopenRoot(root: RlmNode, run: Run): RlmNode {
+    return seated({ ...root, run, signal: run.budget.signal });
+  }
+
+  /**
+   * Answers `prompt` with a child RLM of `parent`, one level deeper, in a sandbox of its own that
+   * closes once the answer is handed over. `signal` cancels it (the run's, plus the parent's exec).
+   */
+  async runChild(
+    parent: RlmNode,
+    runId: string,
+    prompt: string,
+    model: string | LanguageModel,
+    signal: AbortSignal,
+  ): Promise<ChildOutcome> {
+    const { run } = parent;
+    const depth = parent.depth + 1;
+    run.budget.enterDepth(depth);
+    const node = seated({
+      ...(await this.open(run, depth, model)),
+      run,
+      depth,
+      subCallChars: parent.subCallChars,
+      signal,
+      conversation: [],
+      calls: { current: [] },
+      onRestart: undefined,
+    });
+    try {
+      return await runChildLoop(node, runId, prompt);
+    } finally {
+      // The parent's code is waiting for this answer: end the child's Python after handing it over.
+      run.defer(node.sandbox.close());
+    }
+  }
+
+  /** The node's model through the run's pool, its window, and its sandbox (`sandbox`, or a new one). */
+  private async open(run: Run, depth: number, model: string | LanguageModel, sandbox?: SeatedSandbox) {
+    const pooled = run.pool.get(model);
+    const [contextWindow, started] = await Promise.all([
+      this.windows.of(run, pooled, depth),
+      sandbox ?? this.startSandbox(),
+    ]);
+    return { model: pooled, contextWindow, sandbox: started.sandbox, seat: started.seat };
+  }
+
+  private async startSandbox(): Promise<SeatedSandbox> {
+    const seat: SandboxSeat = { node: undefined };
+    const sandbox = await createSandbox({
+      ...this.options.sandbox,
+      ...(this.options.tools ? { tools: this.options.tools } : {}),
+      onQuery: createQueryHandler(seat, this),
+    });
+    return { sandbox, seat };
+  }
+}
+
+/** Seats `node` in its sandbox: the sandbox's calls are served for it from now on. */
+function seated(node: RlmNode): RlmNode {
+  node.seat.node = node;
+  return node;
+}
