@@ -28,6 +28,19 @@ export interface ChatOptions {
   grammar?: string;
   /** Reasoning models (Qwen3, gpt-oss): whether to think. Thinking text is returned apart from `text`. */
   think?: boolean;
+  /**
+   * Durable runs: this call's place in the run's record. The pool answers from it when it holds a
+   * reply (no request), else keeps the reply the backend gives. Backends never see it.
+   */
+  recording?: CallRecording;
+}
+
+/** One call's place in a run's record (see `src/replay`). */
+export interface CallRecording {
+  /** The reply recorded for this call, when the record holds one. */
+  recorded(): ChatResult | undefined;
+  /** Keeps a reply the backend gave, the moment it arrives. */
+  keep(result: ChatResult, elapsedMs: number): void;
 }
 
 export interface Usage {

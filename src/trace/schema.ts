@@ -9,12 +9,14 @@
 import { z } from "zod";
 import type { UsageTotals } from "../models/types.js";
 import {
+  type CallRecord,
   type CodeBlockRecord,
   type IterationRecord,
   type MetadataRecord,
   type ResultRecord,
   type SubCallRecord,
   TRAJECTORY_FORMAT,
+  type WindowRecord,
 } from "./types.js";
 
 const stopReasonSchema = z.enum([
@@ -122,8 +124,30 @@ export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = 
       .object({ type: z.string(), total_chars: z.number(), parts: z.number() })
       .default({ type: "unknown", total_chars: 0, parts: 0 }),
     limits: z.record(z.preprocess(nullToUndefined, z.number().optional())).default({}),
+    context_sha256: z.string().optional(),
+    inputs: z.array(z.string()).optional(),
+    context_value: z.unknown().optional(),
+    seed: z.number().optional(),
   }),
 );
+
+export const callSchema: z.ZodType<CallRecord, z.ZodTypeDef, unknown> = z.object({
+  type: z.literal("call"),
+  site: z.string(),
+  model: z.string(),
+  prompt: z.string().optional(),
+  text: z.string(),
+  reasoning: z.string().optional(),
+  usage: tokenUsage,
+  finish_reason: z.string(),
+  elapsed_ms: z.number(),
+});
+
+export const windowSchema: z.ZodType<WindowRecord, z.ZodTypeDef, unknown> = z.object({
+  type: z.literal("window"),
+  model: z.string(),
+  context_window: z.number(),
+});
 
 export const resultSchema: z.ZodType<ResultRecord, z.ZodTypeDef, unknown> = z.object({
   type: z.literal("result"),

@@ -61,6 +61,51 @@ export interface MetadataRecord {
   depth: number;
   context: { type: string; total_chars: number; parts: number };
   limits: Record<string, number | undefined>;
+  /** sha256 (hex) of the context as loaded: a resume or replay refuses another context. */
+  context_sha256?: string;
+  /** What the context was read from (paths, `-` for stdin), when the CLI or server read it. */
+  inputs?: string[];
+  /** The context itself, when recorded for a self-contained replay (`recordContext`). */
+  context_value?: unknown;
+  /** Seed of Python's `random` for this run: a replay or resume seeds it the same. */
+  seed?: number;
+}
+
+/**
+ * One model call's reply, written the moment it arrives, so a run killed at any point keeps every
+ * reply it paid for. Replay and resume answer calls from these instead of sending them again.
+ */
+export interface CallRecord {
+  type: "call";
+  /**
+   * Where in the run the call was made, the same in every run of the same code: `3` is the root
+   * model's turn 3, `s12` the root's 12th sub-call, `s12:2` turn 2 of the child RLM that sub-call
+   * started, `s12:s4` that child's 4th sub-call.
+   */
+  site: string;
+  model: string;
+  /** For sub-calls: the prompt, so a replay can tell when the code asked something else. */
+  prompt?: string;
+  text: string;
+  reasoning?: string;
+  usage: { promptTokens: number; completionTokens: number };
+  finish_reason: string;
+  elapsed_ms: number;
+}
+
+/** A model's context window as read from its backend (replay reads it from here, not the server). */
+export interface WindowRecord {
+  type: "window";
+  model: string;
+  context_window: number;
+}
+
+/** Written when a run is resumed into the same file: the run after it replaces the one before it, keeping its calls. */
+export interface ResumeRecord {
+  type: "resume";
+  resumed_at: string;
+  /** Recorded calls available to the resumed run. */
+  calls: number;
 }
 
 export interface IterationRecord {
@@ -95,7 +140,13 @@ export interface ResultRecord {
   error?: string;
 }
 
-export type TrajectoryLine = MetadataRecord | IterationRecord | ResultRecord;
+export type TrajectoryLine =
+  | MetadataRecord
+  | IterationRecord
+  | ResultRecord
+  | CallRecord
+  | WindowRecord
+  | ResumeRecord;
 
 /** Progress events (`onEvent`), named noun-verb. `depth` 0 is the root. */
 export type RlmEvent =

@@ -39,6 +39,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const PAGE_MODULE = /^\/page\/[a-z0-9-]+\.js(\.map)?$/;
+/** Modules of `src/trace` the page imports (shared with the Node reader); compiled beside the page's own. */
+const TRACE_MODULE = /^\/trace\/split-runs\.js(\.map)?$/;
 
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   const tracePath = resolve(options.tracePath);
@@ -95,7 +97,9 @@ async function answer(
           ? tracePath
           : PAGE_MODULE.test(path)
             ? join(files.pageDirectory, path.slice("/page/".length))
-            : undefined;
+            : TRACE_MODULE.test(path)
+              ? join(files.pageDirectory, "..", "..", "trace", path.slice("/trace/".length))
+              : undefined;
   if (!file) return send(response, 404, "text/plain; charset=utf-8", `No ${path} here.`);
   let body: Buffer;
   try {

@@ -15,10 +15,11 @@ function canonicalJson(value: unknown): string {
 
 /**
  * The cache key of a call: a sha256 of the model spec, the messages and every option that can
- * change the reply. Signals and timeouts are left out: they change whether a reply arrives, not which.
+ * change the reply. Signals, timeouts and the run's record are left out: they change whether a reply
+ * arrives, not which.
  */
 export function cacheKey(spec: string, messages: ChatMessage[], options: ChatOptions | undefined): string {
-  const { signal: _signal, timeoutMs: _timeoutMs, ...replyOptions } = options ?? {};
+  const { signal: _signal, timeoutMs: _timeoutMs, recording: _recording, ...replyOptions } = options ?? {};
   const material = canonicalJson({
     version: 1,
     spec,

@@ -9,6 +9,7 @@ import { type ResolvedEndpoint, resolveEndpoints } from "./resolve-endpoints.js"
 import { withTimeout } from "./timeout.js";
 import { UsageCounter, withUsage } from "./usage.js";
 import { withCache } from "./with-cache.js";
+import { withRecording } from "./with-recording.js";
 import { type RetryOptions, withRetries } from "./with-retries.js";
 import { withPoolSignal } from "./with-signal.js";
 
@@ -71,6 +72,7 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
 
   function build(spec: string, endpoints: ResolvedEndpoint[]): LanguageModel {
     let model = withRetries(spec, endpoints.map(poolEndpoint), retry);
+    model = withRecording(model);
     model = withUsage(model, counter, options.prices);
     if (cache !== undefined) model = withCache(model, cache, counter);
     return withPoolSignal(model, closing.signal);

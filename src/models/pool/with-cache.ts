@@ -1,18 +1,12 @@
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
 import { cacheKey } from "./cache-key.js";
 import type { CallCache } from "./call-cache.js";
+import { storedChunks, storingStream } from "./stored-reply.js";
 import type { UsageCounter } from "./usage.js";
 
 function writeFailedWarning(error: unknown, dir: string): string {
   const reason = error instanceof Error ? error.message : String(error);
   return `The reply could not be stored in the call cache at ${dir} (${reason}); the call itself succeeded.`;
-}
-
-/** Replays a cached reply as the chunks a live stream would have produced. */
-function* replay(result: ChatResult): Iterable<ChatChunk> {
-  if (result.reasoning) yield { type: "reasoning-delta", text: result.reasoning };
-  if (result.text) yield { type: "text-delta", text: result.text };
-  yield { type: "finish", usage: result.usage, finishReason: result.finishReason };
 }
 
 /**
@@ -44,24 +38,14 @@ export function withCache(model: LanguageModel, cache: CallCache, counter: Usage
       const cached = await cache.read(key);
       if (cached !== undefined) {
         counter.recordCached(model.spec);
-        yield* replay(cached);
+        yield* storedChunks(cached);
         return;
       }
-      let text = "";
-      let reasoning = "";
-      for await (const chunk of model.stream(messages, options)) {
-        if (chunk.type === "text-delta") text += chunk.text;
-        else if (chunk.type === "reasoning-delta") reasoning += chunk.text;
-        else {
-          const result: ChatResult = { text, usage: chunk.usage, finishReason: chunk.finishReason };
-          if (reasoning !== "") result.reasoning = reasoning;
-          // Stored before the finish chunk is handed on, so a consumer that stops right there still caches.
-          // A failed write loses only the cache entry; a stream has no warnings channel, and the reply
-          // itself is complete, so it is not turned into an error.
-          await cache.write(key, model.spec, result).catch(() => undefined);
-        }
-        yield chunk;
-      }
+      // A failed write loses only the cache entry; a stream has no warnings channel, and the reply
+      // itself is complete, so it is not turned into an error.
+      yield* storingStream(model.stream(messages, options), (result) =>
+        cache.write(key, model.spec, result).catch(() => undefined),
+      );
     },
   };
 }

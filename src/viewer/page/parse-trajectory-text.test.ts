@@ -43,6 +43,64 @@ const OFFICIAL_LOG = [
   .join("\n");
 
 describe("parseTrajectoryText", () => {
+  it("reads a resumed run with its recorded calls exactly as the node reader does", () => {
+    const metadata = {
+      type: "metadata",
+      started_at: "t0",
+      query: "q",
+      context_sha256: "ab",
+      inputs: ["a.txt"],
+      seed: 7,
+    };
+    const call = (site: string) => ({
+      type: "call",
+      site,
+      model: "ollama:a",
+      text: `reply ${site}`,
+      usage: { promptTokens: 3, completionTokens: 2 },
+      finish_reason: "stop",
+      elapsed_ms: 5,
+    });
+    const text = [
+      metadata,
+      { type: "window", model: "ollama:a", context_window: 4096 },
+      call("1"),
+      { type: "iteration", iteration: 1, response: "first try" },
+      call("s1"),
+      { type: "resume", resumed_at: "t1", calls: 2 },
+      { ...metadata, started_at: "t1" },
+      { type: "iteration", iteration: 1, response: "again" },
+      call("2"),
+      {
+        type: "result",
+        answer: "a",
+        stop_reason: "answer",
+        iterations: 2,
+        sub_calls: 1,
+        depth_reached: 0,
+        elapsed_ms: 9,
+        usage: {},
+      },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join("\n");
+    const page = parseTrajectoryText(text, "run.jsonl");
+    expect(page).toEqual(parseTrajectory(text, "run.jsonl"));
+    expect(page.runs).toHaveLength(1);
+    const [run] = page.runs;
+    expect(run?.metadata).toMatchObject({
+      started_at: "t1",
+      context_sha256: "ab",
+      inputs: ["a.txt"],
+      seed: 7,
+    });
+    expect(run?.iterations.map((iteration) => iteration.response)).toEqual(["again"]);
+    expect(run?.calls.map((recorded) => recorded.site)).toEqual(["1", "s1", "2"]);
+    expect(run?.windows).toEqual([{ type: "window", model: "ollama:a", context_window: 4096 }]);
+    expect(run?.resumes).toBe(1);
+    expect(run?.result?.answer).toBe("a");
+  });
+
   it("reads a real RLM trajectory exactly as the node reader does", async () => {
     const text = readFileSync(await writeTrajectory(), "utf8");
     const page = parseTrajectoryText(text, "run.jsonl");

@@ -1,11 +1,10 @@
 /**
- * Reading a whole JSONL trajectory in the page, the same way as `parseTrajectory` in `src/trace`:
- * one run per metadata line (a session's file holds several), a last line cut off mid-write is
- * reported rather than fatal, and any other bad line is an error naming its line number.
+ * Reading a whole JSONL trajectory in the page, with the same rules as `parseTrajectory` in
+ * `src/trace` (both use `split-runs.ts`), each record read field by field (the page has no zod).
  */
 
-import type { Trajectory, TrajectoryRun } from "../../trace/read-trajectory.js";
-import { fieldsOf, readIteration, readMetadata, readResult } from "./read-records.js";
+import { splitRuns, type Trajectory } from "../../trace/split-runs.js";
+import { fieldsOf, readCall, readIteration, readMetadata, readResult, readWindow } from "./read-records.js";
 
 /** What went wrong with a file, and what to do about it. */
 export class TrajectoryTextError extends Error {
@@ -18,44 +17,21 @@ export class TrajectoryTextError extends Error {
 }
 
 export function parseTrajectoryText(text: string, source: string): Trajectory {
-  const lines = text.split("\n");
-  const lastFilled = lines.findLastIndex((line) => line.trim() !== "");
-  const runs: TrajectoryRun[] = [];
-  let truncated = false;
-  for (const [index, raw] of lines.entries()) {
-    if (raw.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      if (index === lastFilled && !text.endsWith("\n")) {
-        truncated = true;
-        break;
-      }
-      throw lineError(source, index, "is not valid JSON");
-    }
-    const fields = fieldsOf(value);
-    if (fields.type === "metadata") {
-      runs.push({ metadata: readMetadata(fields), iterations: [], result: undefined });
-      continue;
-    }
-    // Official logs may start with iterations when the metadata line was not written.
-    let run = runs.at(-1);
-    if (!run) {
-      run = { metadata: readMetadata({}), iterations: [], result: undefined };
-      runs.push(run);
-    }
-    if (fields.type === "iteration") run.iterations.push(readIteration(fields));
-    else if (fields.type === "result") run.result = readResult(fields);
-    else throw lineError(source, index, `has an unknown type ${JSON.stringify(fields.type) ?? "(none)"}`);
-  }
-  if (runs.length === 0 && !truncated) {
+  const trajectory = splitRuns(text, {
+    metadata: (value) => readMetadata(fieldsOf(value)),
+    iteration: (value) => readIteration(fieldsOf(value)),
+    result: (value) => readResult(fieldsOf(value)),
+    call: (value) => readCall(fieldsOf(value)),
+    window: (value) => readWindow(fieldsOf(value)),
+    lineError: (index, what) => lineError(source, index, what),
+  });
+  if (trajectory.runs.length === 0 && !trajectory.truncated) {
     throw new TrajectoryTextError(
       `${source} holds no trajectory lines.`,
       "Pick the .jsonl file written with --trace (or `trace:` in code); it may still be empty if the run just started.",
     );
   }
-  return { runs, truncated };
+  return trajectory;
 }
 
 function lineError(source: string, index: number, what: string): TrajectoryTextError {

@@ -7,12 +7,14 @@
  */
 
 import type {
+  CallRecord,
   CodeBlockRecord,
   IterationRecord,
   MetadataRecord,
   ResultRecord,
   StopReason,
   SubCallRecord,
+  WindowRecord,
 } from "../../trace/types.js";
 
 type Fields = Record<string, unknown>;
@@ -82,7 +84,29 @@ export function readMetadata(fields: Fields): MetadataRecord {
       parts: number(context.parts),
     },
     limits,
+    ...(typeof fields.context_sha256 === "string" ? { context_sha256: fields.context_sha256 } : {}),
+    ...(Array.isArray(fields.inputs) ? { inputs: fields.inputs.map(text) } : {}),
+    ...(fields.context_value !== undefined ? { context_value: fields.context_value } : {}),
+    ...(typeof fields.seed === "number" ? { seed: fields.seed } : {}),
   };
+}
+
+export function readCall(fields: Fields): CallRecord {
+  return {
+    type: "call",
+    site: text(fields.site),
+    model: text(fields.model),
+    ...(fields.prompt !== undefined ? { prompt: text(fields.prompt) } : {}),
+    text: text(fields.text),
+    ...(fields.reasoning !== undefined ? { reasoning: text(fields.reasoning) } : {}),
+    usage: tokenUsage(fields.usage),
+    finish_reason: text(fields.finish_reason),
+    elapsed_ms: number(fields.elapsed_ms),
+  };
+}
+
+export function readWindow(fields: Fields): WindowRecord {
+  return { type: "window", model: text(fields.model), context_window: number(fields.context_window) };
 }
 
 export function readIteration(fields: Fields): IterationRecord {

@@ -4,7 +4,7 @@
  * A run still being written grows in place (`update`), so sections the reader opened stay open.
  */
 
-import type { TrajectoryRun } from "../../trace/read-trajectory.js";
+import type { TrajectoryRun } from "../../trace/split-runs.js";
 import type { MetadataRecord } from "../../trace/types.js";
 import { element, facts, textBlock } from "./dom.js";
 import { formatCount } from "./format.js";
