@@ -91,13 +91,17 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
 
   if (result.stopReason === "aborted") return EXIT.interrupted;
   if (result.stopReason === "error") {
-    throw new RlmError(result.errorCode ?? "run-failed", result.error ?? "The run failed.", {
+    // The code (and so the exit code) is the failure's own; the message says which step failed.
+    const failure = result.failure;
+    throw new RlmError(failure?.code ?? "run-failed", result.error ?? "The run failed.", {
       hint: "Run `rlm doctor` to check the backends and the sandbox; --verbose shows each step.",
+      cause: failure,
     });
   }
   if (values.json) {
+    const { failure: _failure, ...shown } = result;
     process.stdout.write(
-      `${JSON.stringify({ ...result, inputs: input.files, skipped: input.skipped }, null, 2)}\n`,
+      `${JSON.stringify({ ...shown, inputs: input.files, skipped: input.skipped }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(result.answer.endsWith("\n") ? result.answer : `${result.answer}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RlmError } from "../errors/index.js";
+import { type ErrorCode, RlmError } from "../errors/index.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { ProgressDisplay } from "./progress.js";
 
@@ -49,10 +49,10 @@ describe("ProgressDisplay (piped)", () => {
 
 describe("exit codes", () => {
   it("maps error codes to the documented exit codes", () => {
-    const code = (name: string) => exitCodeFor(new RlmError(name, "x"));
+    const code = (name: ErrorCode) => exitCodeFor(new RlmError(name, "x"));
     expect(code("input-binary")).toBe(EXIT.input);
     expect(code("trace-not-found")).toBe(EXIT.input);
-    expect(code("config-invalid")).toBe(EXIT.usage);
+    expect(code("invalid-config")).toBe(EXIT.usage);
     expect(code("invalid-model-spec")).toBe(EXIT.usage);
     expect(code("backend-unreachable")).toBe(EXIT.backend);
     expect(code("model-not-found")).toBe(EXIT.backend);

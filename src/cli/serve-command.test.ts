@@ -167,7 +167,7 @@ describe("rlm serve (built binary)", () => {
       const running = await client.chat.completions.create(question(1));
       await expect(client.chat.completions.create(question(2))).rejects.toMatchObject({
         status: 503,
-        code: "server-busy",
+        code: "server_busy",
       });
       let text = "";
       for await (const chunk of running) text += chunk.choices[0]?.delta.content ?? "";

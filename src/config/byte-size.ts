@@ -15,7 +15,7 @@ export function parseByteSize(variable: string, text: string): number {
   const multiplier = match ? MULTIPLIERS[(match[2] ?? "").toUpperCase()] : undefined;
   const bytes = match && multiplier !== undefined ? Math.floor(Number(match[1]) * multiplier) : Number.NaN;
   if (!(bytes > 0) || !Number.isSafeInteger(bytes)) {
-    throw new RlmError("config-invalid", `${variable} must be a size in bytes, got "${text}".`, {
+    throw new RlmError("invalid-config", `${variable} must be a size in bytes, got "${text}".`, {
       hint: `Write a whole number of bytes or a size with a unit: ${variable}=1073741824, or 64M, or 1G.`,
     });
   }

@@ -70,7 +70,7 @@ export function defaultConfigPath(environment: Record<string, string | undefined
 }
 
 function invalidConfig(path: string, detail: string, cause?: unknown): RlmError {
-  return new RlmError("config-invalid", `The config file ${path} is not valid: ${detail}`, {
+  return new RlmError("invalid-config", `The config file ${path} is not valid: ${detail}`, {
     hint: "Fix the file (see the README's Configuration section for every key), or move it away to use the defaults.",
     cause,
   });

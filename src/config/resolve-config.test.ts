@@ -89,7 +89,7 @@ describe("resolveConfig", () => {
     const broken = join(directory, "broken.json");
     await writeFile(broken, '{"model": "ollama:qwen3:4b",');
     expect(await rlmFailure(resolveConfig({ config: broken }, {}))).toMatch(
-      /^config-invalid: .*broken\.json.*not JSON/,
+      /^invalid-config: .*broken\.json.*not JSON/,
     );
     const typo = join(directory, "typo.json");
     await writeFile(typo, JSON.stringify({ modle: "x", limits: { maxIterations: -1 } }));
@@ -114,7 +114,7 @@ describe("resolveConfig", () => {
     );
     for (const bad of ["lots", "0", "-5", "12Q"]) {
       expect(await rlmFailure(resolveConfig({}, { HOME: directory, RLM_MAX_INPUT_BYTES: bad }))).toBe(
-        `config-invalid: RLM_MAX_INPUT_BYTES must be a size in bytes, got "${bad}".`,
+        `invalid-config: RLM_MAX_INPUT_BYTES must be a size in bytes, got "${bad}".`,
       );
     }
   });

@@ -1,8 +1,11 @@
 /**
- * Errors: one `RlmError` base that every module extends. An error carries what a user needs to
- * act on it (`hint`), and whether repeating the same call could succeed (`isRetryable`), so that
- * the model pool decides retries from the error alone and the CLI and server render it in one place.
+ * Errors: one `RlmError` base that every module extends. An error carries a code from the
+ * catalogue (`catalogue.ts`: its exit code, HTTP status and OpenAI type), what a user needs to act
+ * on it (`hint`), and whether repeating the same call could succeed (`isRetryable`), so that the
+ * model pool decides retries from the error alone and the CLI and server render it in one place.
  */
+
+import type { ErrorCode } from "./catalogue.js";
 
 export interface RlmErrorOptions {
   /** What to do about it, in one sentence a user can follow ("run `ollama pull qwen3:4b`"). */
@@ -15,13 +18,13 @@ export interface RlmErrorOptions {
 }
 
 export class RlmError extends Error {
-  /** Stable machine-readable code, e.g. `model-not-found`, `sandbox-timeout`, `budget-exceeded`. */
-  readonly code: string;
+  /** Stable machine-readable code from the catalogue, e.g. `model-not-found`, `budget-exceeded`. */
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly isRetryable: boolean;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: string, message: string, options: RlmErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: RlmErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RlmError";
     this.code = code;
@@ -39,3 +42,18 @@ export class RlmError extends Error {
 export function isRlmError(error: unknown): error is RlmError {
   return error instanceof RlmError;
 }
+
+export {
+  ERROR_CODES,
+  ERRORS,
+  type ErrorCode,
+  type ErrorEntry,
+  EXIT,
+  EXIT_MEANINGS,
+  type ExitKind,
+  errorEntry,
+  exitCodeOf,
+  httpErrorOf,
+  isErrorCode,
+  type OpenAIErrorType,
+} from "./catalogue.js";

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../errors/index.js";
 import type { BackendCheck, Endpoint, EnvironmentVariable, ModelSettings, ParsedSpec } from "./backend.js";
 import { missingApiKeyError } from "./errors.js";
 import { environmentOf, type ModelConfig } from "./model-config.js";
@@ -52,7 +53,7 @@ export function missingKey(variable: EnvironmentVariable, value: string): Backen
   };
 }
 
-export function failed(code: string, detail: string, fix: string): BackendCheck {
+export function failed(code: ErrorCode, detail: string, fix: string): BackendCheck {
   return { status: "fail", code, detail, fix };
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../errors/index.js";
 import type { HttpOptions } from "./http/index.js";
 import type { ModelConfig } from "./model-config.js";
 import type { LanguageModel, Price } from "./types.js";
@@ -85,7 +86,7 @@ export interface BackendCheck {
   /** What was found. */
   detail: string;
   /** For a failure: the RlmError code it stands for (`backend-unreachable`, `model-not-found`...). */
-  code?: string;
+  code?: ErrorCode;
   /** What to do about it, for warn and fail. */
   fix?: string;
 }

@@ -5,7 +5,7 @@
  * and nested in its parent's sub-call record).
  */
 
-import { isRlmError } from "../errors/index.js";
+import { isRlmError, RlmError } from "../errors/index.js";
 import type { ChatMessage } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
 import { compactIfNeeded } from "./compaction.js";
@@ -27,8 +27,8 @@ export interface LoopOutcome {
   iterations: number;
   records: IterationRecord[];
   error: string | undefined;
-  /** The failing RlmError's code when stopReason is "error" (e.g. `backend-unreachable`). */
-  errorCode?: string;
+  /** The error behind `error`, typed (a `run-failed` RlmError wraps anything that is not an RlmError). */
+  failure?: RlmError;
 }
 
 /**
@@ -54,14 +54,14 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     stopReason: StopReason,
     answer: string,
     error?: string,
-    errorCode?: string,
+    failure?: RlmError,
   ): LoopOutcome => ({
     answer,
     stopReason,
     iterations: iteration,
     records,
     error,
-    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(failure !== undefined ? { failure } : {}),
   });
   const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
     // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
@@ -71,7 +71,12 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       keep(last.record);
       return outcome(reason, last.answer);
     } catch (error) {
-      return outcome(reason, "", `The last call for an answer failed: ${describeError(error)}`);
+      return outcome(
+        reason,
+        "",
+        `The last call for an answer failed: ${describeError(error)}`,
+        asFailure(error),
+      );
     }
   };
 
@@ -144,7 +149,11 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     // stop, not an error.
     if (run.budget.stopReason) return await stopWith(run.budget.stopReason);
     if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
-    const code = isRlmError(error) ? error.code : undefined;
-    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`, code);
+    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`, asFailure(error));
   }
+}
+
+function asFailure(error: unknown): RlmError {
+  if (isRlmError(error)) return error;
+  return new RlmError("run-failed", describeError(error), { cause: error });
 }

@@ -55,7 +55,7 @@ export function finishRun(run: Run, outcome: LoopOutcome): CompletionResult {
     elapsedMs: budget.elapsedMs,
     tracePath: sink.path,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
+    ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
   };
   sink.line({
     type: "result",

@@ -4,6 +4,7 @@
  */
 
 import type { Limits } from "../budget/index.js";
+import type { RlmError } from "../errors/index.js";
 import type {
   ChatOptions,
   LanguageModel,
@@ -81,13 +82,18 @@ export interface CompletionResult {
   depth: number;
   elapsedMs: number;
   tracePath: string | undefined;
-  /** Set when stopReason is "error": what failed and what to do. */
+  /**
+   * Set when stopReason is "error" (what failed and what to do), or when a limit stopped the run
+   * and the last call for its best answer failed.
+   */
   error?: string;
   /**
-   * Set when stopReason is "error" and the failure was an RlmError: its code (`backend-unreachable`,
-   * `model-not-found`, `sandbox-...`), so the CLI picks an exit code and the server a status.
+   * The error behind `error`, typed: its catalogue code (`backend-unreachable`, `model-not-found`,
+   * `sandbox-...`; `run-failed` for an error that was not an RlmError), hint and structured fields
+   * (a model call's `status` and `url`, a budget's limit). The CLI picks its exit code and the
+   * server its status from it. Always set when stopReason is "error".
    */
-  errorCode?: string;
+  failure?: RlmError;
 }
 
 export type { ContextInput };

@@ -49,11 +49,9 @@ export class RunAdmission {
     }
     if (this.queue.size >= this.limits.maxQueued) {
       throw new HttpError(
-        503,
         "server-busy",
         `The server is busy: ${this.running} runs are running and ${this.queue.size} are waiting, the most it takes.`,
         {
-          type: "server_error",
           headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
           hint: `Retry after ${RETRY_AFTER_SECONDS} s, or start the server with a larger --max-concurrent-runs / --max-queued-runs.`,
         },

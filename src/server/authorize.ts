@@ -16,7 +16,6 @@ export function authorize(request: IncomingMessage, apiKey: string | undefined):
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   if (!timingSafeEqual(digest(match?.[1] ?? ""), digest(apiKey)) || !match) {
     throw new HttpError(
-      401,
       "invalid-api-key",
       match ? "Incorrect API key provided." : "Missing bearer API key.",
       {

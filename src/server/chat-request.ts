@@ -55,7 +55,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   const issue = result.error.issues[0];
   const param = issue ? issue.path.join(".") : "";
   const message = issue ? `Invalid request: ${param || "body"}: ${issue.message}` : "Invalid request";
-  throw new HttpError(400, "invalid-request", message, {
+  throw new HttpError("invalid-request", message, {
     param: param || undefined,
     hint: "Send a Chat Completions body: {model, messages: [{role, content}], stream?}.",
   });

@@ -93,7 +93,7 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
       const name = decodeURIComponent(modelPath[1] as string);
       const entry = modelList(options).data.find((model) => model.id === name);
       if (!entry)
-        throw new HttpError(404, "model_not_found", `The model \`${name}\` does not exist on this server.`);
+        throw new HttpError("unknown-model", `The model \`${name}\` does not exist on this server.`);
       return sendJson(response, 200, entry);
     }
     if (path === "/v1/chat/completions" || path === "/chat/completions" || path === "/api/chat") {
@@ -113,7 +113,7 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
     if (path === "/api/tags" && method === "GET") return sendJson(response, 200, ollamaTags(options));
     if (path === "/api/version" && method === "GET")
       return sendJson(response, 200, { version: OLLAMA_API_VERSION });
-    throw new HttpError(404, "not_found", `No route for ${method} ${path}.`, {
+    throw new HttpError("unknown-route", `No route for ${method} ${path}.`, {
       hint: "This server answers GET /v1/models, POST /v1/chat/completions, and Ollama's POST /api/chat and GET /api/tags.",
     });
   }
@@ -163,5 +163,5 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
 const OLLAMA_API_VERSION = "0.12.6";
 
 function methodNotAllowed(method: string, path: string): HttpError {
-  return new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}.`);
+  return new HttpError("method-not-allowed", `${method} is not allowed on ${path}.`);
 }

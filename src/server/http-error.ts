@@ -1,86 +1,51 @@
 import type { ServerResponse } from "node:http";
-import { isRlmError, RlmError } from "../errors/index.js";
+import { type ErrorCode, httpErrorOf, isRlmError, type OpenAIErrorType, RlmError } from "../errors/index.js";
 
 /**
  * The one place where failures become responses: every handler throws (an `HttpError` for request
  * problems, any `RlmError` from the engine, anything else), and `writeError` turns it into
- * OpenAI's error JSON `{error: {message, type, param, code}}` with a fitting status (or, on the
- * Ollama routes, Ollama's `{error: "..."}`), so clients show the message instead of a parse failure.
+ * OpenAI's error JSON `{error: {message, type, param, code}}` with the status, type and snake_case
+ * code the error catalogue gives its code (or, on the Ollama routes, Ollama's `{error: "..."}`), so
+ * clients show the message instead of a parse failure.
  */
 
 export class HttpError extends RlmError {
+  /** The HTTP status and OpenAI type of this code, from the catalogue. */
   readonly status: number;
-  readonly type: string;
+  readonly type: OpenAIErrorType;
   readonly param: string | null;
   /** Extra response headers (`Retry-After` on a 503). */
   readonly headers: Record<string, string>;
 
   constructor(
-    status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
-    options: { type?: string; param?: string; hint?: string; headers?: Record<string, string> } = {},
+    options: { param?: string; hint?: string; headers?: Record<string, string> } = {},
   ) {
     super(code, message, { hint: options.hint });
     this.name = "HttpError";
-    this.status = status;
-    this.type = options.type ?? (status === 401 ? "authentication_error" : "invalid_request_error");
+    const http = httpErrorOf(code);
+    this.status = http.status;
+    this.type = http.type;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
   }
 }
 
-/** Engine error codes and how they surface over HTTP; anything unlisted is a 500. */
-const STATUS_BY_CODE: Record<string, { status: number; type: string }> = {
-  "input-binary": { status: 400, type: "invalid_request_error" },
-  "input-empty": { status: 400, type: "invalid_request_error" },
-  "input-unreadable": { status: 400, type: "invalid_request_error" },
-  "input-too-large": { status: 413, type: "invalid_request_error" },
-  "invalid-model-spec": { status: 400, type: "invalid_request_error" },
-  "rate-limited": { status: 429, type: "rate_limit_error" },
-  "quota-exceeded": { status: 429, type: "rate_limit_error" },
-  "backend-unreachable": { status: 502, type: "upstream_error" },
-  "connection-error": { status: 502, type: "upstream_error" },
-  "model-not-found": { status: 502, type: "upstream_error" },
-  "authentication-failed": { status: 502, type: "upstream_error" },
-  "missing-api-key": { status: 502, type: "upstream_error" },
-  "server-error": { status: 502, type: "upstream_error" },
-  "malformed-response": { status: 502, type: "upstream_error" },
-  "stream-interrupted": { status: 502, type: "upstream_error" },
-  timeout: { status: 504, type: "timeout_error" },
-  "run-failed": { status: 502, type: "upstream_error" },
-};
-
 export interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
 }
 
+/** Status and OpenAI body of any failure: an RlmError as the catalogue says, anything else a 500. */
 export function errorBody(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof HttpError) {
-    return {
-      status: error.status,
-      body: { error: { message: error.describe(), type: error.type, param: error.param, code: error.code } },
-    };
-  }
   if (isRlmError(error)) {
-    const mapped = STATUS_BY_CODE[error.code] ?? { status: 500, type: "server_error" };
-    return {
-      status: mapped.status,
-      body: { error: { message: error.describe(), type: mapped.type, param: null, code: error.code } },
-    };
+    const { status, type, code } = httpErrorOf(error.code);
+    const param = error instanceof HttpError ? error.param : null;
+    return { status, body: { error: { message: error.describe(), type, param, code } } };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return {
-    status: 500,
-    body: {
-      error: {
-        message: `Internal error: ${message}`,
-        type: "server_error",
-        param: null,
-        code: "internal-error",
-      },
-    },
-  };
+  const { status, type, code } = httpErrorOf("internal-error");
+  return { status, body: { error: { message: `Internal error: ${message}`, type, param: null, code } } };
 }
 
 /**

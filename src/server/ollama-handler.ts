@@ -55,7 +55,6 @@ export async function handleOllamaChat(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HttpError(
-      400,
       "invalid-request",
       `Invalid request: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
     );

@@ -16,20 +16,14 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new HttpError(
-      400,
-      "invalid-json",
-      `The request body is not valid JSON: ${(error as Error).message}`,
-      {
-        hint: "Send a JSON body with content-type application/json.",
-      },
-    );
+    throw new HttpError("invalid-json", `The request body is not valid JSON: ${(error as Error).message}`, {
+      hint: "Send a JSON body with content-type application/json.",
+    });
   }
 }
 
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(
-    413,
     "request-too-large",
     `The request body is over ${Math.round(maxBytes / 1024 / 1024)} MB.`,
     {

@@ -85,11 +85,11 @@ describe("requestContext", () => {
       await failureOf({ model: "rlm", messages: [{ role: "user", content: "only a question" }] }),
     ).toMatchObject({
       status: 400,
-      body: { error: { code: "missing-context", type: "invalid_request_error", param: "messages" } },
+      body: { error: { code: "missing_context", type: "invalid_request_error", param: "messages" } },
     });
     expect(await failureOf({ model: "rlm", messages: [] })).toMatchObject({
       status: 400,
-      body: { error: { code: "invalid-request", param: "messages" } },
+      body: { error: { code: "invalid_request", param: "messages" } },
     });
     expect(
       await failureOf({
@@ -109,7 +109,7 @@ describe("requestContext", () => {
           { role: "user", content: "q" },
         ],
       }),
-    ).toMatchObject({ status: 400, body: { error: { code: "ambiguous-context" } } });
+    ).toMatchObject({ status: 400, body: { error: { code: "ambiguous_context" } } });
     const binary = Buffer.from([0, 1, 2, 3, 0, 0]).toString("base64");
     expect(
       await failureOf({
@@ -124,6 +124,6 @@ describe("requestContext", () => {
           },
         ],
       }),
-    ).toMatchObject({ status: 400, body: { error: { code: "input-binary" } } });
+    ).toMatchObject({ status: 400, body: { error: { code: "input_binary" } } });
   });
 });

@@ -43,7 +43,7 @@ async function filesOf(content: RequestMessage["content"], firstIndex: number): 
     const data = part.file.file_data.replace(/^data:[^,]*;base64,/, "");
     const bytes = Buffer.from(data, "base64");
     if (bytes.length === 0)
-      throw new HttpError(400, "invalid-file", `The attached file ${name} is empty or not base64.`);
+      throw new HttpError("invalid-file", `The attached file ${name} is empty or not base64.`);
     pieces.push({ name, text: (await bytesToText(name, bytes)).text, isFile: true });
   }
   return pieces;
@@ -65,20 +65,15 @@ export async function requestContext(request: ChatRequest): Promise<RequestConte
   const messages = request.messages;
   const last = messages[messages.length - 1] as RequestMessage;
   if (last.role !== "user") {
-    throw new HttpError(400, "invalid-request", "The last message must be the user's question.", {
+    throw new HttpError("invalid-request", "The last message must be the user's question.", {
       param: `messages.${messages.length - 1}.role`,
     });
   }
   const query = textOf(last.content).trim();
   if (query === "") {
-    throw new HttpError(
-      400,
-      "invalid-request",
-      "The last user message has no text: it must hold the question.",
-      {
-        param: `messages.${messages.length - 1}.content`,
-      },
-    );
+    throw new HttpError("invalid-request", "The last user message has no text: it must hold the question.", {
+      param: `messages.${messages.length - 1}.content`,
+    });
   }
   const instructions: string[] = [];
   const pieces: Piece[] = [];
@@ -98,7 +93,6 @@ export async function requestContext(request: ChatRequest): Promise<RequestConte
   if (request.rlm_context !== undefined) {
     if (pieces.length > 0) {
       throw new HttpError(
-        400,
         "ambiguous-context",
         "Give the context one way: rlm_context or earlier messages, not both.",
         {
@@ -110,7 +104,7 @@ export async function requestContext(request: ChatRequest): Promise<RequestConte
     context = request.rlm_context;
   } else {
     if (pieces.length === 0) {
-      throw new HttpError(400, "missing-context", "There is no context to read: only a question was sent.", {
+      throw new HttpError("missing-context", "There is no context to read: only a question was sent.", {
         param: "messages",
         hint: "Put the document in earlier messages (or attach it as a file part), or send it in the rlm_context field; the last user message is the question.",
       });

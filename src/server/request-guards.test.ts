@@ -101,7 +101,7 @@ describe("content type: only JSON bodies start a run", () => {
       });
       expect(openai.status).toBe(415);
       expect(JSON.parse(openai.body)).toMatchObject({
-        error: { type: "invalid_request_error", code: "unsupported-media-type", param: "content-type" },
+        error: { type: "invalid_request_error", code: "unsupported_media_type", param: "content-type" },
       });
       expect(JSON.parse(openai.body).error.message).toContain("Content-Type: application/json");
       const ollama = await send(url, {
@@ -145,7 +145,7 @@ describe("Host header: DNS rebinding", () => {
       for (const path of ["/v1/models", "/health"]) {
         const refused = await send(url, { path, headers: { host } });
         expect(refused.status).toBe(421);
-        expect(JSON.parse(refused.body).error).toMatchObject({ code: "misdirected-host" });
+        expect(JSON.parse(refused.body).error).toMatchObject({ code: "misdirected_host" });
       }
     }
     const posted = await send(url, {
@@ -222,7 +222,7 @@ describe("bearer key", () => {
     ]) {
       await expect(new OpenAI({ baseURL, apiKey, maxRetries: 0 }).models.list()).rejects.toMatchObject({
         status: 401,
-        code: "invalid-api-key",
+        code: "invalid_api_key",
         message: expect.stringContaining("Incorrect API key provided."),
       });
     }

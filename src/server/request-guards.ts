@@ -13,7 +13,6 @@ import { HttpError } from "./http-error.js";
 export function checkHost(request: IncomingMessage, allowed: ReadonlySet<string> | "any"): void {
   if (hostAllowed(allowed, request.headers.host)) return;
   throw new HttpError(
-    421,
     "misdirected-host",
     `This server does not answer requests for the host \`${request.headers.host ?? ""}\`.`,
     {
@@ -27,7 +26,6 @@ export function requireJsonContent(request: IncomingMessage): void {
   const mediaType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (mediaType === "application/json") return;
   throw new HttpError(
-    415,
     "unsupported-media-type",
     `The request body must be JSON with \`Content-Type: application/json\`, not \`${request.headers["content-type"] ?? "(none)"}\`.`,
     {

@@ -69,15 +69,10 @@ export async function runRequest(
 ): Promise<RunOutcome> {
   const rootModel = options.models[body.model];
   if (rootModel === undefined) {
-    throw new HttpError(
-      404,
-      "model_not_found",
-      `The model \`${body.model}\` does not exist on this server.`,
-      {
-        param: "model",
-        hint: `Use one of: ${Object.keys(options.models).join(", ")} (GET /v1/models lists them).`,
-      },
-    );
+    throw new HttpError("unknown-model", `The model \`${body.model}\` does not exist on this server.`, {
+      param: "model",
+      hint: `Use one of: ${Object.keys(options.models).join(", ")} (GET /v1/models lists them).`,
+    });
   }
   const { context, query, instructions } = await requestContext(body);
   const id = completionId();
@@ -117,11 +112,13 @@ export async function runRequest(
     .finally(() => clearInterval(heartbeat));
   if (aborter.signal.aborted) return { id, created, result: undefined, limits };
   if (result.stopReason === "error") {
+    // The status and OpenAI type follow the failure's own code (a backend down is a 502).
     throw new RlmError(
-      result.errorCode ?? "run-failed",
+      result.failure?.code ?? "run-failed",
       `The RLM run failed: ${result.error ?? "unknown error"}`,
       {
         hint: "Check the backend with `rlm doctor`; the trajectory (if tracing) shows the failing step.",
+        cause: result.failure,
       },
     );
   }

@@ -121,7 +121,7 @@ describe("--max-concurrent-runs and --max-queued-runs", () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
     expect(await refused.json()).toMatchObject({
-      error: { type: "server_error", code: "server-busy", message: expect.stringContaining("busy") },
+      error: { type: "server_error", code: "server_busy", message: expect.stringContaining("busy") },
     });
     const [first, second] = await Promise.all([collect(running), collect(queued)]);
     expect(first).toContain("codes=1 ");

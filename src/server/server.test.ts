@@ -103,7 +103,7 @@ describe("rlm serve with the official openai client", () => {
         model: "rlm",
         messages: [{ role: "user", content: "only a question" }],
       }),
-    ).rejects.toMatchObject({ status: 400, code: "missing-context", param: "messages" });
+    ).rejects.toMatchObject({ status: 400, code: "missing_context", param: "messages" });
     await expect(client("wrong").models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     const raw = await fetch(`${baseURL}/chat/completions`, {
       method: "POST",
@@ -112,7 +112,7 @@ describe("rlm serve with the official openai client", () => {
     });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toMatchObject({
-      error: { type: "invalid_request_error", code: "invalid-json" },
+      error: { type: "invalid_request_error", code: "invalid_json" },
     });
   });
 

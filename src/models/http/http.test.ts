@@ -148,8 +148,8 @@ describe("http layer", () => {
         body: {},
         network,
         mapError: (failure) =>
-          failure.errorType === "teapot" ? new RlmError("teapot", failure.message) : undefined,
+          failure.errorType === "teapot" ? new RlmError("quota-exceeded", failure.message) : undefined,
       }),
-    ).rejects.toMatchObject({ code: "teapot", message: "short and stout" });
+    ).rejects.toMatchObject({ code: "quota-exceeded", message: "short and stout" });
   });
 });
