@@ -1,5 +1,5 @@
-import { RlmError } from "../../errors/index.js";
-import { modelNotFoundError, serverReportedError } from "../errors.js";
+import type { RlmError } from "../../errors/index.js";
+import { ModelCallError, modelNotFoundError, serverReportedError } from "../errors.js";
 import { type HttpFailure, looksLikeContextOverflow } from "../http/index.js";
 import type { FinishReason, Usage } from "../types.js";
 import type { AnthropicUsage } from "./anthropic-schemas.js";
@@ -34,11 +34,13 @@ export function mapAnthropicFailure(failure: HttpFailure, model: string): RlmErr
   }
   // 529: Anthropic's "overloaded", temporary by definition.
   if (failure.status === 529) {
-    return new RlmError("server-error", `Anthropic is overloaded: ${failure.message}`, {
+    return new ModelCallError("server-error", `Anthropic is overloaded: ${failure.message}`, {
       hint: "Anthropic's API is overloaded; the call can be repeated.",
       isRetryable: true,
       retryAfterSeconds: failure.retryAfterSeconds,
       cause: failure,
+      status: failure.status,
+      url: failure.url,
     });
   }
   return undefined;

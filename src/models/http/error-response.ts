@@ -1,5 +1,5 @@
-import { RlmError } from "../../errors/index.js";
-import { ContextOverflowError, overflowSizes } from "../errors.js";
+import type { RlmError } from "../../errors/index.js";
+import { ContextOverflowError, ModelCallError, overflowSizes } from "../errors.js";
 import type { HttpResponse } from "./http-response.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -71,43 +71,53 @@ export async function readHttpFailure(response: HttpResponse, url: string): Prom
 }
 
 /** The default reading of an HTTP failure, used when the backend's mapping has nothing better. */
-export function defaultHttpError(failure: HttpFailure, target: string, authHint: string): RlmError {
-  const { status, message, retryAfterSeconds } = failure;
+export function defaultHttpError(failure: HttpFailure, target: string, authHint: string): ModelCallError {
+  const { status, message, retryAfterSeconds, url } = failure;
   const said = `${target} answered ${status}: ${message}`;
   // Some servers answer an overflow with a 500; repeating it would never help, whatever the status.
   if (status === 413 || looksLikeContextOverflow(failure)) {
     return new ContextOverflowError(`The prompt is too long for the model. ${said}`, {
       ...overflowSizes(message, failure.body),
       cause: failure,
+      status,
+      url,
     });
   }
   if (status === 401 || status === 403) {
-    return new RlmError("authentication-failed", said, { hint: authHint, cause: failure });
+    return new ModelCallError("authentication-failed", said, { hint: authHint, cause: failure, status, url });
   }
   if (status === 429) {
-    return new RlmError("rate-limited", said, {
+    return new ModelCallError("rate-limited", said, {
       hint: "The server is rate-limiting; the pool waits and retries (lower the concurrency if it persists).",
       isRetryable: true,
       retryAfterSeconds,
       cause: failure,
+      status,
+      url,
     });
   }
   if (status === 408 || status === 409 || status >= 500) {
-    return new RlmError("server-error", said, {
+    return new ModelCallError("server-error", said, {
       hint: "The server failed or is overloaded; the call can be repeated.",
       isRetryable: true,
       retryAfterSeconds,
       cause: failure,
+      status,
+      url,
     });
   }
   if (status === 404) {
-    return new RlmError("not-found", said, {
+    return new ModelCallError("not-found", said, {
       hint: "Check the base URL and the model name.",
       cause: failure,
+      status,
+      url,
     });
   }
-  return new RlmError("bad-request", said, {
+  return new ModelCallError("bad-request", said, {
     hint: "The server refused the request; check the model name and options.",
     cause: failure,
+    status,
+    url,
   });
 }

@@ -1,4 +1,4 @@
-import { RlmError } from "../../errors/index.js";
+import { ModelCallError } from "../errors.js";
 
 /** Error codes of a connection that could not be made at all (nothing listening, bad host). */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -25,19 +25,21 @@ export interface NetworkErrorContext {
  * Turns a failed fetch into an RlmError. Both kinds are retryable: a refused connection may be a
  * server restarting or one endpoint of a fleet going away, which the pool routes around.
  */
-export function networkError(error: unknown, context: NetworkErrorContext): RlmError {
+export function networkError(error: unknown, context: NetworkErrorContext, url?: string): ModelCallError {
   const code = findErrorCode(error);
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new RlmError("backend-unreachable", `Cannot connect to ${context.target} (${code}).`, {
+    return new ModelCallError("backend-unreachable", `Cannot connect to ${context.target} (${code}).`, {
       hint: context.unreachableHint,
       isRetryable: true,
       cause: error,
+      url,
     });
   }
   const detail = code ?? (error instanceof Error ? error.message : String(error));
-  return new RlmError("connection-error", `The connection to ${context.target} failed (${detail}).`, {
+  return new ModelCallError("connection-error", `The connection to ${context.target} failed (${detail}).`, {
     hint: "The server closed or reset the connection; the call can be repeated.",
     isRetryable: true,
     cause: error,
+    url,
   });
 }

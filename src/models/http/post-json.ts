@@ -91,7 +91,7 @@ export async function postJson(request: JsonRequest): Promise<HttpResponse> {
     response = await sendRequest(request);
   } catch (error) {
     throwIfAborted(request.signal);
-    throw networkError(error, request.network);
+    throw networkError(error, request.network, request.url);
   }
   if (response.ok) return response;
   const failure = await readHttpFailure(response, request.url);

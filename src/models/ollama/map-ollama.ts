@@ -1,5 +1,5 @@
-import { RlmError } from "../../errors/index.js";
-import { modelNotFoundError } from "../errors.js";
+import type { RlmError } from "../../errors/index.js";
+import { ModelCallError, modelNotFoundError } from "../errors.js";
 import type { HttpFailure } from "../http/index.js";
 import type { FinishReason } from "../types.js";
 
@@ -19,9 +19,11 @@ export function mapOllamaFailure(failure: HttpFailure, model: string, cloud: boo
     return modelNotFoundError(cloud ? "Ollama Cloud" : "Ollama", model, hint, failure);
   }
   if (failure.status === 404 && !cloud) {
-    return new RlmError("not-found", `${failure.url} does not exist (404): ${failure.message}`, {
+    return new ModelCallError("not-found", `${failure.url} does not exist (404): ${failure.message}`, {
       hint: "Check that OLLAMA_HOST points at an Ollama server (for an OpenAI-compatible one, use an openai-compatible: spec).",
       cause: failure,
+      status: failure.status,
+      url: failure.url,
     });
   }
   return undefined;

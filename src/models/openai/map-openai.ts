@@ -1,5 +1,5 @@
-import { RlmError } from "../../errors/index.js";
-import { modelNotFoundError } from "../errors.js";
+import type { RlmError } from "../../errors/index.js";
+import { ModelCallError, modelNotFoundError } from "../errors.js";
 import type { HttpFailure } from "../http/index.js";
 import type { FinishReason, Usage } from "../types.js";
 import type { OpenAIUsage } from "./openai-schemas.js";
@@ -31,16 +31,24 @@ export function mapOpenAIFailure(failure: HttpFailure, model: string, baseUrl: s
     );
   }
   if (failure.status === 404 && !/\/v\d+$/.test(baseUrl)) {
-    return new RlmError("not-found", `${failure.url} does not exist (404): ${failure.message}`, {
+    return new ModelCallError("not-found", `${failure.url} does not exist (404): ${failure.message}`, {
       hint: `Most servers want the base URL to end in /v1: try ${baseUrl}/v1.`,
       cause: failure,
+      status: failure.status,
+      url: failure.url,
     });
   }
   if (failure.status === 429 && failure.errorType === "insufficient_quota") {
-    return new RlmError("quota-exceeded", `${baseUrl} says the account is out of quota: ${failure.message}`, {
-      hint: "Add credit to the account or use another key; retrying will not help.",
-      cause: failure,
-    });
+    return new ModelCallError(
+      "quota-exceeded",
+      `${baseUrl} says the account is out of quota: ${failure.message}`,
+      {
+        hint: "Add credit to the account or use another key; retrying will not help.",
+        cause: failure,
+        status: failure.status,
+        url: failure.url,
+      },
+    );
   }
   return undefined;
 }

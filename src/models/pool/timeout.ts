@@ -1,10 +1,10 @@
-import { RlmError } from "../../errors/index.js";
+import { ModelCallError } from "../errors.js";
 import { linkedAbortController } from "../http/abort.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
 import { ABORT_CALL, type CallAbort } from "./with-signal.js";
 
-export function timeoutError(spec: string, timeoutMs: number): RlmError {
-  return new RlmError("timeout", `The call to ${spec} did not finish within ${timeoutMs} ms.`, {
+export function timeoutError(spec: string, timeoutMs: number): ModelCallError {
+  return new ModelCallError("timeout", `The call to ${spec} did not finish within ${timeoutMs} ms.`, {
     hint: "Raise timeoutMs (per call or on the pool), ask for fewer tokens, or check that the server is not overloaded.",
   });
 }
@@ -18,7 +18,7 @@ function startTimer(spec: string, options: (ChatOptions & CallAbort) | undefined
   const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
   const target = abortTarget(options);
   // Made only when the timer fires: an Error captures a stack, too costly to build for every call.
-  let fired: RlmError | undefined;
+  let fired: ModelCallError | undefined;
   const timer = setTimeout(() => {
     fired = timeoutError(spec, timeoutMs);
     target.abort(fired);

@@ -1,4 +1,5 @@
 import { isRlmError, RlmError } from "../../errors/index.js";
+import { ModelCallError } from "../errors.js";
 import { throwIfAborted } from "../http/index.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel, ModelInfo } from "../types.js";
 import { type BackoffOptions, backoffDelayMs, retryDelayMs } from "./backoff.js";
@@ -22,7 +23,10 @@ function retryDelay(error: unknown, attempt: number, options: RetryOptions): num
 
 function gaveUp(error: unknown, attempts: number): unknown {
   if (!isRlmError(error) || !error.isRetryable || attempts === 1) return error;
-  return new RlmError(error.code, `${error.message} (gave up after ${attempts} attempts)`, {
+  const message = `${error.message} (gave up after ${attempts} attempts)`;
+  // A model call's status and url stay fields of the error the caller gets.
+  if (error instanceof ModelCallError) return error.reworded(message, error.hint);
+  return new RlmError(error.code, message, {
     hint: error.hint,
     isRetryable: true,
     retryAfterSeconds: error.retryAfterSeconds,
@@ -32,16 +36,15 @@ function gaveUp(error: unknown, attempts: number): unknown {
 
 function partialStreamError(spec: string, error: unknown): unknown {
   if (!isRlmError(error)) return error;
-  return new RlmError(
-    error.code,
-    `${error.message} The stream from ${spec} broke after part of the reply was sent.`,
-    {
-      hint: `${error.hint ?? ""} A partly streamed reply cannot be resumed; repeat the whole call.`.trim(),
-      isRetryable: error.isRetryable,
-      retryAfterSeconds: error.retryAfterSeconds,
-      cause: error,
-    },
-  );
+  const message = `${error.message} The stream from ${spec} broke after part of the reply was sent.`;
+  const hint = `${error.hint ?? ""} A partly streamed reply cannot be resumed; repeat the whole call.`.trim();
+  if (error instanceof ModelCallError) return error.reworded(message, hint);
+  return new RlmError(error.code, message, {
+    hint,
+    isRetryable: error.isRetryable,
+    retryAfterSeconds: error.retryAfterSeconds,
+    cause: error,
+  });
 }
 
 /**
