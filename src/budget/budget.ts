@@ -6,9 +6,9 @@
  * (iterations, consecutive errors) live in the loop, which asks `limits` for their caps.
  */
 
-import { RlmError } from "../errors/index.js";
 import type { UsageTotals } from "../models/types.js";
 import type { StopReason } from "../trace/types.js";
+import { BudgetError, measureOf } from "./budget-error.js";
 import type { Limits } from "./limits.js";
 import { subtractUsage, sumUsage } from "./usage.js";
 
@@ -112,7 +112,7 @@ export class Budget {
 
   throwIfStopped(): void {
     if (!this.reason) return;
-    throw new RlmError("budget-exceeded", `The run was stopped: ${describeStop(this.reason, this.limits)}.`, {
+    throw this.error(`The run was stopped: ${describeStop(this.reason, this.limits)}.`, {
       hint: "Raise the limit in `limits` if the task needs more.",
     });
   }
@@ -121,7 +121,19 @@ export class Budget {
   stop(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(new RlmError("budget-exceeded", describeStop(reason, this.limits)));
+    this.controller.abort(this.error(describeStop(reason, this.limits)));
+  }
+
+  /** A BudgetError for the reason the tree stopped, with what was spent of that limit. */
+  private error(message: string, options: { hint?: string } = {}): BudgetError {
+    const reason = this.reason ?? "aborted";
+    const state = {
+      limits: this.limits,
+      total: () => sumUsage(this.usage()),
+      elapsedMs: this.elapsedMs,
+      subCalls: this.subCallCount,
+    };
+    return new BudgetError(reason, message, measureOf(reason, state), options);
   }
 
   /** Releases the timer and the listener on the caller's signal. */

@@ -4,6 +4,7 @@
  * it to every child; aborting its signal stops the whole tree at once. `Limits` is what a user sets.
  */
 export { Budget, type BudgetOptions, describeStop } from "./budget.js";
+export { BudgetError } from "./budget-error.js";
 export {
   checkLimits,
   DEFAULT_FINAL_ANSWER_GRACE_MS,
