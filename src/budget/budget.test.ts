@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UsageTotals } from "../models/types.js";
 import { Budget } from "./budget.js";
+import { BudgetError } from "./budget-error.js";
 import { subtractUsage, sumUsage } from "./usage.js";
 
 function usageSource(start: Record<string, UsageTotals>) {
@@ -73,6 +74,38 @@ describe("Budget", () => {
     expect(timed.deadline).toBe(timed.startedAt + 60_000);
     timed.dispose();
     expect(new Budget({ usage: () => ({}) }).deadline).toBeUndefined();
+  });
+});
+
+describe("BudgetError", () => {
+  it("says which limit stopped the run, what was spent and the limit, in the limit's unit", () => {
+    const source = usageSource({});
+    const tokens = new Budget({ usage: source.read, limits: { maxTokens: 100 } });
+    source.current.a = { calls: 1, promptTokens: 90, completionTokens: 30, costUsd: 0 };
+    tokens.check();
+    expect(tokens.signal.reason).toBeInstanceOf(BudgetError);
+    expect(tokens.signal.reason).toMatchObject({
+      code: "budget-exceeded",
+      stopReason: "max-tokens",
+      spent: 120,
+      limit: 100,
+    });
+    tokens.dispose();
+    const subCalls = new Budget({ usage: () => ({}), limits: { maxSubCalls: 1 } });
+    subCalls.startSubCall();
+    expect(() => subCalls.startSubCall()).toThrow(
+      expect.objectContaining({ stopReason: "max-sub-calls", spent: 1, limit: 1 }),
+    );
+    subCalls.dispose();
+    const controller = new AbortController();
+    const aborted = new Budget({ usage: () => ({}), signal: controller.signal });
+    controller.abort();
+    expect(aborted.signal.reason).toMatchObject({
+      stopReason: "aborted",
+      spent: undefined,
+      limit: undefined,
+    });
+    aborted.dispose();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { overflowSizes } from "./errors.js";
+import { ContextOverflowError, ModelCallError, overflowSizes } from "./errors.js";
+import { defaultHttpError } from "./http/error-response.js";
 
 describe("overflow sizes from server messages", () => {
   it("reads OpenAI, vLLM, Anthropic and llama.cpp wordings", () => {
@@ -24,5 +25,34 @@ describe("overflow sizes from server messages", () => {
       ),
     ).toEqual({ promptTokens: 5000, contextWindow: 4096 });
     expect(overflowSizes("input too long")).toEqual({});
+  });
+});
+
+describe("ModelCallError", () => {
+  const failure = (status: number, message = "no") => ({
+    url: "http://127.0.0.1:1/v1/chat/completions",
+    status,
+    message,
+    errorType: undefined,
+    body: "",
+    retryAfterSeconds: undefined,
+  });
+
+  it("carries the backend's status and the URL called as fields", () => {
+    const refused = defaultHttpError(failure(503), "the server", "key");
+    expect(refused).toBeInstanceOf(ModelCallError);
+    expect(refused).toMatchObject({
+      code: "server-error",
+      status: 503,
+      url: "http://127.0.0.1:1/v1/chat/completions",
+      isRetryable: true,
+    });
+    const overflow = defaultHttpError(
+      failure(400, "maximum context length is 10 tokens"),
+      "the server",
+      "key",
+    );
+    expect(overflow).toBeInstanceOf(ContextOverflowError);
+    expect(overflow).toMatchObject({ code: "context-overflow", status: 400, contextWindow: 10 });
   });
 });

@@ -167,6 +167,7 @@ describe("failures", () => {
     );
     // The failing error's code reaches the result, so the CLI and server can map it (exit 4, HTTP 502).
     expect(result.failure?.code).toMatch(/^(backend-unreachable|connection-error)$/);
+    expect(result.failure).toMatchObject({ url: expect.stringContaining("127.0.0.1"), isRetryable: true });
     expect(result.iterations).toBe(2);
     const run0 = trajectory.runs[0];
     expect(run0?.metadata.query).toBe("Count the words.");

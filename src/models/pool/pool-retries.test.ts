@@ -66,6 +66,12 @@ describe("pool retries", () => {
     expect(server.requests).toHaveLength(3);
     expect(error.message).toContain("gave up after 3 attempts");
     expect(error.hint).toBeTruthy();
+    // The backend's status and the URL stay fields of the error the caller gets.
+    expect(error).toMatchObject({
+      code: "server-error",
+      status: 503,
+      url: expect.stringContaining(server.url),
+    });
   });
 
   it("fails at once when Retry-After asks for longer than maxRetryAfterSeconds", async () => {
