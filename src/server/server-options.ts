@@ -1,6 +1,7 @@
 import type { LanguageModel } from "../models/types.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "../rlm/types.js";
 import type { ContextInput } from "../sandbox/types.js";
+import type { StopReason } from "../trace/types.js";
 
 /** What the server needs from an RLM: one completion per request (`RLM` fits). */
 export interface CompletionEngine {
@@ -46,7 +47,7 @@ export interface RequestLog {
   model: string;
   stream: boolean;
   status: number;
-  stopReason?: string;
+  stopReason?: StopReason;
   elapsedMs: number;
   error?: string;
 }
