@@ -15,10 +15,13 @@ import { parseReply } from "../../src/rlm/parse-reply.js";
 import { firstMessage, systemPrompt } from "../../src/rlm/prompts.js";
 import type { ContextInput } from "../../src/sandbox/types.js";
 import { score } from "../scoring/index.js";
-import { TASKS } from "../tasks/index.js";
-import { readerAnswer, readRootView, simulatedRootReply } from "./index.js";
+import { type QuestionAsk, TASKS } from "../tasks/index.js";
+import { QuestionBook, readerAnswer, readRootView, simulatedRootReply } from "./index.js";
 
 const REPL = fileURLToPath(new URL("./__fixtures__/mini_repl.py", import.meta.url));
+
+/** What the questions ask, posed before they are solved (the runner does the same). */
+const book = new QuestionBook();
 
 interface Done {
   stdout: string;
@@ -90,7 +93,7 @@ async function solve(
       ? Promise.all(
           prompts.map(async (prompt) => (await solve(prompt, childQuery(prompt), subCallChars)).answer),
         )
-      : prompts.map((prompt) => readerAnswer(prompt));
+      : prompts.map((prompt) => readerAnswer(prompt, book.find(prompt)));
   const repl = startRepl(context, answer);
   const messages = [
     {
@@ -107,7 +110,8 @@ async function solve(
   ];
   try {
     for (let turn = 0; turn < 6; turn++) {
-      const reply = simulatedRootReply(readRootView(messages));
+      const view = readRootView(messages);
+      const reply = simulatedRootReply(view, book.find(view.prompt));
       messages.push({ role: "assistant", content: reply });
       const parsed = parseReply(reply);
       const outputs: string[] = [];
@@ -142,6 +146,7 @@ describe.each([
   it("write code that answers every question correctly from the context", async () => {
     const instance = await TASKS[name]!.generate({ seed: 21, chars: 120_000, questions: 6 });
     for (const question of instance.questions) {
+      book.pose(question);
       const result = await solve(instance.context, question.query, 20_000);
       expect({ id: question.id, score: score(question.expected, result.answer) }).toEqual({
         id: question.id,
@@ -157,6 +162,7 @@ describe("simulated policies in a depth-2 tree", () => {
   it("parallel: the root hands big parts to child RLMs, which split them again", async () => {
     const instance = await TASKS.parallel!.generate({ seed: 4, chars: 150_000 });
     const question = instance.questions[0]!;
+    book.pose(question);
     const result = await solve(instance.context, question.query, 20_000, true);
     expect(score(question.expected, result.answer)).toBe(1);
     // About 4 parts at the root (cut at paragraph ends), each read as several pieces by its child.
@@ -167,11 +173,72 @@ describe("simulated policies in a depth-2 tree", () => {
 
 describe("the reader (simulated sub-model)", () => {
   it("says NOT FOUND when the text does not hold the answer, and never answers from a visit", () => {
+    const query = "In which city did Ilse Varga end up living? Answer with the city name only.";
+    book.pose({ query, ask: { kind: "where-one", name: "Ilse Varga" } });
     const prompt = (text: string) =>
-      `Read the text below and answer the question. If the text does not contain the answer, reply exactly NOT FOUND.\nQuestion: In which city did Ilse Varga end up living? Answer with the city name only.\n\nText:\n${text}`;
-    expect(readerAnswer(prompt("Ilse Varga gave a short talk at a conference in Porto."))).toBe("NOT FOUND");
-    expect(
-      readerAnswer(prompt("These days Ilse Varga lives in Galway, in a narrow flat above a bakery.")),
-    ).toBe("Galway");
+      `Read the text below and answer the question. If the text does not contain the answer, reply exactly NOT FOUND.\nQuestion: ${query}\n\nText:\n${text}`;
+    const read = (text: string) => readerAnswer(prompt(text), book.find(prompt(text)));
+    expect(read("Ilse Varga gave a short talk at a conference in Porto.")).toBe("NOT FOUND");
+    expect(read("These days Ilse Varga lives in Galway, in a narrow flat above a bakery.")).toBe("Galway");
+  });
+});
+
+/** The same question in other words: every word kept, in reverse order, after a new opening. */
+function reword(id: string, query: string): string {
+  return `Asked again in other words (${id}): ${query.split(" ").reverse().join(" ")}`;
+}
+
+describe("the simulated policies and a question's wording", () => {
+  it("take the same approach for a reworded question: only the words passed on differ", () => {
+    const firstTwoReplies = (context: ContextInput, query: string, ask: QuestionAsk) => {
+      const messages = [
+        {
+          role: "system",
+          content: systemPrompt({
+            subCallChars: 20_000,
+            recursive: false,
+            tools: {},
+            instructions: undefined,
+            session: false,
+          }),
+        },
+        { role: "user", content: firstMessage(query, describeContext(context), 20_000, 10) },
+      ];
+      const first = simulatedRootReply(readRootView(messages), ask);
+      messages.push({ role: "assistant", content: first }, { role: "user", content: "stdout:\n" });
+      return [first, simulatedRootReply(readRootView(messages), ask)];
+    };
+    return Promise.all(
+      Object.entries(TASKS).map(async ([name, task]) => {
+        const instance = await task.generate({ seed: 8, chars: 60_000, questions: 4 });
+        for (const question of instance.questions) {
+          const reworded = reword(question.id, question.query);
+          // The question is passed on to sub-calls as it is, and chunks leave room for its length.
+          const same = (query: string) => (reply: string) =>
+            reply.replaceAll(JSON.stringify(query), "QUESTION").replace(/\d+/g, "N");
+          const original = firstTwoReplies(instance.context, question.query, question.ask).map(
+            same(question.query),
+          );
+          const other = firstTwoReplies(instance.context, reworded, question.ask).map(same(reworded));
+          expect(other, `${name} ${question.id}`).toEqual(original);
+          expect(original[1], `${name} ${question.id}`).not.toMatch(/FINAL\((unknown|not found)\)/);
+        }
+      }),
+    );
+  });
+
+  it("answer every reworded question correctly, end to end", async () => {
+    for (const name of Object.keys(TASKS)) {
+      const instance = await TASKS[name]!.generate({ seed: 8, chars: 60_000, questions: 3 });
+      for (const question of instance.questions) {
+        const reworded = { ...question, query: reword(question.id, question.query) };
+        book.pose(reworded);
+        const result = await solve(instance.context, reworded.query, 20_000);
+        expect({ id: question.id, score: score(question.expected, result.answer) }).toEqual({
+          id: question.id,
+          score: 1,
+        });
+      }
+    }
   });
 });

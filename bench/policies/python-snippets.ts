@@ -3,10 +3,13 @@
  * reading prompt for a sub-model, record batching. Kept as text, the way a model would write it.
  */
 
+/** How the reading prompt starts: a child RLM given one as its context knows it by this. */
+export const READ_PROMPT_HEAD = "Read the text below and answer the question.";
+
 /** The prompt the root sends a sub-model; the simulated reader parses exactly this shape. */
 export const READ_PROMPT_PYTHON = `
 def make_prompt(question, text):
-    return ("Read the text below and answer the question. "
+    return ("${READ_PROMPT_HEAD} "
             "If the text does not contain the answer, reply exactly NOT FOUND.\\n"
             "Question: " + question + "\\n\\nText:\\n" + text)
 `;

@@ -1,10 +1,12 @@
 /**
  * The reader's answers to questions over running text or records: needles (a key's value, the
  * magic number, where people moved) and, for the direct baseline that gets all records at once,
- * the OOLONG aggregations. Only what the given text says counts.
+ * the OOLONG aggregations. What is asked comes from the question's ask; only what the given text
+ * says counts.
  */
 
 import { LABELS, type Label } from "../tasks/record-language.js";
+import type { QuestionAsk } from "../tasks/types.js";
 import { labelOf, relocationCity, sentencesOf } from "./understanding.js";
 
 type Records = { id: number; user: number; message: string }[];
@@ -22,27 +24,25 @@ function movedTo(text: string, name: string): string | undefined {
   return undefined;
 }
 
-function recordsAnswer(question: string, records: Records): string | undefined {
+function recordsAnswer(ask: QuestionAsk, records: Records): string | undefined {
   if (records.length === 0) return undefined;
   const labelled = records.map((record) => ({ ...record, label: labelOf(record.message) }));
-  const user = /from user (\d+) are labelled (\w+)/.exec(question);
-  if (user) {
-    return String(labelled.filter((r) => r.user === Number(user[1]) && r.label === user[2]).length);
+  if (ask.kind === "count-label") {
+    return String(
+      labelled.filter((r) => r.label === ask.label && (ask.user === undefined || r.user === ask.user)).length,
+    );
   }
-  const total = /in total are labelled (\w+)/.exec(question);
-  if (total) return String(labelled.filter((r) => r.label === total[1]).length);
-  const rank = /(most|least) common/.exec(question)?.[1];
-  if (rank) {
+  if (ask.kind === "rank-label") {
     const counts = LABELS.map((label) => [label, labelled.filter((r) => r.label === label).length] as const);
     const sorted = [...counts].sort((left, right) => right[1] - left[1]);
-    return (rank === "most" ? sorted[0] : sorted.at(-1))![0];
+    return (ask.rank === "most" ? sorted[0] : sorted.at(-1))![0];
   }
-  const pairs = /at least one record labelled (\w+) and at least one record labelled (\w+)/.exec(question);
-  if (pairs) {
+  if (ask.kind === "label-pairs") {
+    const [first, second] = ask.labels;
     const byUser = new Map<number, Set<Label | undefined>>();
     for (const r of labelled) byUser.set(r.user, (byUser.get(r.user) ?? new Set()).add(r.label));
     const chosen = [...byUser]
-      .filter(([, set]) => set.has(pairs[1] as Label) && set.has(pairs[2] as Label))
+      .filter(([, set]) => set.has(first) && set.has(second))
       .map(([id]) => id)
       .sort((left, right) => left - right);
     const lines: string[] = [];
@@ -54,20 +54,17 @@ function recordsAnswer(question: string, records: Records): string | undefined {
   return undefined;
 }
 
-export function readQuestionAnswer(question: string, text: string, records: Records): string | undefined {
-  const key = /special magic \w+ for (\S+) mentioned/.exec(question)?.[1];
-  if (key) return new RegExp(`for ${escapeRegExp(key)} is: (\\S+?)\\.(?:\\s|$)`).exec(text)?.[1];
-  if (/magic number/.test(question)) return /magic number is (\d+)/i.exec(text)?.[1];
-  const single = /did (.+?) end up living\?/.exec(question)?.[1];
-  if (single) return movedTo(text, single);
-  const many = /end up living: (.+?)\?/.exec(question)?.[1];
-  if (many) {
-    const lines = many
-      .split("; ")
+export function readQuestionAnswer(ask: QuestionAsk, text: string, records: Records): string | undefined {
+  if (ask.kind === "magic-key")
+    return new RegExp(`for ${escapeRegExp(ask.key)} is: (\\S+?)\\.(?:\\s|$)`).exec(text)?.[1];
+  if (ask.kind === "magic-number") return /magic number is (\d+)/i.exec(text)?.[1];
+  if (ask.kind === "where-one") return movedTo(text, ask.name);
+  if (ask.kind === "where-each") {
+    const lines = ask.names
       .map((name) => [name, movedTo(text, name)] as const)
       .filter(([, city]) => city !== undefined)
       .map(([name, city]) => `${name}: ${city}`);
     return lines.join("\n");
   }
-  return recordsAnswer(question, records);
+  return recordsAnswer(ask, records);
 }

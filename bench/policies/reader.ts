@@ -6,6 +6,7 @@
  */
 
 import { declarations, importsByFile, lineCount } from "../tasks/source-tree.js";
+import type { QuestionAsk } from "../tasks/types.js";
 import { readQuestionAnswer } from "./read-question.js";
 import { labelOf } from "./understanding.js";
 
@@ -35,34 +36,36 @@ export function readFiles(text: string): Record<string, string> {
   return files;
 }
 
-function codebaseAnswer(question: string, text: string): string | undefined {
+function codebaseAnswer(ask: QuestionAsk, text: string): string | undefined {
   const files = readFiles(text);
   if (Object.keys(files).length === 0) return undefined;
-  const declared = /declares `([^`]+)`/.exec(question)?.[1];
-  if (declared) return [...(declarations(files).get(declared) ?? [])][0];
-  const tail = /specifier ends with "([^"]+)"/.exec(question)?.[1];
-  if (tail) {
+  if (ask.kind === "declares") return [...(declarations(files).get(ask.name) ?? [])][0];
+  if (ask.kind === "imports") {
+    const tail = ask.tail;
     const count = [...importsByFile(files).values()].filter((specifiers) =>
       specifiers.some((specifier) => specifier === tail || specifier.endsWith(`/${tail}`)),
     ).length;
     return String(count);
   }
-  const threshold = /more than (\d+) lines/.exec(question)?.[1];
-  if (threshold) {
-    return String(Object.values(files).filter((content) => lineCount(content) > Number(threshold)).length);
+  if (ask.kind === "longer-than") {
+    return String(Object.values(files).filter((content) => lineCount(content) > ask.lines).length);
   }
-  if (/most lines/.test(question)) {
+  if (ask.kind === "longest-file") {
     return Object.entries(files).sort((left, right) => lineCount(right[1]) - lineCount(left[1]))[0]?.[0];
   }
   return undefined;
 }
 
-/** Answers one prompt as a sub-model (or a plain model given the whole question) would. */
-export function readerAnswer(prompt: string): string {
+/**
+ * Answers one prompt as a sub-model (or a plain model given the whole question) would: a batch of
+ * records to label, or a question over a text, whose ask (what it asks, from the task) says what to
+ * look for; without an ask it cannot tell, and says NOT FOUND.
+ */
+export function readerAnswer(prompt: string, ask: QuestionAsk | undefined): string {
   if (prompt.startsWith("Label each customer record")) return labelBatch(prompt);
-  const question = /Question: ([\s\S]*?)\n\nText:\n/.exec(prompt)?.[1];
-  if (question === undefined) return NOT_FOUND;
-  const text = prompt.slice(prompt.indexOf("\n\nText:\n") + "\n\nText:\n".length);
-  const answer = codebaseAnswer(question, text) ?? readQuestionAnswer(question, text, readRecords(text));
+  const marker = "\n\nText:\n";
+  if (ask === undefined || !prompt.includes(marker)) return NOT_FOUND;
+  const text = prompt.slice(prompt.indexOf(marker) + marker.length);
+  const answer = codebaseAnswer(ask, text) ?? readQuestionAnswer(ask, text, readRecords(text));
   return answer === undefined || answer === "" ? NOT_FOUND : answer;
 }

@@ -4,46 +4,45 @@
  * the way a capable model would do it rather than reading files through sub-calls.
  */
 
+import type { QuestionAsk } from "../tasks/types.js";
 import { codeReply, pythonString, type RootView, readMarked } from "./root-view.js";
+
+export type CodebaseAsk = Extract<
+  QuestionAsk,
+  { kind: "declares" | "imports" | "longer-than" | "longest-file" }
+>;
 
 const PROBE_FILES = `
 print(type(context).__name__, len(context), "files")
 print(list(context)[:40])
 `;
 
-function search(query: string): string | undefined {
-  const declared = /declares `([^`]+)`/.exec(query);
-  if (declared) {
+function search(ask: CodebaseAsk): string {
+  if (ask.kind === "declares") {
     return `import re
-name = ${pythonString(declared[1]!)}
+name = ${pythonString(ask.name)}
 pattern = re.compile(r"^[ \\t]*(?:export[ \\t]+)?(?:default[ \\t]+)?(?:declare[ \\t]+)?(?:abstract[ \\t]+)?(?:async[ \\t]+)?(?:function\\*?|class|interface|type|enum|const|let|def)[ \\t]+" + re.escape(name) + r"(?![\\w$])", re.M)
 result = [path for path, text in context.items() if pattern.search(text)]`;
   }
-  const imported = /specifier ends with "([^"]+)"/.exec(query);
-  if (imported) {
+  if (ask.kind === "imports") {
     return `import re
-tail = ${pythonString(imported[1]!)}
+tail = ${pythonString(ask.tail)}
 pattern = re.compile(r"(?:\\bfrom|\\bimport|\\brequire)[ \\t]*\\(?[ \\t]*[\\"']([^\\"'\\n]+)[\\"']")
 result = sum(1 for text in context.values() if any(s == tail or s.endswith("/" + tail) for s in pattern.findall(text)))`;
   }
-  const threshold = /more than (\d+) lines/.exec(query)?.[1];
-  if (threshold) {
+  if (ask.kind === "longer-than") {
     return `def count_lines(text):
     return 0 if not text else text.count("\\n") + (0 if text.endswith("\\n") else 1)
-result = sum(1 for text in context.values() if count_lines(text) > ${Number(threshold)})`;
+result = sum(1 for text in context.values() if count_lines(text) > ${ask.lines})`;
   }
-  if (/most lines/.test(query)) {
-    return `def count_lines(text):
+  return `def count_lines(text):
     return 0 if not text else text.count("\\n") + (0 if text.endswith("\\n") else 1)
 result = [max(context, key=lambda path: count_lines(context[path]))]`;
-  }
-  return undefined;
 }
 
-export function codebaseRoot(view: RootView): string {
+export function codebaseRoot(view: RootView, ask: CodebaseAsk): string {
   if (view.turn === 0) return codeReply("First, the list of files.", PROBE_FILES);
-  const code = search(view.query);
-  if (code === undefined) return "I cannot answer this from the file contents.\n\nFINAL(unknown)";
+  const code = search(ask);
   if (view.turn === 1) {
     return codeReply(
       "This is exact information in the sources, so code answers it directly.",

@@ -1,7 +1,7 @@
 /**
- * Simulated root models for single-needle questions. `linear`: a regex written from the question
- * finds the number (code alone, no sub-call). `niah`: find the key in code, print the text around
- * it, read the value off the printed window. Both probe first, as the system prompt asks.
+ * Simulated root models for single-needle questions. `linear`: a regex for the magic number finds
+ * it (code alone, no sub-call). `niah`: find the key in code, print the text around it, read the
+ * value off the printed window. Both probe first, as the system prompt asks.
  */
 
 import { PROBE_PYTHON } from "./python-snippets.js";
@@ -23,10 +23,8 @@ print("MATCHES_JSON:", json.dumps(matches))`,
   return "The text has no magic number.\n\nFINAL(not found)";
 }
 
-export function niahRoot(view: RootView): string {
-  const key = /special magic \w+ for (\S+) mentioned/.exec(view.query)?.[1];
+export function niahRoot(view: RootView, key: string): string {
   if (view.turn === 0) return codeReply("Let me look at the context first.", PROBE_PYTHON);
-  if (key === undefined) return "I cannot tell which key the question is about.\n\nFINAL(unknown)";
   if (view.turn === 1) {
     return codeReply(
       `I search for the key ${key} in code and print the text around each occurrence.`,

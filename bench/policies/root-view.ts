@@ -8,6 +8,8 @@ import type { FakeMessage } from "../../test/fakes/types.js";
 
 export interface RootView {
   query: string;
+  /** The first message of this query (the query and the context's metadata), as the engine wrote it. */
+  prompt: string;
   /** Characters one llm_query prompt may hold, as the metadata says. */
   subCallChars: number;
   /** "str" | "list" | "dict" ... as the metadata says. */
@@ -45,6 +47,7 @@ export function readRootView(all: readonly FakeMessage[]): RootView {
   const last = [...messages].reverse().find((message) => message.role === "user");
   return {
     query: query.trim(),
+    prompt: first,
     subCallChars: capacity ? Number(capacity.replace(/,/g, "")) : DEFAULT_SUB_CALL_CHARS,
     contextType: /- type: (\w+)/.exec(first)?.[1] ?? "str",
     totalChars: total ? Number(total.replace(/,/g, "")) : 0,

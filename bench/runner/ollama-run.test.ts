@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeOllama } from "../../test/fakes/index.js";
 import type { FakeServer } from "../../test/fakes/types.js";
-import { SIMULATED_DIRECT, SIMULATED_ROOT, SIMULATED_SUB, simulatedPolicy } from "../policies/index.js";
+import { SIMULATED_DIRECT, SIMULATED_ROOT, SIMULATED_SUB, simulatedModels } from "../policies/index.js";
+import { TASKS } from "../tasks/index.js";
 import { SIMULATED_CONTEXT_WINDOW } from "./simulated-backend.js";
 import type { BenchReport } from "./types.js";
 
@@ -21,7 +22,13 @@ const RUN = fileURLToPath(new URL("../run.ts", import.meta.url));
 let server: FakeServer;
 
 beforeAll(async () => {
-  server = await startFakeOllama(simulatedPolicy(), { contextLength: SIMULATED_CONTEXT_WINDOW });
+  const models = simulatedModels();
+  // The bench runs in another process: pose here the questions it will generate (seed 1, 45k).
+  for (const name of ["linear", "delegate"]) {
+    const instance = await TASKS[name]!.generate({ seed: 1, chars: 45_000, questions: 1 });
+    for (const question of instance.questions) models.pose(question);
+  }
+  server = await startFakeOllama(models.policy, { contextLength: SIMULATED_CONTEXT_WINDOW });
 });
 
 afterAll(async () => {

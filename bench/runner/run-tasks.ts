@@ -73,6 +73,8 @@ export async function runTasks(
           for (const question of instance.questions) {
             const label = `${name}-${size === 0 ? "tree" : formatSize(size)}-s${seed}-${question.id}`;
             process.stderr.write(`  ${label} ... `);
+            // The simulated models learn what the question asks from the task, not from its words.
+            backend?.pose(question);
             const run = await runRlm(rlm, settings, instance.context, question, label);
             const direct =
               settings.directModel === undefined

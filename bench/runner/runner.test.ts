@@ -65,6 +65,7 @@ describe.each([
   it("answers correctly through the real engine, with the expected kind of work", async () => {
     const instance = await TASKS[name]!.generate({ seed: 2, chars: 45_000, questions: 1 });
     const question = instance.questions[0]!;
+    backend.pose(question);
     const run = await runRlm(rlm, settings, instance.context, question, `${name}-test`);
     expect({ score: run.score, stop: run.stopReason, answer: run.answer }).toMatchObject({
       score: 1,
@@ -86,6 +87,7 @@ describe("the direct baseline", () => {
     try {
       const instance = await TASKS.delegate!.generate({ seed: 2, chars: 45_000 });
       const question = instance.questions[0]!;
+      backend.pose(question);
       const whole = await runDirect(pool, backend.direct, instance.context, question, undefined);
       expect(whole).toMatchObject({ truncated: false, score: 1 });
       expect(whole.promptTokens).toBeGreaterThan(10_000);

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   };
   try {
     const question = instance.questions[0]!;
+    backend.pose(question);
     const started = performance.now();
     const result = await new RLM({ model: backend.root, subModel: backend.sub, onEvent }).completion(
       instance.context,

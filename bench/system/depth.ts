@@ -23,6 +23,7 @@ export async function measureDepth(chars: number, concurrency: number): Promise<
   const backend = await startSimulatedBackend();
   try {
     const question = instance.questions[0]!;
+    backend.pose(question);
     const rlm = new RLM({ model: backend.root, subModel: backend.sub, maxDepth: 2, concurrency });
     const result = await rlm.completion(instance.context, question.query);
     return {

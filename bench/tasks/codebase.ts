@@ -52,6 +52,7 @@ export const codebaseTask: TaskGenerator = {
         questions.push({
           id,
           query: `Which file declares \`${name}\` (a function, class, type, interface or constant)? Answer with the file's path exactly as it appears in the context's keys.`,
+          ask: { kind: "declares", name },
           expected: { kind: "exact", value: [...paths][0]! },
         });
       } else if (kind === 1 && popular.length > 0) {
@@ -62,6 +63,7 @@ export const codebaseTask: TaskGenerator = {
         questions.push({
           id,
           query: `How many files import a module whose specifier ends with "${tail}" (for example "../${tail}")? Answer with a number.`,
+          ask: { kind: "imports", tail },
           expected: { kind: "number", value: count },
         });
       } else if (index >= 3 && byLength.length > 1) {
@@ -70,6 +72,7 @@ export const codebaseTask: TaskGenerator = {
         questions.push({
           id,
           query: `How many files have more than ${threshold} lines? Answer with a number.`,
+          ask: { kind: "longer-than", lines: threshold },
           expected: { kind: "number", value: byLength.filter(([, lines]) => lines > threshold).length },
         });
       } else if (byLength.length === 1 || byLength[0]![1] !== byLength[1]![1]) {
@@ -77,6 +80,7 @@ export const codebaseTask: TaskGenerator = {
           id,
           query:
             "Which file has the most lines? Answer with the file's path exactly as it appears in the context's keys.",
+          ask: { kind: "longest-file" },
           expected: { kind: "exact", value: byLength[0]![0] },
         });
       }

@@ -50,4 +50,12 @@ export function formatSize(chars: number): string {
   return String(chars);
 }
 
-export type { BenchQuestion, Expected, TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
+export type {
+  AskKind,
+  BenchQuestion,
+  Expected,
+  QuestionAsk,
+  TaskGenerator,
+  TaskInstance,
+  TaskOptions,
+} from "./types.js";

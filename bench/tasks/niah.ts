@@ -7,7 +7,7 @@
 import { buildHaystack, sentencePool } from "./haystack.js";
 import { textInstance } from "./instance.js";
 import { createRandom, type Random } from "./random.js";
-import type { TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
+import type { QuestionAsk, TaskGenerator, TaskInstance, TaskOptions } from "./types.js";
 import { KEY_ADJECTIVES, KEY_NOUNS } from "./vocabulary.js";
 
 function uuid(random: Random): string {
@@ -19,7 +19,13 @@ function uuid(random: Random): string {
 function build(
   task: string,
   options: TaskOptions,
-  needleFor: (random: Random) => { text: string; query: string; value: string; kind: "contains" | "exact" },
+  needleFor: (random: Random) => {
+    text: string;
+    query: string;
+    ask: QuestionAsk;
+    value: string;
+    kind: "contains" | "exact";
+  },
 ): TaskInstance {
   const started = performance.now();
   const random = createRandom(options.seed);
@@ -29,7 +35,12 @@ function build(
   const depth = 0.05 + needleRandom.next() * 0.9;
   const context = buildHaystack(random.fork("filler"), options.chars, pool, [{ text: needle.text, depth }]);
   return textInstance(task, options, started, context, [
-    { id: `${task}-0`, query: needle.query, expected: { kind: needle.kind, value: needle.value } },
+    {
+      id: `${task}-0`,
+      query: needle.query,
+      ask: needle.ask,
+      expected: { kind: needle.kind, value: needle.value },
+    },
   ]);
 }
 
@@ -46,6 +57,7 @@ export const niahTask: TaskGenerator = {
       return {
         text: `One of the special magic ${noun}s for ${key} is: ${value}.`,
         query: `What is the special magic ${noun} for ${key} mentioned in the provided text?`,
+        ask: { kind: "magic-key", key },
         value,
         kind: "contains",
       };
@@ -62,6 +74,7 @@ export const linearTask: TaskGenerator = {
       return {
         text: `The magic number is ${value}.`,
         query: "What is the magic number hidden in the text? Reply with the number only.",
+        ask: { kind: "magic-number" },
         value,
         kind: "exact",
       };

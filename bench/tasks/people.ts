@@ -81,6 +81,7 @@ function generatePeople(task: string, options: TaskOptions, targets: number): Ta
     {
       id: `${task}-0`,
       query,
+      ask: targets === 1 ? { kind: "where-one", name: first } : { kind: "where-each", names: people },
       expected:
         targets === 1 ? { kind: "exact", value: expected[first]! } : { kind: "assignments", value: expected },
     },

@@ -80,6 +80,7 @@ export const oolongTask: TaskGenerator = {
         questions.push({
           id,
           query: `${PREAMBLE} Which label is the ${least ? "least" : "most"} common among all records? Answer with the label only.`,
+          ask: { kind: "rank-label", rank: least ? "least" : "most" },
           expected: { kind: "exact", value: first[0] },
         });
       } else if (kind === 2) {
@@ -92,6 +93,7 @@ export const oolongTask: TaskGenerator = {
         questions.push({
           id,
           query: `${PREAMBLE} How many records from user ${user} are labelled ${label}? Answer with a number.`,
+          ask: { kind: "count-label", label, user },
           expected: { kind: "number", value: count },
         });
       } else {
@@ -99,6 +101,7 @@ export const oolongTask: TaskGenerator = {
         questions.push({
           id,
           query: `${PREAMBLE} How many records in total are labelled ${label}? Answer with a number.`,
+          ask: { kind: "count-label", label },
           expected: { kind: "number", value: counts.get(label)! },
         });
       }
@@ -148,7 +151,12 @@ export const oolongPairsTask: TaskGenerator = {
       `${PREAMBLE} List every pair of users such that both users have at least one record labelled ` +
       `${common} and at least one record labelled ${rare}. Answer with one pair per line as (smaller id, larger id).`;
     return instance("oolong-pairs", options, started, writer, [
-      { id: "oolong-pairs-0", query, expected: { kind: "pairs", value: pairs } },
+      {
+        id: "oolong-pairs-0",
+        query,
+        ask: { kind: "label-pairs", labels: [common!, rare!] },
+        expected: { kind: "pairs", value: pairs },
+      },
     ]);
   },
 };
