@@ -3,12 +3,23 @@
  * and sandbox factories for use on their own, trajectories, and the error type.
  */
 
-export { Budget, type Limits } from "./budget/index.js";
-export { isRlmError, RlmError } from "./errors/index.js";
+export { Budget, BudgetError, type Limits } from "./budget/index.js";
+export {
+  ERRORS,
+  type ErrorCode,
+  type ErrorEntry,
+  EXIT,
+  exitCodeOf,
+  httpErrorOf,
+  isErrorCode,
+  isRlmError,
+  RlmError,
+} from "./errors/index.js";
 export {
   ContextOverflowError,
   createModel,
   createModelPool,
+  ModelCallError,
   type ModelConfig,
   parseModelSpec,
 } from "./models/index.js";

@@ -15,7 +15,7 @@ export type {
 } from "./backend.js";
 export { BACKEND_ENVIRONMENT, BACKENDS, backendOf } from "./backends.js";
 export { createModel, resolveEndpoints } from "./create-model.js";
-export { ContextOverflowError } from "./errors.js";
+export { ContextOverflowError, type ModelCallCode, ModelCallError } from "./errors.js";
 export type { HttpOptions } from "./http/index.js";
 export type { ModelConfig } from "./model-config.js";
 export { createModelPool, DEFAULT_PRICES } from "./pool/index.js";
