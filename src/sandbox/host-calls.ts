@@ -1,10 +1,13 @@
 /**
  * Answers the Python driver's `_rlm_host_call` requests (shared by every runtime): `query` runs
- * `onQuery` once per prompt, all at once, and returns the results in input order with failures as
- * `{ok: false}` slots; `tool` runs a host tool. Never throws: every failure is a reply Python can raise.
+ * `onQuery` once per prompt, all at once (concurrency is the model pool's to limit), and returns the
+ * results in input order with failures as `{ok: false}` slots; `tool` runs a host tool. Never
+ * throws: every failure is a reply Python can raise. `hostCallReply` adds what the sandbox core
+ * needs around it: the exec's clock paused meanwhile, and an answer at once when the exec is stopped.
  */
 
 import { z } from "zod";
+import type { ExecClock } from "./exec-clock.js";
 import type { QueryHandler, SandboxTool } from "./types.js";
 
 const hostRequestSchema = z.discriminatedUnion("type", [
@@ -71,4 +74,50 @@ function toSlot(outcome: PromiseSettledResult<string>): QuerySlot {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One host call as the sandbox core serves it, as the JSON text of the reply: the exec's clock is
+ * paused while it is answered (see ExecClock), and once `signal` aborts (the exec was stopped) it is
+ * answered at once with errors, so Python can take its KeyboardInterrupt without waiting for slow
+ * handlers.
+ */
+export async function hostCallReply(
+  request: unknown,
+  handlers: HostCallHandlers,
+  signal: AbortSignal,
+  clock: ExecClock | undefined,
+): Promise<string> {
+  const endHostCall = clock?.hostCallStarted();
+  const stop = cancellation(request, signal);
+  const answer = await Promise.race([answerHostCall(request, handlers, signal), stop.reply]);
+  stop.dispose();
+  endHostCall?.();
+  try {
+    return JSON.stringify(answer);
+  } catch (error) {
+    return JSON.stringify({
+      ok: false,
+      error: `the tool returned a value that is not JSON: ${String(error)}`,
+    });
+  }
+}
+
+/** `reply` settles with error slots once `signal` aborts; `dispose` drops the listener. */
+function cancellation(
+  request: unknown,
+  signal: AbortSignal,
+): { reply: Promise<HostReply>; dispose: () => void } {
+  let answer = (): void => {};
+  const reply = new Promise<HostReply>((resolve) => {
+    answer = () => {
+      const error = "cancelled: the exec was stopped";
+      const prompts = (request as { prompts?: unknown } | null)?.prompts;
+      if (Array.isArray(prompts)) resolve({ results: prompts.map(() => ({ ok: false, error })) });
+      else resolve({ ok: false, error });
+    };
+  });
+  if (signal.aborted) answer();
+  else signal.addEventListener("abort", answer, { once: true });
+  return { reply, dispose: () => signal.removeEventListener("abort", answer) };
 }

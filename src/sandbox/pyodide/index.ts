@@ -6,17 +6,13 @@
  * (interrupt, then kill and restart), a memory cap and an output cap.
  * Starts come from a cached memory snapshot when possible.
  */
+import { createCoreSandbox } from "../core/sandbox-core.js";
 import type { Sandbox, SandboxOptions } from "../types.js";
-import { PyodideSandbox } from "./pyodide-sandbox.js";
+import { pyodideRuntime } from "./pyodide-runtime.js";
 import { resolveSettings } from "./settings.js";
 
+export { pyodideRuntime } from "./pyodide-runtime.js";
+
 export async function createPyodideSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const sandbox = new PyodideSandbox(resolveSettings(options), options);
-  try {
-    await sandbox.ready();
-  } catch (error) {
-    await sandbox.close();
-    throw error;
-  }
-  return sandbox;
+  return createCoreSandbox(pyodideRuntime(resolveSettings(options)), options);
 }
