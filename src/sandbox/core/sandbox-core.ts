@@ -11,6 +11,7 @@ import { type PlannedLoad, planLoad } from "../context-encoding.js";
 import { driverGetVarSchema, driverLoadSchema, parseDriverExec } from "../driver-result.js";
 import { ExecClock } from "../exec-clock.js";
 import { type HostCallHandlers, hostCallReply } from "../host-calls.js";
+import type { SandboxRuntimeName } from "../runtimes.js";
 import type {
   ContextInput,
   ExecOptions,
@@ -36,7 +37,7 @@ import type { SandboxRuntime, SandboxTransport, TransportReply } from "./transpo
 const LOAD_TIMEOUT_MS = 120_000;
 
 export class SandboxCore implements Sandbox {
-  readonly runtime: NonNullable<SandboxOptions["runtime"]>;
+  readonly runtime: SandboxRuntimeName;
   private transport: Promise<SandboxTransport>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Every context loaded so far (one per variable, in order), loaded again into a new Python. */
@@ -57,7 +58,7 @@ export class SandboxCore implements Sandbox {
     private readonly launcher: SandboxRuntime,
     options: SandboxOptions,
   ) {
-    this.runtime = launcher.name as SandboxCore["runtime"];
+    this.runtime = launcher.name;
     this.handlers = { onQuery: options.onQuery, tools: options.tools };
     this.transport = this.start();
   }

@@ -12,6 +12,7 @@
 
 import type { PlannedLoad } from "../context-encoding.js";
 import type { DriverMethod } from "../driver-result.js";
+import type { SandboxRuntimeName } from "../runtimes.js";
 
 /** A call's reply: the driver's JSON-able return value and the fd-level output written meanwhile. */
 export interface TransportReply {
@@ -67,7 +68,8 @@ export interface SandboxTransport {
 
 /** Starts the Python of one sandbox: once at creation, and again after each restart. */
 export interface SandboxRuntime {
-  readonly name: string;
+  /** Its name in the registry (../runtimes.ts). */
+  readonly name: SandboxRuntimeName;
   /** Per-exec limit on Python's own running time when an exec names none. */
   readonly timeoutMs: number;
   /** The memory cap, named in the error of a context that does not fit. */

@@ -7,12 +7,17 @@
  * Starts come from a cached memory snapshot when possible.
  */
 import { createCoreSandbox } from "../core/sandbox-core.js";
+import type { SandboxRuntime } from "../core/transport.js";
 import type { Sandbox, SandboxOptions } from "../types.js";
 import { pyodideRuntime } from "./pyodide-runtime.js";
 import { resolveSettings } from "./settings.js";
 
 export { pyodideRuntime } from "./pyodide-runtime.js";
 
+export function pyodideRuntimeFor(options: SandboxOptions): SandboxRuntime {
+  return pyodideRuntime(resolveSettings(options));
+}
+
 export async function createPyodideSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return createCoreSandbox(pyodideRuntime(resolveSettings(options)), options);
+  return createCoreSandbox(pyodideRuntimeFor(options), options);
 }
