@@ -88,6 +88,9 @@ export class SandboxCore implements Sandbox {
       return Promise.reject(error);
     }
     return this.serial(async () => {
+      if (options.signal?.aborted) {
+        throw new RlmError("sandbox-aborted", "the load was cancelled before it began");
+      }
       const started = performance.now();
       const { transport } = await this.live();
       const timeoutMs = Math.max(this.launcher.timeoutMs, LOAD_TIMEOUT_MS);

@@ -18,6 +18,13 @@ describe("memory runtime", () => {
       expect(first.variables).toEqual([{ name: "n", type: "int", size: 1 }]);
       expect(await sandbox.getVar("n")).toBe("2");
       expect(await sandbox.getVar("missing")).toBeUndefined();
+      const cancelled = new AbortController();
+      cancelled.abort();
+      const refused = await sandbox
+        .load("late", { signal: cancelled.signal })
+        .catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: "sandbox-aborted" });
+      expect((await sandbox.exec("context[0]")).stdout).toBe("'ab'\n");
     } finally {
       await sandbox.close();
     }
