@@ -76,25 +76,42 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What a call's scope gives a host call: its signal, and a promise that settles when it aborts. */
+export interface CallScope {
+  signal: AbortSignal;
+  /** Settles (never rejects) once `signal` aborts: one listener per call scope, not per host call. */
+  stopped: Promise<typeof STOPPED>;
+}
+
+const STOPPED = "stopped";
+
+/** A scope for one call into Python: `abort()` cancels its host calls. */
+export function callScope(): CallScope & { abort: () => void } {
+  const controller = new AbortController();
+  const stopped = new Promise<typeof STOPPED>((resolve) => {
+    controller.signal.addEventListener("abort", () => resolve(STOPPED), { once: true });
+  });
+  return { signal: controller.signal, stopped, abort: () => controller.abort() };
+}
+
 /**
  * One host call as the sandbox core serves it, as the JSON text of the reply: the exec's clock is
- * paused while it is answered (see ExecClock), and once `signal` aborts (the exec was stopped) it is
- * answered at once with errors, so Python can take its KeyboardInterrupt without waiting for slow
- * handlers.
+ * paused while it is answered (see ExecClock), and once the call's scope is stopped it is answered
+ * at once with errors, so Python can take its KeyboardInterrupt without waiting for slow handlers.
  */
 export async function hostCallReply(
   request: unknown,
   handlers: HostCallHandlers,
-  signal: AbortSignal,
+  scope: CallScope,
   clock: ExecClock | undefined,
 ): Promise<string> {
   const endHostCall = clock?.hostCallStarted();
-  const stop = cancellation(request, signal);
-  const answer = await Promise.race([answerHostCall(request, handlers, signal), stop.reply]);
-  stop.dispose();
+  const answer = scope.signal.aborted
+    ? STOPPED
+    : await Promise.race([answerHostCall(request, handlers, scope.signal), scope.stopped]);
   endHostCall?.();
   try {
-    return JSON.stringify(answer);
+    return JSON.stringify(answer === STOPPED ? cancelled(request) : answer);
   } catch (error) {
     return JSON.stringify({
       ok: false,
@@ -103,21 +120,11 @@ export async function hostCallReply(
   }
 }
 
-/** `reply` settles with error slots once `signal` aborts; `dispose` drops the listener. */
-function cancellation(
-  request: unknown,
-  signal: AbortSignal,
-): { reply: Promise<HostReply>; dispose: () => void } {
-  let answer = (): void => {};
-  const reply = new Promise<HostReply>((resolve) => {
-    answer = () => {
-      const error = "cancelled: the exec was stopped";
-      const prompts = (request as { prompts?: unknown } | null)?.prompts;
-      if (Array.isArray(prompts)) resolve({ results: prompts.map(() => ({ ok: false, error })) });
-      else resolve({ ok: false, error });
-    };
-  });
-  if (signal.aborted) answer();
-  else signal.addEventListener("abort", answer, { once: true });
-  return { reply, dispose: () => signal.removeEventListener("abort", answer) };
+/** The reply to a host call its exec's stop cut short: error slots for a query, an error for a tool. */
+function cancelled(request: unknown): HostReply {
+  const error = "cancelled: the exec was stopped";
+  const prompts = (request as { prompts?: unknown } | null)?.prompts;
+  return Array.isArray(prompts)
+    ? { results: prompts.map(() => ({ ok: false, error })) }
+    : { ok: false, error };
 }

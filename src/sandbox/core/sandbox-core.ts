@@ -10,7 +10,7 @@ import { RlmError } from "../../errors/index.js";
 import { type PlannedLoad, planLoad } from "../context-encoding.js";
 import { driverGetVarSchema, driverLoadSchema, parseDriverExec } from "../driver-result.js";
 import { ExecClock } from "../exec-clock.js";
-import { type HostCallHandlers, hostCallReply } from "../host-calls.js";
+import { type CallScope, callScope, type HostCallHandlers, hostCallReply } from "../host-calls.js";
 import type { SandboxRuntimeName } from "../runtimes.js";
 import type {
   ContextInput,
@@ -46,13 +46,15 @@ export class SandboxCore implements Sandbox {
    * Aborted when the current call is stopped or the sandbox closes, ending that call's host calls.
    * Made on first use (most execs make no host call): see `calls`.
    */
-  private current: AbortController | undefined;
+  private current: (CallScope & { abort: () => void }) | undefined;
+  /** The current Python once started, for the fast path of `live` (undefined while one starts). */
+  private running: SandboxTransport | undefined;
   /** The deadline of the call in progress, paused while its host calls are in flight. */
   private clock: ExecClock | undefined;
   private closed = false;
   private readonly handlers: HostCallHandlers;
   private readonly answer = (request: unknown) =>
-    hostCallReply(request, this.handlers, this.calls().signal, this.clock);
+    hostCallReply(request, this.handlers, this.calls(), this.clock);
 
   constructor(
     private readonly launcher: SandboxRuntime,
@@ -174,11 +176,19 @@ export class SandboxCore implements Sandbox {
 
   /** The current Python; one that ended since the last call is replaced first (`restarted`). */
   private async live(): Promise<{ transport: SandboxTransport; restarted: boolean }> {
+    const running = this.running;
+    if (running !== undefined && running.ended === undefined) return { transport: running, restarted: false };
     // A restart that failed is tried again: the sandbox is never left without a Python.
     const transport = await this.transport.catch(() => undefined);
     if (transport !== undefined && transport.ended === undefined) return { transport, restarted: false };
-    this.transport = this.start();
+    this.replace();
     return { transport: await this.transport, restarted: true };
+  }
+
+  /** Starts a new Python in place of the current one (whose end the caller has seen). */
+  private replace(): void {
+    this.running = undefined;
+    this.transport = this.start();
   }
 
   /** One call under the stop policy; a Python that is gone after it is replaced at once. */
@@ -202,15 +212,15 @@ export class SandboxCore implements Sandbox {
     if (!outcome.ok && outcome.restart) {
       if (this.closed) throw closedError();
       // The caller learns of the restart now; a restart that fails surfaces on the next call.
-      this.transport = this.start();
+      this.replace();
       this.transport.catch(() => undefined);
     }
     return outcome;
   }
 
   /** The current call's controller; a stop makes it too, so a host call made after is refused at once. */
-  private calls(): AbortController {
-    this.current ??= new AbortController();
+  private calls(): CallScope & { abort: () => void } {
+    this.current ??= callScope();
     return this.current;
   }
 
@@ -234,6 +244,7 @@ export class SandboxCore implements Sandbox {
       transport.kill("the sandbox was closed");
       throw closedError();
     }
+    this.running = transport;
     return transport;
   }
 }
