@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { resolveConfig } from "../config/index.js";
+import { USER_RUNTIMES } from "../sandbox/runtimes.js";
 import { checkSandbox } from "./doctor/check-sandbox.js";
 import { formatChecks, runDoctor } from "./doctor/run-doctor.js";
 import { EXIT } from "./exit-codes.js";
@@ -21,7 +22,7 @@ export function addDoctorCommand(program: Command): void {
     .option("--json", "print the checks as JSON")
     .option("--check-timeout <duration>", "how long to wait for each backend (default 5s)", duration)
     .addOption(new Option("--no-sandbox-check", "skip booting the sandbox"))
-    .addOption(new Option("--sandbox <runtime>", "sandbox runtime to check").choices(["pyodide", "process"]));
+    .addOption(new Option("--sandbox <runtime>", "sandbox runtime to check").choices(USER_RUNTIMES));
   addModelOptions(command).action(async (values: DoctorOptionValues) => {
     const config = await resolveConfig(toConfigFlags(values));
     const checks = await runDoctor(config, {

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { type ConfigFlags, DEFAULT_MODEL, DEFAULT_SUB_MODEL } from "../config/index.js";
+import { USER_RUNTIMES } from "../sandbox/runtimes.js";
 import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
 
 /**
@@ -58,7 +59,7 @@ export function addRunOptions(command: Command): Command {
       new Option(
         "--sandbox <runtime>",
         "Python runtime: pyodide (locked-down WebAssembly) or process (native python3)",
-      ).choices(["pyodide", "process"]),
+      ).choices(USER_RUNTIMES),
     );
 }
 

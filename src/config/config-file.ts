@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { RlmError } from "../errors/index.js";
+import { USER_RUNTIMES } from "../sandbox/runtimes.js";
 import { CONFIG_FILE_VARIABLES } from "./environment.js";
 
 /**
@@ -43,7 +44,7 @@ export const configFileSchema = z
       .optional(),
     sandbox: z
       .object({
-        runtime: z.enum(["pyodide", "process"]).optional(),
+        runtime: z.enum(USER_RUNTIMES).optional(),
         timeoutMs: positiveInteger.optional(),
         memoryMb: positiveInteger.optional(),
         command: z.array(z.string().min(1)).min(1).optional(),

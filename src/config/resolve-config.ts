@@ -1,5 +1,6 @@
 import type { Limits } from "../budget/index.js";
 import { DEFAULT_MAX_TOTAL_BYTES, MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
+import type { UserRuntimeName } from "../sandbox/runtimes.js";
 import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
@@ -28,14 +29,14 @@ export interface ConfigFlags {
   timeoutMs?: number;
   maxSubCalls?: number;
   finalAnswerGraceMs?: number;
-  sandbox?: "pyodide" | "process";
+  sandbox?: UserRuntimeName;
   host?: string;
   port?: number;
   apiKey?: string;
 }
 
 export interface SandboxSettings {
-  runtime: "pyodide" | "process";
+  runtime: UserRuntimeName;
   timeoutMs?: number;
   memoryMb?: number;
   command?: string[];

@@ -5,6 +5,7 @@
  * models follow short prompts better than long ones.
  */
 
+import { REPL_NAMES, type ReplName } from "../sandbox/repl-names.js";
 import type { SandboxTool } from "../sandbox/types.js";
 
 export interface SystemPromptInput {
@@ -24,11 +25,35 @@ export function thousands(value: number): string {
   return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-export function systemPrompt(input: SystemPromptInput): string {
+/**
+ * The system prompt's line for each name the REPL offers (`REPL_NAMES`, the sandbox's one list): a
+ * name added there without a line here does not compile. An alias, or a name explained on another's
+ * line, names that one instead.
+ */
+function replHelp(input: SystemPromptInput): Record<ReplName, string | { on: ReplName }> {
   const chars = thousands(input.subCallChars);
-  const recursion = input.recursive
-    ? "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: like the two above, but each prompt goes to a helper that has its own REPL (its `context` is the prompt) and can work on it in code the way you do. Use it for sub-tasks too big or too tricky for one model call."
-    : "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: at this level they behave exactly like `llm_query` / `llm_query_batched`.";
+  return {
+    context: "- `context`: the data (a str, a list of str, or a dict of str).",
+    llm_query: `- \`llm_query(prompt, model=None) -> str\` (alias \`ask_llm\`): asks a language model. It sees nothing but \`prompt\`, which may hold about ${chars} characters. Put the text to read and the exact question in the prompt.`,
+    ask_llm: { on: "llm_query" },
+    llm_query_batched:
+      "- `llm_query_batched(prompts, model=None) -> list[str]` (alias `parallel_ask_llm`): many prompts at once, run concurrently, answers in the same order. A prompt that failed gives a string starting with `[error]`.",
+    parallel_ask_llm: { on: "llm_query_batched" },
+    rlm_query: input.recursive
+      ? "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: like the two above, but each prompt goes to a helper that has its own REPL (its `context` is the prompt) and can work on it in code the way you do. Use it for sub-tasks too big or too tricky for one model call."
+      : "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: at this level they behave exactly like `llm_query` / `llm_query_batched`.",
+    rlm_query_batched: { on: "rlm_query" },
+    SHOW_VARS: "- `SHOW_VARS()`: lists your variables.",
+    answer:
+      "- To submit the answer: `FINAL(answer_text)` or `FINAL_VAR(variable_name)`, in code or alone on a line outside code, or set `answer['content'] = ...` and `answer['ready'] = True`.",
+    FINAL: { on: "answer" },
+    FINAL_VAR: { on: "answer" },
+  };
+}
+
+export function systemPrompt(input: SystemPromptInput): string {
+  const help = replHelp(input);
+  const line = (name: ReplName) => help[name] as string;
   const tools = Object.entries(input.tools).map(([name, tool]) => `- \`${name}(...)\`: ${tool.description}`);
   const session = input.session
     ? [
@@ -46,13 +71,10 @@ export function systemPrompt(input: SystemPromptInput): string {
     "A reply may hold several blocks; they run in order. Variables, imports and functions persist from turn to turn. After each reply you get the printed output.",
     "",
     "In the REPL:",
-    "- `context`: the data (a str, a list of str, or a dict of str).",
-    `- \`llm_query(prompt, model=None) -> str\` (alias \`ask_llm\`): asks a language model. It sees nothing but \`prompt\`, which may hold about ${chars} characters. Put the text to read and the exact question in the prompt.`,
-    "- `llm_query_batched(prompts, model=None) -> list[str]` (alias `parallel_ask_llm`): many prompts at once, run concurrently, answers in the same order. A prompt that failed gives a string starting with `[error]`.",
-    recursion,
-    "- `SHOW_VARS()`: lists your variables.",
+    // In the REPL's order, the host's tools before the line on submitting.
+    ...REPL_NAMES.filter((name) => typeof help[name] === "string" && name !== "answer").map(line),
     ...tools,
-    "- To submit the answer: `FINAL(answer_text)` or `FINAL_VAR(variable_name)`, in code or alone on a line outside code, or set `answer['content'] = ...` and `answer['ready'] = True`.",
+    line("answer"),
     ...session,
     "",
     "How to work:",

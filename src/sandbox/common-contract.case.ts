@@ -8,21 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RlmError } from "../errors/index.js";
 import type { SandboxUnderTest } from "./common.case.js";
 import { featureIt } from "./common-helpers.case.js";
+import { REPL, REPL_NAMES } from "./repl-names.js";
 import type { Sandbox } from "./types.js";
-
-export const RESERVED_NAMES = [
-  "context",
-  "llm_query",
-  "llm_query_batched",
-  "rlm_query",
-  "rlm_query_batched",
-  "ask_llm",
-  "parallel_ask_llm",
-  "SHOW_VARS",
-  "answer",
-  "FINAL",
-  "FINAL_VAR",
-];
 
 export function describeContract(runtime: SandboxUnderTest): void {
   describe("contract", () => {
@@ -177,15 +164,11 @@ export function describeContract(runtime: SandboxUnderTest): void {
 
     it("defines every reserved name and restores each one after it is overwritten", async () => {
       await sandbox.load("the context");
-      const kinds = await run(`print([type(${RESERVED_NAMES.join(").__name__, type(")}).__name__])`);
-      expect(kinds.stdout).toBe(
-        `['str', ${Array(7).fill("'function'").join(", ")}, 'dict', 'function', 'function']\n`,
-      );
-      await run(RESERVED_NAMES.map((name) => `${name} = 'overwritten'`).join("\n"));
-      const after = await run(
-        `print([${RESERVED_NAMES.map((name) => `${name} == 'overwritten'`).join(", ")}])`,
-      );
-      expect(after.stdout).toBe(`[${Array(RESERVED_NAMES.length).fill("False").join(", ")}]\n`);
+      const kinds = await run(`print([type(${REPL_NAMES.join(").__name__, type(")}).__name__])`);
+      expect(kinds.stdout).toBe(`[${REPL_NAMES.map((name) => `'${REPL[name]}'`).join(", ")}]\n`);
+      await run(REPL_NAMES.map((name) => `${name} = 'overwritten'`).join("\n"));
+      const after = await run(`print([${REPL_NAMES.map((name) => `${name} == 'overwritten'`).join(", ")}])`);
+      expect(after.stdout).toBe(`[${Array(REPL_NAMES.length).fill("False").join(", ")}]\n`);
       expect((await run("print(context)")).stdout).toBe("the context\n");
       await run("del llm_query\ndel context");
       expect((await run("print(callable(llm_query), context)")).stdout).toBe("True the context\n");

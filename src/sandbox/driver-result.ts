@@ -6,6 +6,9 @@
 
 import { z } from "zod";
 
+/** The driver's entry points a runtime's transport calls (`_rlm_load_*` are each transport's own). */
+export type DriverMethod = "_rlm_exec" | "_rlm_get_var" | "_rlm_set_tools";
+
 export const driverExecSchema = z.object({
   stdout: z.string(),
   stderr: z.string(),

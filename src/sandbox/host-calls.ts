@@ -1,10 +1,13 @@
 /**
  * Answers the Python driver's `_rlm_host_call` requests (shared by every runtime): `query` runs
- * `onQuery` once per prompt, all at once, and returns the results in input order with failures as
- * `{ok: false}` slots; `tool` runs a host tool. Never throws: every failure is a reply Python can raise.
+ * `onQuery` once per prompt, all at once (concurrency is the model pool's to limit), and returns the
+ * results in input order with failures as `{ok: false}` slots; `tool` runs a host tool. Never
+ * throws: every failure is a reply Python can raise. `hostCallReply` adds what the sandbox core
+ * needs around it: the exec's clock paused meanwhile, and an answer at once when the exec is stopped.
  */
 
 import { z } from "zod";
+import type { ExecClock } from "./exec-clock.js";
 import type { QueryHandler, SandboxTool } from "./types.js";
 
 const hostRequestSchema = z.discriminatedUnion("type", [
@@ -71,4 +74,57 @@ function toSlot(outcome: PromiseSettledResult<string>): QuerySlot {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What a call's scope gives a host call: its signal, and a promise that settles when it aborts. */
+export interface CallScope {
+  signal: AbortSignal;
+  /** Settles (never rejects) once `signal` aborts: one listener per call scope, not per host call. */
+  stopped: Promise<typeof STOPPED>;
+}
+
+const STOPPED = "stopped";
+
+/** A scope for one call into Python: `abort()` cancels its host calls. */
+export function callScope(): CallScope & { abort: () => void } {
+  const controller = new AbortController();
+  const stopped = new Promise<typeof STOPPED>((resolve) => {
+    controller.signal.addEventListener("abort", () => resolve(STOPPED), { once: true });
+  });
+  return { signal: controller.signal, stopped, abort: () => controller.abort() };
+}
+
+/**
+ * One host call as the sandbox core serves it, as the JSON text of the reply: the exec's clock is
+ * paused while it is answered (see ExecClock), and once the call's scope is stopped it is answered
+ * at once with errors, so Python can take its KeyboardInterrupt without waiting for slow handlers.
+ */
+export async function hostCallReply(
+  request: unknown,
+  handlers: HostCallHandlers,
+  scope: CallScope,
+  clock: ExecClock | undefined,
+): Promise<string> {
+  const endHostCall = clock?.hostCallStarted();
+  const answer = scope.signal.aborted
+    ? STOPPED
+    : await Promise.race([answerHostCall(request, handlers, scope.signal), scope.stopped]);
+  endHostCall?.();
+  try {
+    return JSON.stringify(answer === STOPPED ? cancelled(request) : answer);
+  } catch (error) {
+    return JSON.stringify({
+      ok: false,
+      error: `the tool returned a value that is not JSON: ${String(error)}`,
+    });
+  }
+}
+
+/** The reply to a host call its exec's stop cut short: error slots for a query, an error for a tool. */
+function cancelled(request: unknown): HostReply {
+  const error = "cancelled: the exec was stopped";
+  const prompts = (request as { prompts?: unknown } | null)?.prompts;
+  return Array.isArray(prompts)
+    ? { results: prompts.map(() => ({ ok: false, error })) }
+    : { ok: false, error };
 }

@@ -1,7 +1,9 @@
 /**
  * The Sandbox contract: a persistent Python REPL that holds the context and runs the root model's
- * code. Types only; runtimes (`pyodide`, `process`) implement it, `src/rlm` consumes it.
+ * code. Types only; runtimes (runtimes.ts) implement it, `src/rlm` consumes it.
  */
+
+import type { SandboxRuntimeName } from "./runtimes.js";
 
 /** What a user can load as `context`: a string, a list of parts, or named parts (path -> content). */
 export type ContextInput = string | string[] | Record<string, string>;
@@ -28,8 +30,11 @@ export interface SandboxTool {
 }
 
 export interface SandboxOptions {
-  /** `pyodide` (default): CPython in WebAssembly, locked down. `process`: native python3 via a launcher. */
-  runtime?: "pyodide" | "process";
+  /**
+   * `pyodide` (default): CPython in WebAssembly, locked down. `process`: native python3 via a launcher.
+   * `memory`: a fake Python in JavaScript, for tests (see runtimes.ts).
+   */
+  runtime?: SandboxRuntimeName;
   /**
    * Per-exec limit on Python's own running time. Default 60 000 ms. Time spent waiting on the host
    * (`llm_query`, `llm_query_batched`, `rlm_query`, tools) does not count: the clock pauses while at
@@ -109,7 +114,7 @@ export interface LoadOptions {
 }
 
 export interface Sandbox {
-  readonly runtime: "pyodide" | "process";
+  readonly runtime: SandboxRuntimeName;
   /** Loads a context into the REPL (once; bytes go through the filesystem, not the string bridge). */
   load(context: ContextInput | Uint8Array, options?: LoadOptions): Promise<LoadInfo>;
   exec(code: string, options?: ExecOptions): Promise<ExecResult>;

@@ -16,12 +16,13 @@
  * Contexts are streamed over stdin (no shared temp file), so any launcher works.
  */
 
+import { createCoreSandbox } from "../core/sandbox-core.js";
 import type { Sandbox, SandboxOptions } from "../types.js";
-import { ProcessSandbox } from "./process-sandbox.js";
+import { processRuntime } from "./process-runtime.js";
 
 export { type BwrapOptions, bwrapAvailable, bwrapCommand } from "./bwrap.js";
-export { PROCESS_DEFAULTS, ProcessSandbox } from "./process-sandbox.js";
+export { PROCESS_DEFAULTS, processRuntime } from "./process-runtime.js";
 
-export function createProcessSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return ProcessSandbox.create(options);
+export async function createProcessSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return createCoreSandbox(processRuntime(options), options);
 }

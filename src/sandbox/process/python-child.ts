@@ -1,7 +1,8 @@
 /**
- * One native Python child process running `process_main.py`: starts it with the launch command,
- * frames messages as JSON lines, answers its blocking host calls, and reports how it ended. The
- * sandbox above decides what to do about timeouts and crashes; this only speaks the protocol, and
+ * One native Python child process running `process_main.py`, the process runtime's transport (see
+ * ../core/transport.ts): starts it with the launch command, frames messages as JSON lines, passes
+ * its blocking host calls on, and reports how it ended. The sandbox core decides what to do about
+ * timeouts and crashes; this only speaks the protocol, and
  * holds the child to what the host can afford: a cleared environment (child-environment.ts), a
  * cgroup for its processes together when the host allows one (cgroup.ts), and a bound on the
  * length of a protocol line, past which the child is killed rather than buffered.
@@ -12,6 +13,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RlmError } from "../../errors/index.js";
+import { encodePlanned, type PlannedLoad } from "../context-encoding.js";
+import {
+  type HostCallAnswer,
+  type SandboxTransport,
+  TransportCallError,
+  type TransportExit,
+  type TransportReply,
+} from "../core/transport.js";
+import type { DriverMethod } from "../driver-result.js";
 import { processMainPath } from "../python-files.js";
 import { HeadTailCollector } from "../truncate.js";
 import { SandboxCgroup } from "./cgroup.js";
@@ -28,7 +38,7 @@ export interface ChildOptions {
   maxMessageBytes: number;
   /** Processes plus threads of the child and everything it starts (enforced by a cgroup when one can be made). */
   maxTasks: number;
-  onHostCall: (request: unknown) => Promise<unknown>;
+  onHostCall: HostCallAnswer;
 }
 
 export interface ChildExit {
@@ -39,18 +49,18 @@ export interface ChildExit {
 }
 
 interface Pending {
-  resolve: (value: unknown) => void;
+  resolve: (value: TransportReply) => void;
   reject: (error: Error) => void;
 }
 
-export class PythonChild {
-  /** Resolves when the process has ended, however it ended. */
-  readonly exited: Promise<ChildExit>;
-  private exit: ChildExit | undefined;
+export class PythonChild implements SandboxTransport {
+  /** Resolves when the process has ended, however it ended, and its stderr has been read. */
+  readonly exited: Promise<TransportExit>;
+  private exit: TransportExit | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly stderr: HeadTailCollector;
-  private ready: Pending | undefined;
+  private ready: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
   private readonly sync: StderrSync;
   private killReason: string | undefined;
 
@@ -86,20 +96,26 @@ export class PythonChild {
     process.on("exit", () => this.killTree());
     this.exited = new Promise((resolve) => {
       process.on("close", (code, signal) => {
-        this.exit = { code, signal, ...(this.killReason === undefined ? {} : { reason: this.killReason }) };
+        const exit: ChildExit = {
+          code,
+          signal,
+          ...(this.killReason === undefined ? {} : { reason: this.killReason }),
+        };
         rmSync(home, { recursive: true, force: true });
         this.sync.end();
-        const error = new RlmError(
-          "sandbox-crashed",
-          `the Python process ended (${describeExit(this.exit)})`,
-        );
+        // SIGKILL that the host did not send: most likely the kernel's OOM killer (or the cgroup's).
+        const memory = signal === "SIGKILL" && this.killReason === undefined ? "possible" : undefined;
+        this.exit = { reason: describeExit(exit), ...(memory === undefined ? {} : { memory }) };
+        const error = new TransportCallError(`the Python process ended (${this.exit.reason})`, true);
         for (const waiting of this.pending.values()) waiting.reject(error);
         this.pending.clear();
         this.ready?.reject(error);
         // Forked processes that outlived the main one (without bwrap's PID namespace) go too, and
         // the group with them, before anyone is told the child has ended.
-        const exit = this.exit;
-        void (this.group?.remove() ?? Promise.resolve()).then(() => resolve(exit));
+        const ended = this.exit;
+        void (this.group?.remove() ?? Promise.resolve()).then(() =>
+          resolve({ ...ended, stderr: this.stderr.take() }),
+        );
       });
     });
   }
@@ -157,17 +173,19 @@ export class PythonChild {
     }
   }
 
-  get ended(): ChildExit | undefined {
+  get ended(): TransportExit | undefined {
     return this.exit;
   }
 
-  /** Calls a driver entry point; rejects with `sandbox-crashed` when the process ends first. */
-  call(method: string, args: unknown[]): Promise<unknown> {
+  /** Calls a driver entry point; rejects with an ended `TransportCallError` when the process ends first. */
+  call(method: DriverMethod, args: unknown[]): Promise<TransportReply> {
     return this.request((id) => this.write({ type: "call", id, method, args }));
   }
 
   /** Sends a context as raw bytes after a header line (no temp file: the launcher may not share ours). */
-  load(kind: string, variable: string, chunks: Uint8Array[], size: number): Promise<unknown> {
+  load(planned: PlannedLoad): Promise<TransportReply> {
+    const { kind, chunks, byteLength: size } = encodePlanned(planned);
+    const { variable } = planned.plan;
     return this.request((id) => {
       this.write({ type: "load", id, kind, variable, size });
       for (const chunk of chunks) this.process.stdin.write(chunk);
@@ -178,6 +196,9 @@ export class PythonChild {
   interrupt(): void {
     if (this.exit === undefined) this.write({ type: "interrupt" });
   }
+
+  /** Nothing to do: the driver drops an interrupt that arrives between calls. */
+  clearInterrupt(): void {}
 
   /** Kills the child and, with a cgroup, every process it started; `reason` is reported in its exit. */
   kill(reason?: string): void {
@@ -210,11 +231,9 @@ export class PythonChild {
     return this.stderr.take();
   }
 
-  private request(send: (id: number) => void): Promise<unknown> {
+  private request(send: (id: number) => void): Promise<TransportReply> {
     if (this.exit !== undefined) {
-      return Promise.reject(
-        new RlmError("sandbox-crashed", `the Python process ended (${describeExit(this.exit)})`),
-      );
+      return Promise.reject(new TransportCallError(`the Python process ended (${this.exit.reason})`, true));
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -241,17 +260,17 @@ export class PythonChild {
     if (fields.synced === true) await this.sync.synced(id);
     const waiting = this.pending.get(id);
     this.pending.delete(id);
-    if (fields.type === "result") waiting?.resolve(fields.value);
-    else waiting?.reject(new RlmError("sandbox-driver-failed", String(fields.message)));
+    // fd-level output: what reached stderr since the last call (stdout is the protocol's).
+    if (fields.type === "result")
+      waiting?.resolve({ value: fields.value, rawStdout: "", rawStderr: this.stderr.take() });
+    else waiting?.reject(new TransportCallError(String(fields.message), false));
   }
 
   /** Host calls may overlap (Python threads); each reply names the call it answers. */
   private async answer(id: unknown, request: unknown): Promise<void> {
-    const result = await this.options.onHostCall(request).catch((error: unknown) => ({
-      ok: false,
-      error: error instanceof Error ? error.message : String(error),
-    }));
-    this.write({ type: "reply", id, result });
+    const result = await this.options.onHostCall(request);
+    if (this.exit === undefined)
+      this.process.stdin.write(`{"type":"reply","id":${JSON.stringify(id ?? null)},"result":${result}}\n`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PartReader, planLoad } from "./context-stream.js";
+import { planLoad } from "../context-encoding.js";
+import { PartReader } from "./context-stream.js";
 
 /** Everything the reader writes, slot by slot, for slots of `size` bytes. */
 function stream(context: Parameters<typeof planLoad>[0], size: number): Buffer {

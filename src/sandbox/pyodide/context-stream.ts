@@ -7,31 +7,9 @@
  * objects that will hold the text (see `receiveContext` in worker.ts and `_rlm_load_prepare` in
  * driver.py).
  */
-import { isAscii } from "node:buffer";
-import { contextParts } from "../context-encoding.js";
-import type { ContextInput } from "../types.js";
-import { type LoadPlan, STREAM, slotBytesOf } from "./messages.js";
+import type { PlannedLoad } from "../context-encoding.js";
+import { STREAM, slotBytesOf } from "./messages.js";
 import type { ChunkSource } from "./pyodide-worker.js";
-
-export interface PlannedLoad {
-  plan: LoadPlan;
-  /** The parts' texts, encoded only as they are streamed. */
-  sources: (string | Uint8Array)[];
-  /** UTF-8 bytes in all. */
-  byteLength: number;
-}
-
-/** Checks the context and measures its parts (`Buffer.byteLength` needs no copy: ~20 ms per 100 MB). */
-export function planLoad(context: ContextInput | Uint8Array, variable: string): PlannedLoad {
-  const { kind, parts: sources, keys } = contextParts(context);
-  const parts = sources.map((source) => {
-    if (typeof source !== "string") return { bytes: source.length, ascii: isAscii(source) };
-    const bytes = Buffer.byteLength(source, "utf8");
-    return { bytes, ascii: bytes === source.length };
-  });
-  const byteLength = parts.reduce((sum, part) => sum + part.bytes, 0);
-  return { plan: { kind, variable, ...(keys ? { keys } : {}), parts }, sources, byteLength };
-}
 
 /** A small context gets small slots: zeroing 2 MiB took ~2 ms of every small completion's start. */
 export function slotBytesFor(byteLength: number): number {
@@ -144,8 +122,4 @@ export class PartReader implements ChunkSource {
       this.written = 0;
     }
   }
-}
-
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB (${bytes} bytes)`;
 }

@@ -6,17 +6,18 @@
  * (interrupt, then kill and restart), a memory cap and an output cap.
  * Starts come from a cached memory snapshot when possible.
  */
+import { createCoreSandbox } from "../core/sandbox-core.js";
+import type { SandboxRuntime } from "../core/transport.js";
 import type { Sandbox, SandboxOptions } from "../types.js";
-import { PyodideSandbox } from "./pyodide-sandbox.js";
+import { pyodideRuntime } from "./pyodide-runtime.js";
 import { resolveSettings } from "./settings.js";
 
+export { pyodideRuntime } from "./pyodide-runtime.js";
+
+export function pyodideRuntimeFor(options: SandboxOptions): SandboxRuntime {
+  return pyodideRuntime(resolveSettings(options));
+}
+
 export async function createPyodideSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const sandbox = new PyodideSandbox(resolveSettings(options), options);
-  try {
-    await sandbox.ready();
-  } catch (error) {
-    await sandbox.close();
-    throw error;
-  }
-  return sandbox;
+  return createCoreSandbox(pyodideRuntimeFor(options), options);
 }

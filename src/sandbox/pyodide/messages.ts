@@ -3,6 +3,11 @@
  * Python-side contract is `src/sandbox/python/driver.py`, these only carry calls into it.
  */
 
+import type { LoadPlan } from "../context-encoding.js";
+import type { DriverMethod } from "../driver-result.js";
+
+export type { DriverMethod, LoadPlan };
+
 /** Data the worker gets at start (`workerData`). Buffers are shared with the host. */
 export interface WorkerInit {
   /** Directory of the `pyodide` npm package, with a trailing slash. */
@@ -29,21 +34,8 @@ export interface WorkerInit {
   wasmModule: WebAssembly.Module | undefined;
 }
 
-/** The Python entry points the host can call (see the protocol notes). */
-export type DriverMethod = "_rlm_exec" | "_rlm_get_var" | "_rlm_set_tools";
-
 /** The driver's entry points the worker itself calls to serve a "load" (`receiveContext` in worker.ts). */
 export type LoadMethod = "_rlm_load_prepare" | "_rlm_load_finish" | "_rlm_load_abandon";
-
-/** What `_rlm_load_prepare` gets: the context's shape; its bytes follow through `stream`. */
-export interface LoadPlan {
-  kind: string;
-  variable: string;
-  /** Only for "dict": the key of each part. */
-  keys?: string[];
-  /** Each part's UTF-8 length, and whether it is all ASCII (then its bytes are its text). */
-  parts: { bytes: number; ascii: boolean }[];
-}
 
 /**
  * Layout of a load's `stream` buffer: Int32 control words, then two slots of bytes. Word `slot` is

@@ -6,17 +6,17 @@
  * sandbox runs: its ~1 s boot would take a core from the running loop (and a one-shot run that never
  * needs a second sandbox never pays for one).
  */
-import type { PyodideWorker } from "./pyodide-worker.js";
+import type { RemoteWorker } from "./remote-worker.js";
 
 interface Spare {
   key: string;
-  handle: Promise<PyodideWorker>;
+  handle: Promise<RemoteWorker>;
 }
 
 let spare: Spare | undefined;
 
 /** The spare, if one with these settings was prepared and has not failed; it becomes the caller's. */
-export function takeSpare(key: string): Promise<PyodideWorker> | undefined {
+export function takeSpare(key: string): Promise<RemoteWorker> | undefined {
   if (spare?.key !== key) return undefined;
   const { handle } = spare;
   spare = undefined;
@@ -34,7 +34,7 @@ export function takeSpare(key: string): Promise<PyodideWorker> | undefined {
  * Starts a spare with these settings unless one exists (a spare with other settings is replaced).
  * `start` must boot an unreferenced worker.
  */
-export function prepareSpare(key: string, start: () => Promise<PyodideWorker>): void {
+export function prepareSpare(key: string, start: () => Promise<RemoteWorker>): void {
   if (spare?.key === key) return;
   const previous = spare;
   const handle = start();

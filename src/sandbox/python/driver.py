@@ -129,38 +129,39 @@ def _rlm_model_name(model):
     return None if model is None else str(model)
 
 
-def llm_query(prompt, model=None):
-    """Asks a sub-model one prompt and returns its text (raises RuntimeError("[error] ...") on failure)."""
-    result = _rlm_query("llm", [str(prompt)], _rlm_model_name(model))[0]
+def _rlm_query_one(kind, prompt, model):
+    result = _rlm_query(kind, [str(prompt)], _rlm_model_name(model))[0]
     if not result["ok"]:
         raise RuntimeError("[error] " + result["error"])
     return result["text"]
+
+
+def _rlm_query_many(kind, name, prompts, model):
+    prompts = _rlm_prompt_list(name, prompts)
+    if not prompts:
+        return []
+    results = _rlm_query(kind, prompts, _rlm_model_name(model))
+    return [r["text"] if r["ok"] else "[error] " + r["error"] for r in results]
+
+
+def llm_query(prompt, model=None):
+    """Asks a sub-model one prompt and returns its text (raises RuntimeError("[error] ...") on failure)."""
+    return _rlm_query_one("llm", prompt, model)
 
 
 def llm_query_batched(prompts, model=None):
     """Asks a sub-model every prompt concurrently; results in input order, a failure as "[error] ..."."""
-    prompts = _rlm_prompt_list("llm_query_batched", prompts)
-    if not prompts:
-        return []
-    results = _rlm_query("llm", prompts, _rlm_model_name(model))
-    return [r["text"] if r["ok"] else "[error] " + r["error"] for r in results]
+    return _rlm_query_many("llm", "llm_query_batched", prompts, model)
 
 
 def rlm_query(prompt, model=None):
     """Asks a child RLM (its own REPL, `prompt` as its context); a plain llm_query at the depth limit."""
-    result = _rlm_query("rlm", [str(prompt)], _rlm_model_name(model))[0]
-    if not result["ok"]:
-        raise RuntimeError("[error] " + result["error"])
-    return result["text"]
+    return _rlm_query_one("rlm", prompt, model)
 
 
 def rlm_query_batched(prompts, model=None):
     """rlm_query for every prompt concurrently; results in input order, a failure as "[error] ..."."""
-    prompts = _rlm_prompt_list("rlm_query_batched", prompts)
-    if not prompts:
-        return []
-    results = _rlm_query("rlm", prompts, _rlm_model_name(model))
-    return [r["text"] if r["ok"] else "[error] " + r["error"] for r in results]
+    return _rlm_query_many("rlm", "rlm_query_batched", prompts, model)
 
 
 ask_llm = llm_query
