@@ -165,7 +165,7 @@ export class FakePython {
       if (typeof target !== "object" || target === null || Array.isArray(target)) {
         throw new PyError("TypeError", `${subscript[1]} does not support item assignment here`);
       }
-      target[key] = await this.evaluate(subscript[3]!);
+      setItem(target, key, await this.evaluate(subscript[3]!));
       return undefined;
     }
     const assignment = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$/.exec(line);
@@ -412,7 +412,7 @@ class Expression {
       while (!this.peek("}")) {
         const key = pyStr(await this.sum());
         this.expect(":");
-        entries[key] = await this.sum();
+        setItem(entries, key, await this.sum());
         if (!this.peek("}")) this.expect(",");
       }
       this.expect("}");
@@ -463,10 +463,15 @@ function subscript(value: Value, key: Value): Value {
     return item;
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value) && typeof key === "string") {
-    if (!(key in value)) throw new PyError("KeyError", pyRepr(key));
+    if (!Object.hasOwn(value, key)) throw new PyError("KeyError", pyRepr(key));
     return value[key]!;
   }
   throw new PyError("TypeError", `${pyType(value)} cannot be indexed by ${pyType(key)}`);
+}
+
+/** An own property whatever the key: `d["__proto__"] = ...` must not reach a JS object's prototype. */
+function setItem(target: { [key: string]: Value }, key: string, value: Value): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function freshAnswer(): { [key: string]: Value } {

@@ -45,6 +45,20 @@ describe("memory runtime", () => {
     }
   });
 
+  it("keeps a `__proto__` key as an item of the dict, never as a host object's prototype", async () => {
+    const sandbox = await createSandbox({ runtime: "memory" });
+    try {
+      const result = await sandbox.exec("answer['__proto__'] = 'x'\nprint(len(answer), answer['__proto__'])");
+      expect(result).toMatchObject({ stdout: "3 x\n", error: undefined });
+      const literal = await sandbox.exec("d = {'__proto__': 'y'}\nprint(len(d), d['__proto__'])");
+      expect(literal).toMatchObject({ stdout: "1 y\n", error: undefined });
+      expect((await sandbox.exec("d['constructor']")).error).toContain("KeyError");
+      expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("sends llm_query, batches and tools to the host, with errors as Python sees them", async () => {
     const sandbox = await createSandbox({
       runtime: "memory",
