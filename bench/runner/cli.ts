@@ -8,6 +8,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { RlmError } from "../../src/errors/index.js";
+import {
+  DEFAULT_RUNTIME,
+  describeUserRuntimes,
+  USER_RUNTIMES,
+  type UserRuntimeName,
+} from "../../src/sandbox/runtimes.js";
 import { parseSize, TASKS } from "../tasks/index.js";
 import type { RunnerSettings } from "./types.js";
 
@@ -65,7 +71,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
     .option("--concurrency <n>", "sub-calls in flight at once", "16")
     .option("--max-iterations <n>", "root turns per question", "12")
     .option("--timeout <ms>", "wall-time limit per question")
-    .option("--runtime <runtime>", "sandbox runtime: pyodide or process", "pyodide")
+    .option("--runtime <runtime>", `sandbox runtime: ${USER_RUNTIMES.join(" or ")}`, DEFAULT_RUNTIME)
     .option("--prices <file>", "JSON price table: spec -> {inputPerMillion, outputPerMillion}")
     .option("--out <file>", "where to save the JSON report (default runs/bench-<time>.json)")
     .allowExcessArguments(false)
@@ -95,9 +101,9 @@ export function parseCommand(argv: string[]): ParsedCommand {
     });
   }
   const runtime = text("runtime");
-  if (runtime !== "pyodide" && runtime !== "process") {
+  if (!USER_RUNTIMES.includes(runtime as UserRuntimeName)) {
     throw new RlmError("bench-bad-option", `unknown runtime "${runtime}"`, {
-      hint: "use pyodide or process",
+      hint: `use ${describeUserRuntimes()}`,
     });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -118,7 +124,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
       maxDepth: positive("max-depth", text("maxDepth")!),
       concurrency: positive("concurrency", text("concurrency")!),
       maxIterations: positive("max-iterations", text("maxIterations")!),
-      runtime,
+      runtime: runtime as UserRuntimeName,
       directory: text("dir"),
       questions: text("questions") === undefined ? undefined : positive("questions", text("questions")!),
       prices: readPrices(text("prices")),

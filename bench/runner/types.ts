@@ -4,6 +4,7 @@
  */
 
 import type { UsageTotals } from "../../src/models/types.js";
+import type { UserRuntimeName } from "../../src/sandbox/runtimes.js";
 import type { StopReason, TrajectoryLine } from "../../src/trace/types.js";
 import type { Expected } from "../tasks/types.js";
 
@@ -90,7 +91,7 @@ export interface RunnerSettings {
   maxDepth: number;
   concurrency: number;
   maxIterations: number;
-  runtime: "pyodide" | "process";
+  runtime: UserRuntimeName;
   directory: string | undefined;
   questions: number | undefined;
   prices: Record<string, { inputPerMillion: number; outputPerMillion: number }> | undefined;

@@ -3,10 +3,13 @@
  * of 100 prompts at concurrency 16 against a 50 ms host callback, context loads of 1/10/100 MB and
  * peak RSS, as medians (with min and max) over several runs, beside the targets of issue 2.
  *
- *   node --import tsx bench/sandbox/main.ts [--runtime pyodide|process] [--runs 5]
+ *   node --import tsx bench/sandbox/main.ts [--runtime NAME] [--runs 5]
+ *
+ * NAME is any runtime in src/sandbox/runtimes.ts (pyodide by default; `memory` measures the core alone).
  */
 import { availableParallelism, loadavg } from "node:os";
 import { createSandbox } from "../../src/sandbox/index.js";
+import { runtimeEntry, SANDBOX_RUNTIMES, type SandboxRuntimeName } from "../../src/sandbox/runtimes.js";
 import type { SandboxOptions } from "../../src/sandbox/types.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 import { watchPeak } from "../system/process-memory.js";
@@ -48,7 +51,13 @@ function show(value: number, unit: Row["unit"]): string {
 async function main(): Promise<void> {
   // The whole tree: the pyodide runtime's workers live in a process of their own.
   const peak = watchPeak(process.pid, 50);
-  const runtime = argument("runtime", "pyodide") as "pyodide" | "process";
+  const name = argument("runtime", "pyodide");
+  if (!runtimeEntry(name)) {
+    throw new Error(
+      `--runtime ${name}: no such sandbox runtime (one of ${Object.keys(SANDBOX_RUNTIMES).join(", ")})`,
+    );
+  }
+  const runtime = name as SandboxRuntimeName;
   const runs = Math.max(1, Number(argument("runs", "5")));
   const create = (options: SandboxOptions) => createSandbox({ ...options, runtime });
   const rows: Row[] = [];
