@@ -53,9 +53,10 @@ async function main(): Promise<void> {
   const peak = watchPeak(process.pid, 50);
   const name = argument("runtime", "pyodide");
   if (!runtimeEntry(name)) {
-    throw new Error(
+    console.error(
       `--runtime ${name}: no such sandbox runtime (one of ${Object.keys(SANDBOX_RUNTIMES).join(", ")})`,
     );
+    process.exit(2);
   }
   const runtime = name as SandboxRuntimeName;
   const runs = Math.max(1, Number(argument("runs", "5")));
