@@ -24,7 +24,15 @@ export {
   parseModelSpec,
 } from "./models/index.js";
 export type * from "./models/types.js";
-export { type HistoryEntry, parseReply, RLM, RlmSession } from "./rlm/index.js";
+export {
+  type HistoryEntry,
+  parseReply,
+  type ReplayOptions,
+  type ReplayResult,
+  RLM,
+  RlmSession,
+  replay,
+} from "./rlm/index.js";
 export type * from "./rlm/types.js";
 export { bwrapAvailable, bwrapCommand, createSandbox } from "./sandbox/index.js";
 export type * from "./sandbox/types.js";

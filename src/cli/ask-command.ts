@@ -21,6 +21,8 @@ interface AskOptionValues extends SharedOptionValues {
   verbose?: boolean;
   quiet?: boolean;
   check?: boolean;
+  resume?: string;
+  recordContext?: boolean;
 }
 
 export function addAskCommand(program: Command): void {
@@ -31,6 +33,11 @@ export function addAskCommand(program: Command): void {
     .argument("[paths...]", "files, directories, quoted globs ('docs/**/*.md'), or - for stdin")
     .option("--json", "print the full result as JSON on stdout")
     .option("--trace <file>", "write the trajectory as JSONL to this file")
+    .option(
+      "--resume <file>",
+      "continue the run this trajectory recorded (killed, or stopped by a limit): same question and inputs",
+    )
+    .option("--record-context", "also write the inputs into the trajectory (up to 16 MB), for `rlm replay`")
     .option("-v, --verbose", "show each code block and its output on stderr as it runs")
     .option("-q, --quiet", "no progress display")
     .addOption(new Option("--no-check", "skip checking the backends before starting"));
@@ -44,6 +51,15 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     throw new RlmError("usage", "The question is empty.", {
       hint: 'Ask something: rlm ask "What is this about?" notes.md',
     });
+  }
+  if (values.resume !== undefined && values.trace !== undefined && values.trace !== values.resume) {
+    throw new RlmError(
+      "usage",
+      "--resume appends to the trajectory it resumes; --trace cannot name another.",
+      {
+        hint: `Leave out --trace (the run goes on in ${values.resume}).`,
+      },
+    );
   }
   const config = await resolveConfig(toConfigFlags(values));
   const input = await readInputs(paths, {
@@ -81,9 +97,15 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     const rlm = new RLM({
       ...rlmOptionsFrom(config),
       ...(values.trace ? { trace: values.trace } : {}),
+      ...(values.recordContext ? { recordContext: true } : {}),
       onEvent: (event) => progress?.onEvent(event),
     });
-    result = await rlm.completion(input.context, question, { signal: aborter.signal });
+    result = await rlm.completion(input.context, question, {
+      signal: aborter.signal,
+      // As given: `rlm replay` reads them again from the same folder.
+      inputs: paths.length > 0 ? paths : ["-"],
+      ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    });
   } finally {
     progress?.stop();
     process.off("SIGINT", onInterrupt);

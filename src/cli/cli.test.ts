@@ -76,7 +76,15 @@ describe("rlm ask (built binary)", () => {
     });
     expect(result.code).toBe(0);
     const lines = (await readFile(join(directory, "run.jsonl"), "utf8")).trim().split("\n");
-    const records = lines.map((line) => JSON.parse(line) as { type: string });
+    const all = lines.map((line) => JSON.parse(line) as { type: string; site?: string });
+    // Each model reply is recorded (a `call` line) the moment it arrives, before its turn's line.
+    expect(all.filter((record) => record.type === "call").map((record) => record.site)).toEqual([
+      "1",
+      "s1",
+      "2",
+    ]);
+    expect(all[0]?.type).toBe("metadata");
+    const records = all.filter((record) => record.type !== "call" && record.type !== "window");
     expect(records.map((record) => record.type)).toEqual(["metadata", "iteration", "iteration", "result"]);
     expect(records[3]).toMatchObject({
       answer: "codes=4471 parts=1 files= sub=words=9",

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `rlm` command: `ask` (answer a question over files or stdin), `doctor` (check the setup),
- * `serve` (an OpenAI-compatible server), `view` (the trajectory viewer). Every failure ends here:
+ * `replay` (re-run a recorded trajectory with no model), `serve` (an OpenAI-compatible server),
+ * `view` (the trajectory viewer). Every failure ends here:
  * the error's message and hint on stderr (or as JSON with --json) and an exit code from
  * `exit-codes.ts`.
  */
@@ -11,6 +12,7 @@ import { isRlmError } from "../errors/index.js";
 import { addAskCommand } from "./ask-command.js";
 import { addDoctorCommand } from "./doctor-command.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { addReplayCommand } from "./replay-command.js";
 import { addServeCommand } from "./serve-command.js";
 import { addViewCommand } from "./view-command.js";
 
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride();
   addAskCommand(program);
   addDoctorCommand(program);
+  addReplayCommand(program);
   addServeCommand(program);
   addViewCommand(program);
   try {

@@ -24,6 +24,8 @@ export const EXIT = {
   sandbox: 5,
   /** A limit (iterations, tokens, cost, time, sub-calls, errors) stopped the run; the best answer so far was printed. */
   limit: 6,
+  /** `rlm replay`: the replay did not reproduce the recorded run (the first difference is shown). */
+  diverged: 7,
   /** Interrupted with Ctrl-C. */
   interrupted: 130,
 } as const;
@@ -41,6 +43,7 @@ export const EXIT_MEANINGS: Record<ExitKind, string> = {
   sandbox: "sandbox: Python could not start or broke down",
   limit:
     "a limit (iterations, tokens, cost, time, sub-calls, errors) stopped the run before the model submitted an answer; its best answer so far was printed",
+  diverged: "`rlm replay`: the replay did not reproduce the recorded run; the first difference was shown",
   interrupted: "interrupted (Ctrl-C)",
 };
 
@@ -107,6 +110,12 @@ export const ERRORS = {
     meaning: "the trajectory file is not rlm-trajectory JSONL",
   },
   "trace-open-failed": { exit: "input", ...serverError, meaning: "the trajectory file cannot be written" },
+  "resume-mismatch": {
+    exit: "input",
+    ...badRequest,
+    meaning:
+      "a resume or replay was given another question or other inputs than its trajectory records, or a trajectory it cannot follow",
+  },
 
   // Model backends (model calls).
   "backend-unreachable": {
@@ -223,9 +232,9 @@ export const ERRORS = {
     meaning: "the caller aborted (Ctrl-C, a signal, a client gone)",
   },
   "replay-diverged": {
-    exit: "internal",
+    exit: "diverged",
     ...serverError,
-    meaning: "a replayed run made a call the recorded run did not make",
+    meaning: "a replayed run made a call the recorded run did not make, or asked another prompt",
   },
   "pool-closed": { exit: "internal", ...serverError, meaning: "the model pool was used after close()" },
   "session-busy": { exit: "internal", ...serverError, meaning: "a session was asked a query while one runs" },

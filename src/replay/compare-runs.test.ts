@@ -43,9 +43,7 @@ describe("firstDifference", () => {
       [
         "first difference: turn 1, block 1, sub-call 1 (child) turn 1, block 1, stdout (from line 2)",
         "- old",
-        "- ",
         "+ new",
-        "+ ",
       ].join("\n"),
     );
   });

@@ -92,16 +92,22 @@ function differ(where: string, expected: string, actual: string): RunDifference 
 }
 
 /**
- * The difference as lines a terminal shows: where, then the lines from the first one that differs,
- * `-` recorded and `+` replayed, a few lines of each.
+ * The difference as lines a terminal shows: where, then the lines that differ (the lines both
+ * share at the start and at the end left out), `-` recorded and `+` replayed, a few of each.
  */
 export function describeDifference(difference: RunDifference, shown = 6): string {
   const expected = difference.expected.split("\n");
   const actual = difference.actual.split("\n");
   let first = 0;
   while (first < expected.length && first < actual.length && expected[first] === actual[first]) first++;
+  let shared = 0;
+  while (
+    shared < Math.min(expected.length, actual.length) - first &&
+    expected[expected.length - 1 - shared] === actual[actual.length - 1 - shared]
+  )
+    shared++;
   const lines = [`first difference: ${difference.where}${first > 0 ? ` (from line ${first + 1})` : ""}`];
-  for (const line of expected.slice(first, first + shown)) lines.push(`- ${line}`);
-  for (const line of actual.slice(first, first + shown)) lines.push(`+ ${line}`);
+  for (const line of expected.slice(first, expected.length - shared).slice(0, shown)) lines.push(`- ${line}`);
+  for (const line of actual.slice(first, actual.length - shared).slice(0, shown)) lines.push(`+ ${line}`);
   return lines.join("\n");
 }

@@ -81,18 +81,35 @@ describe("RunRecord", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it("resumes from the record, then goes live from the first call it does not hold", async () => {
+  it("resumes from the record: a call it lacks goes live, later recorded calls are still answered", async () => {
+    const { fake, spec } = await server();
+    const first = recordedRun("record");
+    const model = createModelPool().get(spec);
+    // s2 was in flight when the run died; s1 and s3 had answered (a batch finishes out of order).
+    await model.chat(ask("a"), { recording: first.record.at("s1", spec, "a") });
+    await model.chat(ask("c"), { recording: first.record.at("s3", spec, "c") });
+    const resumed = recordedRun("resume", first.lines as CallRecord[]);
+    await model.chat(ask("a"), { recording: resumed.record.at("s1", spec, "a") });
+    await model.chat(ask("b"), { recording: resumed.record.at("s2", spec, "b") });
+    await model.chat(ask("c"), { recording: resumed.record.at("s3", spec, "c") });
+    expect(fake.requests.map((request) => request.messages[0]?.content)).toEqual(["a", "c", "b"]);
+    expect(resumed.lines.map((line) => (line as CallRecord).site)).toEqual(["s2"]);
+    expect(resumed.record.replayed).toBe(2);
+    expect(resumed.record.divergence).toBeUndefined();
+  });
+
+  it("a resumed sub-call whose prompt changed leaves the record: every later call is live", async () => {
     const { fake, spec } = await server();
     const first = recordedRun("record");
     const model = createModelPool().get(spec);
     await model.chat(ask("a"), { recording: first.record.at("s1", spec, "a") });
     await model.chat(ask("b"), { recording: first.record.at("s2", spec, "b") });
     const resumed = recordedRun("resume", first.lines as CallRecord[]);
-    await model.chat(ask("a"), { recording: resumed.record.at("s1", spec, "a") });
-    await model.chat(ask("c"), { recording: resumed.record.at("s3", spec, "c") });
+    await model.chat(ask("A"), { recording: resumed.record.at("s1", spec, "A") });
     // s2 is recorded, but the run has left the record: it is asked again rather than trusted.
     await model.chat(ask("b"), { recording: resumed.record.at("s2", spec, "b") });
-    expect(fake.requests.map((request) => request.messages[0]?.content)).toEqual(["a", "b", "c", "b"]);
-    expect(resumed.lines.map((line) => (line as CallRecord).site)).toEqual(["s3", "s2"]);
+    expect(fake.requests.map((request) => request.messages[0]?.content)).toEqual(["a", "b", "A", "b"]);
+    expect(resumed.lines.map((line) => (line as CallRecord).site)).toEqual(["s1", "s2"]);
+    expect(resumed.record.divergence).toEqual({ site: "s1", expected: "a", actual: "A" });
   });
 });

@@ -12,8 +12,11 @@
  * - `record`: nothing is answered from the record; every reply is kept.
  * - `replay`: every call must be answered from the record; a call it does not hold, or a sub-call
  *   that asks another prompt, is a divergence: the call fails and `divergence` says where.
- * - `resume`: calls are answered from the record while the run follows it; from the first call it
- *   does not hold (or a changed prompt) on, every call goes to the backend and is kept.
+ * - `resume`: calls are answered from the record while the run follows it. A call it does not hold
+ *   (one in flight at the crash, or past the end of the record) is sent live and kept, and the run
+ *   still follows the record for the calls after it: a batch's prompts finish out of order, and one
+ *   that had answered must never be paid twice. A sub-call whose prompt changed means the code now
+ *   does something else: from there on every call is live.
  */
 
 import { RlmError } from "../errors/index.js";
@@ -84,25 +87,27 @@ export class RunRecord {
   private recorded(site: string, prompt: string | undefined): ChatResult | undefined {
     if (!this.following) return undefined;
     const call = this.calls.get(site);
-    const mismatch =
-      call === undefined
-        ? { expected: "(no call)", actual: prompt ?? "(a model call)" }
-        : prompt !== undefined && call.prompt !== undefined && call.prompt !== prompt
-          ? { expected: call.prompt, actual: prompt }
-          : undefined;
-    if (mismatch !== undefined) {
-      this.firstDivergence ??= { site, ...mismatch };
-      if (this.mode === "replay") throw divergedError(site, call !== undefined, mismatch.actual);
-      // Resume: the run has left the record; from here on everything is live.
-      this.following = false;
+    const changed =
+      call !== undefined && prompt !== undefined && call.prompt !== undefined && call.prompt !== prompt;
+    if (call === undefined || changed) {
+      const mismatch = { expected: call?.prompt ?? "(no call)", actual: prompt ?? "(a model call)" };
+      if (this.mode === "replay") {
+        this.firstDivergence ??= { site, ...mismatch };
+        throw divergedError(site, call !== undefined, mismatch.actual);
+      }
+      // Resume: a call the record lacks is made live; a changed prompt leaves the record for good.
+      if (changed) {
+        this.firstDivergence ??= { site, ...mismatch };
+        this.following = false;
+      }
       return undefined;
     }
     this.answered++;
     return {
-      text: call!.text,
-      ...(call!.reasoning !== undefined ? { reasoning: call!.reasoning } : {}),
-      usage: call!.usage,
-      finishReason: call!.finish_reason as FinishReason,
+      text: call.text,
+      ...(call.reasoning !== undefined ? { reasoning: call.reasoning } : {}),
+      usage: call.usage,
+      finishReason: call.finish_reason as FinishReason,
     };
   }
 
@@ -124,7 +129,6 @@ export class RunRecord {
       finish_reason: result.finishReason,
       elapsed_ms: Math.round(elapsedMs),
     };
-    this.calls.set(site, line);
     this.write(line);
   }
 }

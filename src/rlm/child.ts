@@ -11,6 +11,7 @@ import { describeContext } from "./context-description.js";
 import { childQuery, openQuery } from "./conversation.js";
 import { runLoop } from "./loop.js";
 import type { RlmNode } from "./node.js";
+import { seedRandom } from "./seed-random.js";
 
 export interface ChildOutcome {
   answer: string;
@@ -24,6 +25,7 @@ export interface ChildOutcome {
 export async function runChildLoop(node: RlmNode, runId: string, prompt: string): Promise<ChildOutcome> {
   const { run } = node;
   const load = await node.sandbox.load(prompt, { signal: node.signal });
+  await seedRandom(node);
   const query = childQuery(prompt);
   const queryStart = openQuery(node, query, describeContext(prompt, load, "context"), false);
   run.emit({ type: "run-start", runId, depth: node.depth, query });

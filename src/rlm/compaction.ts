@@ -68,7 +68,7 @@ export async function compactIfNeeded(
       },
       { role: "user", content: truncateHeadTail(transcript, Math.floor(threshold / 2)) },
     ],
-    { signal: node.signal },
+    { signal: node.signal, ...run.recording(node.sites.compaction(), node.model.spec) },
   );
   run.budget.check();
   const summary: ChatMessage = {

@@ -12,8 +12,17 @@ const FALLBACK_CONTEXT_WINDOW = 8192;
 export class ContextWindows {
   private readonly known = new Map<string, number>();
 
-  /** `model`'s window in tokens, asked under `run`'s budget. */
+  /**
+   * `model`'s window in tokens, asked under `run`'s budget, and kept in the run's record: a replay
+   * or resume reads it from there (no server is asked, and prompts are sized as they were).
+   */
   async of(run: Run, model: LanguageModel, depth: number): Promise<number> {
+    const window = run.record?.window(model.spec) ?? (await this.ask(run, model, depth));
+    run.record?.keepWindow(model.spec, window);
+    return window;
+  }
+
+  private async ask(run: Run, model: LanguageModel, depth: number): Promise<number> {
     const known = this.known.get(model.spec);
     if (known !== undefined) return known;
     try {

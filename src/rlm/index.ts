@@ -6,6 +6,7 @@
  * limits live in `src/budget`, trajectories in `src/trace`.
  */
 export { type FinalAnswer, type ParsedReply, parseReply } from "./parse-reply.js";
+export { type ReplayOptions, type ReplayResult, replay } from "./replay.js";
 export { RLM } from "./rlm.js";
 export { type HistoryEntry, RlmSession } from "./session.js";
 export type * from "./types.js";

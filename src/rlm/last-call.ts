@@ -49,6 +49,7 @@ export async function lastCall(
       ...run.options.rootOptions,
       timeoutMs: window.ms,
       signal,
+      ...run.recording(node.sites.final(iteration), node.model.spec),
     });
     conversation.push({ role: "assistant", content: reply.text });
     run.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });

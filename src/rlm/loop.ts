@@ -96,7 +96,11 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       start = compacted.queryStart;
       if (compacted.compaction) pending = [compacted.compaction.summary, ...pending];
       doing = `calling the ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec}`;
-      const reply = await node.model.chat(conversation, { ...run.options.rootOptions, signal: node.signal });
+      const reply = await node.model.chat(conversation, {
+        ...run.options.rootOptions,
+        signal: node.signal,
+        ...run.recording(node.sites.turn(iteration), node.model.spec),
+      });
       run.budget.check();
       for (const warning of reply.warnings ?? [])
         run.emit({ type: "warning", depth: node.depth, message: warning });

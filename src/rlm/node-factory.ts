@@ -8,6 +8,7 @@
 import type { ChatMessage, LanguageModel } from "../models/types.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
+import { CallSites } from "./call-sites.js";
 import { type ChildOutcome, runChildLoop } from "./child.js";
 import { ContextWindows } from "./context-windows.js";
 import type { RlmNode, SandboxSeat, SeatedSandbox } from "./node.js";
@@ -77,22 +78,25 @@ export class NodeFactory {
       signal: run.budget.signal,
       conversation: setup.conversation,
       calls: { current: [] },
+      sites: new CallSites(""),
       onRestart: setup.onRestart,
     });
   }
 
   /** The same root RLM (sandbox, model, conversation) for a session's next query. */
   reopenRoot(root: RlmNode, run: Run): RlmNode {
-    return seated({ ...root, run, signal: run.budget.signal });
+    return seated({ ...root, run, signal: run.budget.signal, sites: new CallSites("") });
   }
 
   /**
    * Answers `prompt` with a child RLM of `parent`, one level deeper, in a sandbox of its own that
    * closes once the answer is handed over. `signal` cancels it (the run's, plus the parent's exec).
+   * `site` is the parent's sub-call that starts it (the child's calls are recorded under it).
    */
   async runChild(
     parent: RlmNode,
     runId: string,
+    site: string,
     prompt: string,
     model: string | LanguageModel,
     signal: AbortSignal,
@@ -108,6 +112,7 @@ export class NodeFactory {
       signal,
       conversation: [],
       calls: { current: [] },
+      sites: new CallSites(CallSites.child(site)),
       onRestart: undefined,
     });
     try {

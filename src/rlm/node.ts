@@ -2,13 +2,15 @@
  * One RLM of a run: its depth, its model, its sandbox and its conversation. The root of a
  * completion and each child that `rlm_query` starts are nodes, all made by the `NodeFactory`.
  * A node is never re-bound; a session's next query gets a new node on the same sandbox and
- * conversation. Two cells change while it runs, both on purpose: `calls.current` (the sub-calls
- * of the code block running now) and its sandbox's `seat` (which node the sandbox serves).
+ * conversation. Three cells change while it runs, all on purpose: `calls.current` (the sub-calls
+ * of the code block running now), its sandbox's `seat` (which node the sandbox serves), and the
+ * counters of its call sites.
  */
 
 import type { ChatMessage, LanguageModel } from "../models/types.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { SubCallRecord } from "../trace/types.js";
+import type { CallSites } from "./call-sites.js";
 import type { Run } from "./run.js";
 
 export interface RlmNode {
@@ -28,6 +30,8 @@ export interface RlmNode {
   readonly conversation: ChatMessage[];
   /** Sub-calls made by the code block running now; the turn swaps in a fresh list per block. */
   readonly calls: { current: SubCallRecord[] };
+  /** Names its model calls in the run's record (replay, resume). */
+  readonly sites: CallSites;
   /** Called after the sandbox had to restart (variables lost): a session sets `history` again. */
   readonly onRestart: ((sandbox: Sandbox) => Promise<void>) | undefined;
 }

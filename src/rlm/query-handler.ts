@@ -37,6 +37,8 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
     const kind = recursive ? "rlm" : "llm";
     const model = chosen ?? (recursive ? modelForDepth(options, node.depth + 1) : run.subModel);
     const spec = specOf(model);
+    // Named before any await: the code's order of calls, not the order their replies come back in.
+    const site = node.sites.subCall();
     const id = run.nextSubCallId();
     // The block that made the call is the one running now; keep its list even if the call outlives it.
     const calls = node.calls.current;
@@ -56,6 +58,7 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
         const child: ChildOutcome = await nodes.runChild(
           node,
           `${run.id}.${id}`,
+          site,
           request.prompt,
           model,
           combined,
@@ -64,9 +67,11 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
         if (child.error !== undefined) throw new Error(child.error);
         response = child.answer;
       } else {
-        const reply = await run.pool
-          .get(model)
-          .chat([{ role: "user", content: request.prompt }], { ...options.subOptions, signal: combined });
+        const reply = await run.pool.get(model).chat([{ role: "user", content: request.prompt }], {
+          ...options.subOptions,
+          signal: combined,
+          ...run.recording(site, spec, request.prompt),
+        });
         response = reply.text;
         record.usage = reply.usage;
         for (const warning of reply.warnings ?? [])

@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { contextDigest } from "../replay/index.js";
+import type { ContextInput } from "../sandbox/types.js";
 import { type MetadataRecord, TRAJECTORY_FORMAT } from "../trace/types.js";
 import type { LoopOutcome } from "./loop.js";
 import { specOf } from "./options.js";
@@ -25,7 +27,21 @@ export function tracePathFor(trace: string | undefined, runId: string): string |
   return isFolder ? join(trace, `${runId}.jsonl`) : trace;
 }
 
-export function metadataLine(run: Run, query: string, context: ContextDescription): MetadataRecord {
+/** A context recorded in the trajectory (`recordContext`) may be this large, as JSON. */
+export const RECORDED_CONTEXT_CHARS = 16_000_000;
+
+export interface RunInputs {
+  /** The context as given (undefined: a session query that keeps the current one). */
+  context: ContextInput | undefined;
+  inputs: string[] | undefined;
+}
+
+export function metadataLine(
+  run: Run,
+  query: string,
+  context: ContextDescription,
+  given: RunInputs,
+): MetadataRecord {
   return {
     type: "metadata",
     format: TRAJECTORY_FORMAT,
@@ -38,7 +54,37 @@ export function metadataLine(run: Run, query: string, context: ContextDescriptio
     depth: 0,
     context: { type: context.type, total_chars: context.totalChars, parts: context.partLengths.length },
     limits: { ...run.limits },
+    ...(run.record !== undefined ? durableFields(run, given) : {}),
   };
+}
+
+/** What a replay or resume needs to run the same code over the same data the same way. */
+function durableFields(run: Run, given: RunInputs): Partial<MetadataRecord> {
+  const { options } = run;
+  const setup: NonNullable<MetadataRecord["setup"]> = {
+    ...(options.depthModels ? { depth_models: options.depthModels.map(specOf) } : {}),
+    ...(options.allowedSubModels ? { allowed_models: options.allowedSubModels.map(specOf) } : {}),
+    ...(options.compactAt !== undefined ? { compact_at: options.compactAt } : {}),
+    ...(options.sandbox?.runtime !== undefined ? { sandbox: options.sandbox.runtime } : {}),
+  };
+  return {
+    seed: run.seed,
+    setup,
+    ...(given.context !== undefined ? { context_sha256: contextDigest(given.context) } : {}),
+    ...(given.inputs !== undefined ? { inputs: given.inputs } : {}),
+    ...(options.recordContext && given.context !== undefined ? recordedContext(run, given.context) : {}),
+  };
+}
+
+function recordedContext(run: Run, context: ContextInput): Partial<MetadataRecord> {
+  const size = typeof context === "string" ? context.length : JSON.stringify(context).length;
+  if (size <= RECORDED_CONTEXT_CHARS) return { context_value: context };
+  run.emit({
+    type: "warning",
+    depth: 0,
+    message: `The context (${size} characters) is over the ${RECORDED_CONTEXT_CHARS} a trajectory records; replay will need the inputs.`,
+  });
+  return {};
 }
 
 /** Builds the result, writes it as the trajectory's last line and emits `run-end`. */

@@ -6,9 +6,11 @@
  */
 
 import { Budget, type ResolvedLimits, resolveLimits } from "../budget/index.js";
-import type { LanguageModel, ModelPool } from "../models/types.js";
+import type { CallRecording, LanguageModel, ModelPool } from "../models/types.js";
+import { type RecordMode, RunRecord } from "../replay/index.js";
+import type { TrajectoryRun } from "../trace/index.js";
 import { createTraceSink } from "../trace/index.js";
-import type { RlmEvent, TraceSink } from "../trace/types.js";
+import type { MetadataRecord, RlmEvent, TraceSink, TrajectoryLine } from "../trace/types.js";
 import type { BackgroundWork } from "./background-work.js";
 import { maxDepthOf } from "./options.js";
 import type { RLMOptions } from "./types.js";
@@ -24,6 +26,16 @@ export interface RunSetup {
   appendTrace: boolean;
   /** Where work that may finish after the run goes (a child's sandbox closing); its owner awaits it. */
   background: BackgroundWork;
+  /** A resume or a replay of a recorded run; a fresh run (undefined) records when it has a trajectory. */
+  durable: DurableStart | undefined;
+}
+
+/** How a run follows a recorded one (see replay/run-record.ts). */
+export interface DurableStart {
+  mode: Exclude<RecordMode, "record">;
+  recorded: TrajectoryRun;
+  /** Handed the run's record once made (a replay reads where it diverged). */
+  onRecord?: (record: RunRecord) => void;
 }
 
 export class Run {
@@ -42,8 +54,17 @@ export class Run {
   readonly callerSignal: AbortSignal | undefined;
   /** `model=` names refused so far: a batch of 1,000 prompts naming the same one warns once. */
   readonly refusedModels = new Set<string>();
+  /**
+   * The record of its model replies: kept when the run writes a trajectory, followed in a resume or
+   * a replay. Undefined for a run with neither (nothing to record into, nothing to follow).
+   */
+  readonly record: RunRecord | undefined;
+  /** Seeds Python's `random` in every sandbox of the run (a replay or resume uses the recorded one). */
+  readonly seed: number;
   private readonly background: BackgroundWork;
   private subCallCount = 0;
+  /** Lines recorded before the metadata (a context window read while the root opens) wait for it. */
+  private held: TrajectoryLine[] | undefined = [];
 
   constructor(setup: RunSetup) {
     const { options, pool } = setup;
@@ -62,6 +83,31 @@ export class Run {
     });
     this.budget = new Budget({ limits: this.limits, usage: () => pool.usage(), signal: setup.signal });
     this.background = setup.background;
+    const { durable } = setup;
+    this.seed = durable?.recorded.metadata.seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.record =
+      durable !== undefined || this.sink.path !== undefined
+        ? new RunRecord(durable?.mode ?? "record", (line) => this.recordLine(line), durable?.recorded)
+        : undefined;
+    if (this.record !== undefined) durable?.onRecord?.(this.record);
+  }
+
+  /** Where a model call goes in the record, for `ChatOptions.recording` (nothing without a record). */
+  recording(site: string, model: string, prompt?: string): { recording?: CallRecording } {
+    return this.record === undefined ? {} : { recording: this.record.at(site, model, prompt) };
+  }
+
+  /** Writes the run's metadata line, then the lines recorded before it. */
+  start(metadata: MetadataRecord): void {
+    this.sink.line(metadata);
+    for (const line of this.held ?? []) this.sink.line(line);
+    this.held = undefined;
+  }
+
+  private recordLine(line: TrajectoryLine): void {
+    // A reader starts a run at its metadata line: nothing of the run may come before it.
+    if (this.held !== undefined) this.held.push(line);
+    else this.sink.line(line);
   }
 
   /** Ids of sub-calls, counted over the whole tree. */

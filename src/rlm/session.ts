@@ -11,12 +11,14 @@ import type { ChatMessage, ModelPool } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { BackgroundWork } from "./background-work.js";
 import { openQuery } from "./conversation.js";
+import { resumeStart } from "./durable-start.js";
 import { runLoop } from "./loop.js";
 import type { RlmNode, SeatedSandbox } from "./node.js";
 import type { NodeFactory } from "./node-factory.js";
 import { describeError } from "./query-handler.js";
-import { Run } from "./run.js";
+import { type DurableStart, Run } from "./run.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
+import { seedRandom } from "./seed-random.js";
 import { SessionContexts } from "./session-contexts.js";
 import type { CompletionOptions, CompletionResult } from "./types.js";
 
@@ -50,21 +52,27 @@ export class RlmSession {
     this.spare = nodes.takeSpare();
   }
 
-  /** Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one). */
+  /**
+   * Answers `query`; `context` is loaded as the new `context` (undefined: keep the current one).
+   * `replay`: the recorded run to replay (see replay.ts); a resume comes in `completionOptions`.
+   */
   async completion(
     context: ContextInput | undefined,
     query: string,
     completionOptions: CompletionOptions = {},
+    replay?: DurableStart,
   ): Promise<CompletionResult> {
     this.checkUsable(query);
-    const run = this.startRun(completionOptions.signal);
+    const durable = replay ?? (await this.resumeStart(completionOptions, query, context));
+    const run = this.startRun(completionOptions.signal, durable);
     this.busy = true;
     try {
       const node = await this.rootNode(run);
       const description = await this.contexts.load(node.sandbox, context, run.budget.signal);
       await this.contexts.setHistory(node.sandbox, this.history);
+      await seedRandom(node);
       const queryStart = openQuery(node, query, description, this.isSession);
-      run.sink.line(metadataLine(run, query, description));
+      run.start(metadataLine(run, query, description, { context, inputs: completionOptions.inputs }));
       run.emit({ type: "run-start", runId: run.id, depth: 0, query });
       const outcome = await runLoop(node, queryStart);
       this.history.push({ query, answer: outcome.answer });
@@ -114,24 +122,54 @@ export class RlmSession {
     }
   }
 
-  /** The run of one query: the session's pool and trajectory file, a budget and trace lines of its own. */
-  private startRun(signal: AbortSignal | undefined): Run {
+  /** A resume's recorded run, checked against this query and context (a session cannot resume). */
+  private async resumeStart(
+    options: CompletionOptions,
+    query: string,
+    context: ContextInput | undefined,
+  ): Promise<DurableStart | undefined> {
+    if (options.resume === undefined) return undefined;
+    if (this.isSession) {
+      throw new RlmError("resume-mismatch", "A session cannot resume a recorded run.", {
+        hint: "Resume with rlm.completion(context, query, { resume: path }).",
+      });
+    }
+    const start = await resumeStart(options.resume, query, context);
+    this.tracePath = options.resume;
+    return start;
+  }
+
+  /**
+   * The run of one query: the session's pool and trajectory file, a budget and trace lines of its
+   * own. A resumed run appends to the file it resumes, after a `resume` line, under its old id.
+   */
+  private startRun(signal: AbortSignal | undefined, durable: DurableStart | undefined): Run {
     const options = this.nodes.options;
     this.pool ??= (options.createPool ?? createModelPool)({
       ...options.pool,
       concurrency: options.concurrency,
     });
-    const id = newRunId();
+    const resuming = durable?.mode === "resume";
+    const id = resuming ? durable.recorded.metadata.run_id : newRunId();
     this.tracePath ??= tracePathFor(options.trace, id);
-    return new Run({
+    const run = new Run({
       id,
       options,
       pool: this.pool,
       signal,
       tracePath: this.tracePath,
-      appendTrace: this.history.length > 0,
+      appendTrace: this.history.length > 0 || resuming,
       background: this.background,
+      durable,
     });
+    if (resuming) {
+      run.sink.line({
+        type: "resume",
+        resumed_at: new Date().toISOString(),
+        calls: durable.recorded.calls.length,
+      });
+    }
+    return run;
   }
 
   private async rootNode(run: Run): Promise<RlmNode> {

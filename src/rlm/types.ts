@@ -65,10 +65,24 @@ export interface RLMOptions {
   keepWarm?: boolean;
   /** Fraction of the root model's window at which older turns are summarized. Default 0.7. */
   compactAt?: number;
+  /**
+   * Write the context itself into the trajectory, so `rlm replay` needs no inputs (a self-contained
+   * cassette). Up to 16 MB of JSON; a larger context is not written (a warning says so).
+   */
+  recordContext?: boolean;
 }
 
 export interface CompletionOptions {
   signal?: AbortSignal;
+  /**
+   * Continue the run recorded in this trajectory (killed, or stopped by a limit) instead of starting
+   * over: the same query and context (their hash is checked; raised limits may be given). Recorded
+   * model replies are answered from the file, never paid twice; the recorded code runs again to
+   * rebuild the REPL; then the run goes on live, appending to the same file.
+   */
+  resume?: string;
+  /** What the context was read from (paths, `-` for stdin), written to the trajectory for `rlm replay`. */
+  inputs?: string[];
 }
 
 export interface CompletionResult {

@@ -101,7 +101,10 @@ export async function runRequest(
     model: rootModel,
     limits,
     ...(joinedInstructions ? { instructions: joinedInstructions } : {}),
-    ...(options.traceDirectory ? { trace: join(options.traceDirectory, `${id}.jsonl`) } : {}),
+    // With the request's context inside (up to 16 MB): `rlm replay` needs nothing but the file.
+    ...(options.traceDirectory
+      ? { trace: join(options.traceDirectory, `${id}.jsonl`), recordContext: true }
+      : {}),
     onEvent: (event) => {
       const note = progress ? progressNote(event) : undefined;
       if (note) progress?.(note);

@@ -36,7 +36,10 @@ export interface RlmServerOptions {
   maxQueuedRuns?: number;
   /** Largest accepted request body. Default 256 MB. */
   maxBodyBytes?: number;
-  /** When set, each request's trajectory is written to `<directory>/<completion id>.jsonl`. */
+  /**
+   * When set, each request's trajectory is written to `<directory>/<completion id>.jsonl`, with the
+   * request's context in it (up to 16 MB), so `rlm replay` can re-run it alone.
+   */
   traceDirectory?: string;
   /** Called when a chat request ends (for the serve command's access log). */
   onRequestEnd?: (record: RequestLog) => void;

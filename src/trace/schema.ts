@@ -128,6 +128,14 @@ export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = 
     inputs: z.array(z.string()).optional(),
     context_value: z.unknown().optional(),
     seed: z.number().optional(),
+    setup: z
+      .object({
+        depth_models: z.array(z.string()).optional(),
+        allowed_models: z.array(z.string()).optional(),
+        compact_at: z.number().optional(),
+        sandbox: z.string().optional(),
+      })
+      .optional(),
   }),
 );
 

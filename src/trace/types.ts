@@ -69,6 +69,13 @@ export interface MetadataRecord {
   context_value?: unknown;
   /** Seed of Python's `random` for this run: a replay or resume seeds it the same. */
   seed?: number;
+  /** What a replay needs, beside the models above, to run the same code the same way. */
+  setup?: {
+    depth_models?: string[];
+    allowed_models?: string[];
+    compact_at?: number;
+    sandbox?: string;
+  };
 }
 
 /**

@@ -158,7 +158,9 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
   it("follows a run being written: new lines appear in place and open sections stay open", async () => {
     const lines = readFileSync(tracePath, "utf8").split("\n");
     const growing = join(mkdtempSync(join(tmpdir(), "rlm-viewer-follow-")), "growing.jsonl");
-    writeFileSync(growing, `${lines[0]}\n${lines[1]}\n`);
+    // Up to the first iteration (the replies recorded before it included).
+    const firstIteration = lines.findIndex((line) => line.startsWith('{"type":"iteration"'));
+    writeFileSync(growing, `${lines.slice(0, firstIteration + 1).join("\n")}\n`);
     const follower = await startViewer({ tracePath: growing, files: { pageDirectory } });
     try {
       const page = await openPage(follower.url);
@@ -167,7 +169,7 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
       await subCall.locator("summary").first().click();
       expect(await subCall.getAttribute("open")).toBe("");
 
-      appendFileSync(growing, lines.slice(2).join("\n"));
+      appendFileSync(growing, lines.slice(firstIteration + 1).join("\n"));
       await expect
         .poll(() => page.locator(".result .answer pre").textContent(), { timeout: 20_000 })
         .toBe(FINAL_ANSWER);
@@ -204,7 +206,8 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     await expect(page.locator(".load-error .hint").textContent()).resolves.toContain("another program");
 
     // The metadata and first iteration, then half of the next line: a run still being written.
-    const partial = `${lines[0]}\n${lines[1]}\n${lines[2]?.slice(0, 50)}`;
+    const firstIteration = lines.findIndex((line) => line.startsWith('{"type":"iteration"'));
+    const partial = `${lines.slice(0, firstIteration + 1).join("\n")}\n${lines[firstIteration + 1]?.slice(0, 50)}`;
     await page.setInputFiles("#file-input", {
       name: basename("partial.jsonl"),
       mimeType: "text/plain",

@@ -2,7 +2,7 @@
  * Runs the BUILT `rlm` binary as a subprocess, the way users run it. `ensureBuilt` rebuilds `dist`
  * with tsc when any source file is newer than the binary.
  */
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -77,8 +77,16 @@ export function runCli(
   args: string[],
   options: { env: Record<string, string>; cwd?: string; input?: string | Buffer },
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: options.env });
+  return startCli(args, options).done;
+}
+
+/** `runCli`, with the process at hand (to kill it mid-run). */
+export function startCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; input?: string | Buffer },
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: options.env });
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -89,9 +97,10 @@ export function runCli(
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
   });
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else child.stdin.end();
+  return { child, done };
 }
 
 /** A port nothing listens on: bound once, then released. */

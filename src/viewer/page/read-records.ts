@@ -88,6 +88,18 @@ export function readMetadata(fields: Fields): MetadataRecord {
     ...(Array.isArray(fields.inputs) ? { inputs: fields.inputs.map(text) } : {}),
     ...(fields.context_value !== undefined ? { context_value: fields.context_value } : {}),
     ...(typeof fields.seed === "number" ? { seed: fields.seed } : {}),
+    ...(typeof fields.setup === "object" && fields.setup !== null
+      ? { setup: readSetup(fields.setup as Fields) }
+      : {}),
+  };
+}
+
+function readSetup(fields: Fields): NonNullable<MetadataRecord["setup"]> {
+  return {
+    ...(Array.isArray(fields.depth_models) ? { depth_models: fields.depth_models.map(text) } : {}),
+    ...(Array.isArray(fields.allowed_models) ? { allowed_models: fields.allowed_models.map(text) } : {}),
+    ...(typeof fields.compact_at === "number" ? { compact_at: fields.compact_at } : {}),
+    ...(typeof fields.sandbox === "string" ? { sandbox: fields.sandbox } : {}),
   };
 }
 
