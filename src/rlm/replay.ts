@@ -4,10 +4,10 @@
  * runs again in a fresh sandbox; then the replay is compared with the record: the same code, the
  * same REPL output, the same answer, or the first place where they differ.
  *
- * What is made deterministic: Python's `random` (seeded per run, the seed recorded), the context
- * windows (recorded), the models (answered from the record). What is reported as a difference:
- * anything else the code depends on (the clock, the file system, a tool's answer, the order of a
- * `set` of strings in the process runtime's python3).
+ * What is made deterministic: Python's `random` (seeded per run, the seed recorded), string
+ * hashes (fixed in both runtimes), the context windows (recorded), the models (answered from the
+ * record). What is reported as a difference: anything else the code depends on (the clock, the
+ * file system, a tool's answer).
  */
 
 import { mkdtemp, rm } from "node:fs/promises";

@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { RlmError } from "../../errors/index.js";
 import { bwrapConfinement, READ_ONLY_ROOT } from "../bwrap-confinement.js";
 import { pythonDirectory } from "../python-files.js";
+import { FIXED_ENVIRONMENT } from "./child-environment.js";
 
 export interface BwrapOptions {
   /** The Python to run inside; default: the real executable behind `python3` on PATH (pyenv shims resolved). */
@@ -55,8 +56,7 @@ export function bwrapCommand(options: BwrapOptions = {}): string[] {
     // Nothing from the launcher's environment: only what Python needs (see child-environment.ts).
     "--clearenv",
     ...setenv("PATH", "/usr/local/bin:/usr/bin:/bin"),
-    ...setenv("LANG", "C.UTF-8"),
-    ...setenv("PYTHONUTF8", "1"),
+    ...Object.entries(FIXED_ENVIRONMENT).flatMap(([name, value]) => setenv(name, value)),
     ...setenv("HOME", "/tmp"),
     ...setenv("PYTHONDONTWRITEBYTECODE", "1"),
     python.executable,

@@ -11,11 +11,16 @@ import { homedir } from "node:os";
 /** Host variables passed on unchanged: where programs and packages are, and the locale. */
 const PASSED_ON = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"];
 
-/** What every child gets whatever the host has. */
-const FIXED = { LANG: "C.UTF-8", PYTHONUTF8: "1" };
+/**
+ * What every child gets whatever the host has (inside bwrap too). A fixed hash seed makes the
+ * order of a `set` of strings the same in every run, as it is in Pyodide: a replayed or resumed
+ * run's code then prints what it printed (hash flooding is no concern for code that may already
+ * spend the whole CPU budget).
+ */
+export const FIXED_ENVIRONMENT = { LANG: "C.UTF-8", PYTHONUTF8: "1", PYTHONHASHSEED: "0" } as const;
 
 export function childEnvironment(home: string): Record<string, string> {
-  const environment: Record<string, string> = { ...FIXED };
+  const environment: Record<string, string> = { ...FIXED_ENVIRONMENT };
   for (const name of PASSED_ON) {
     const value = process.env[name];
     if (value !== undefined && value !== "") environment[name] = value;

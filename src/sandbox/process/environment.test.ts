@@ -61,7 +61,7 @@ describe.skipIf(!hasPython)("process runtime: the child's environment", () => {
         expect(lines[0]).toBe("own:");
         expect(lines[1]).toBe("other:");
         expect(lines[2]).toBe(
-          "/tmp ['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUTF8']",
+          "/tmp ['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', 'PYTHONUTF8']",
         );
       } finally {
         await sandbox.close();
