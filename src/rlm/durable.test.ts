@@ -135,6 +135,23 @@ describe("durable runs", () => {
     expect(models.server.requests.length).toBe(sent);
   });
 
+  it("resumes a file whose last line was cut off mid-write: the torn line is dropped, the file stays readable", async () => {
+    const { options, requests } = await setUp();
+    const trace = traceFile("torn");
+    await new RLM(options({ trace, limits: { maxIterations: 1 } })).completion(context, QUERY);
+    const lines = readFileSync(trace, "utf8").trimEnd().split("\n");
+    // The process died while writing the last reply (the best-answer call's): half of it is on disk.
+    const torn = lines.findIndex((line) => line.includes('"site":"final'));
+    writeFileSync(trace, `${lines.slice(0, torn).join("\n")}\n${lines[torn]!.slice(0, 40)}`);
+    const roots = requests("root");
+    const resumed = await new RLM(options()).completion(context, QUERY, { resume: trace });
+    expect(resumed.answer).toMatch(new RegExp(`^total=${WORDS} `));
+    expect(requests("root")).toBe(roots + 1);
+    const { runs, truncated } = await readTrajectory(trace);
+    expect(truncated).toBe(false);
+    expect(runs[0]!.result?.stop_reason).toBe("answer");
+  });
+
   it("refuses to resume another question or other inputs, saying which", async () => {
     const { options } = await setUp();
     const trace = traceFile("refused");
