@@ -28,7 +28,7 @@ function checkLlamaCpp(parsed: ParsedSpec): BackendCheck {
       status: "fail",
       code: "model-not-found",
       detail: "node-llama-cpp is not installed.",
-      fix: "npm install node-llama-cpp",
+      fix: "npm install node-llama-cpp beside rlm (npm install -g node-llama-cpp for a global rlm)",
     };
   }
   if (parsed.source === "path" && !existsSync(parsed.model)) {

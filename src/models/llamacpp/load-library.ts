@@ -22,7 +22,7 @@ function missingPackageError(cause: unknown): RlmError {
     "llamacpp-missing",
     "The embedded llama.cpp backend needs node-llama-cpp, which is not installed.",
     {
-      hint: "Install the optional dependency: npm install node-llama-cpp",
+      hint: "Install it beside rlm: `npm install node-llama-cpp` in your project, or `npm install -g node-llama-cpp` for a global rlm (about 750 MB with every GPU build).",
       cause,
     },
   );
