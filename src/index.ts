@@ -31,6 +31,7 @@ export {
   type ReplayResult,
   RLM,
   RlmSession,
+  RunError,
   replay,
 } from "./rlm/index.js";
 export type * from "./rlm/types.js";

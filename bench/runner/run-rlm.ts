@@ -6,7 +6,7 @@
 
 import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { RLM } from "../../src/rlm/index.js";
+import { RLM, RunError } from "../../src/rlm/index.js";
 import type { ContextInput } from "../../src/sandbox/types.js";
 import type { IterationRecord, TrajectoryLine } from "../../src/trace/types.js";
 import { score } from "../scoring/index.js";
@@ -48,7 +48,11 @@ export async function runRlm(
   traceName: string,
 ): Promise<RlmRun> {
   const started = performance.now();
-  const result = await rlm.completion(context, question.query);
+  // A failed run is a result here (scored 0, its error reported), not the end of the bench.
+  const result = await rlm.completion(context, question.query).catch((error: unknown) => {
+    if (error instanceof RunError) return error.result;
+    throw error;
+  });
   // Wall time as the caller sees it (the engine's own figure starts a little later).
   const elapsedMs = performance.now() - started;
   let tracePath = result.tracePath;

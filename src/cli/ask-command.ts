@@ -106,20 +106,18 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
       inputs: paths.length > 0 ? paths : ["-"],
       ...(values.resume !== undefined ? { resume: values.resume } : {}),
     });
+  } catch (error) {
+    // The run failed with no answer: its code picks the exit code; say where its steps are kept.
+    const tracePath = (error as { result?: CompletionResult }).result?.tracePath;
+    progress?.stop();
+    if (tracePath !== undefined) stderr.write(`rlm: the trajectory up to the failure is in ${tracePath}\n`);
+    throw error;
   } finally {
     progress?.stop();
     process.off("SIGINT", onInterrupt);
   }
 
   if (result.stopReason === "aborted") return EXIT.interrupted;
-  if (result.stopReason === "error") {
-    // The code (and so the exit code) is the failure's own; the message says which step failed.
-    const failure = result.failure;
-    throw new RlmError(failure?.code ?? "run-failed", result.error ?? "The run failed.", {
-      hint: "Run `rlm doctor` to check the backends and the sandbox; --verbose shows each step.",
-      cause: failure,
-    });
-  }
   if (values.json) {
     const { failure: _failure, ...shown } = result;
     process.stdout.write(

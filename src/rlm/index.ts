@@ -8,5 +8,6 @@
 export { type FinalAnswer, type ParsedReply, parseReply } from "./parse-reply.js";
 export { type ReplayOptions, type ReplayResult, replay } from "./replay.js";
 export { RLM } from "./rlm.js";
+export { RunError } from "./run-error.js";
 export { type HistoryEntry, RlmSession } from "./session.js";
 export type * from "./types.js";

@@ -10,7 +10,7 @@ import { code, lastStdout, lastUserMessage, scripted } from "../../test/policies
 import { type FakeModels, testModels, traceFile } from "../../test/policies/harness.js";
 import { readTrajectory } from "../trace/index.js";
 import type { RlmEvent } from "../trace/types.js";
-import { RLM } from "./index.js";
+import { RLM, RunError } from "./index.js";
 import type { RLMOptions } from "./types.js";
 
 const CONTEXT = "one two three four five six seven eight nine ten ".repeat(50);
@@ -160,7 +160,16 @@ describe("failures", () => {
       void models?.server.close();
       return { fault: "drop" };
     };
-    const { result, trajectory } = await run(root, { pool: { maxRetries: 1 } });
+    // The failure produced no answer: completion() rejects, with what the run did until then.
+    const failed = await run(root, { pool: { maxRetries: 1 } }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(RunError);
+    const error = failed as RunError;
+    const result = error.result;
+    expect(error.code).toBe(result.failure?.code);
+    expect(error.message).toBe(result.error);
+    expect(error.tracePath).toBe(result.tracePath);
+    expect(error.usage[models!.spec("root")]?.calls).toBeGreaterThanOrEqual(1);
+    const trajectory = await readTrajectory(result.tracePath!);
     expect(result.stopReason).toBe("error");
     expect(result.error).toMatch(
       /^Failed while calling the root model openai-compatible:.*#root: .*127\.0\.0\.1/,

@@ -23,6 +23,7 @@ import { readTrajectory, type TrajectoryRun } from "../trace/index.js";
 import type { RlmEvent } from "../trace/types.js";
 import { checkContext, onlyRun } from "./durable-start.js";
 import { NodeFactory } from "./node-factory.js";
+import { RunError } from "./run-error.js";
 import { RlmSession } from "./session.js";
 import type { CompletionResult, RLMOptions } from "./types.js";
 
@@ -70,12 +71,18 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   let record: RunRecord | undefined;
   const session = new RlmSession(new NodeFactory(replayOptions(recorded, options, trace)), false);
   try {
-    const result = await session.completion(
-      context,
-      recorded.metadata.query,
-      { ...(options.signal ? { signal: options.signal } : {}) },
-      { mode: "replay", recorded, onRecord: (kept) => (record = kept) },
-    );
+    // A replay that fails (it left the record at a root call) is still a replay to compare.
+    const result = await session
+      .completion(
+        context,
+        recorded.metadata.query,
+        { ...(options.signal ? { signal: options.signal } : {}) },
+        { mode: "replay", recorded, onRecord: (kept) => (record = kept) },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof RunError) return error.result;
+        throw error;
+      });
     const replayed = onlyRun((await readTrajectory(trace)).runs, trace);
     const divergence = record?.divergence;
     const difference: RunDifference | undefined =

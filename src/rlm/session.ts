@@ -17,6 +17,7 @@ import type { RlmNode, SeatedSandbox } from "./node.js";
 import type { NodeFactory } from "./node-factory.js";
 import { describeError } from "./query-handler.js";
 import { type DurableStart, Run } from "./run.js";
+import { RunError } from "./run-error.js";
 import { finishRun, metadataLine, newRunId, tracePathFor } from "./run-records.js";
 import { seedRandom } from "./seed-random.js";
 import { SessionContexts } from "./session-contexts.js";
@@ -76,11 +77,14 @@ export class RlmSession {
       run.emit({ type: "run-start", runId: run.id, depth: 0, query });
       const outcome = await runLoop(node, queryStart);
       this.history.push({ query, answer: outcome.answer });
-      return finishRun(run, outcome);
+      const result = finishRun(run, outcome);
+      // A failure with no answer rejects (with what the run did); a limit's stop resolves.
+      if (result.stopReason === "error") throw new RunError(result);
+      return result;
     } catch (error) {
       // Setup (sandbox, context) was cut short by a limit or the caller: a result, not a throw.
       const reason = run.budget.stopReason;
-      if (reason === undefined) throw error;
+      if (reason === undefined || error instanceof RunError) throw error;
       return finishRun(run, {
         answer: "",
         stopReason: reason,

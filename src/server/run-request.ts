@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { type Limits, resolveLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
+import { RunError } from "../rlm/index.js";
 import type { CompletionResult } from "../rlm/types.js";
 import type { RlmEvent } from "../trace/types.js";
 import type { RunTicket } from "./admission.js";
@@ -112,6 +113,11 @@ export async function runRequest(
   });
   const result = await engine
     .completion(context, query, { signal: aborter.signal })
+    // A failed run rejects with what it did; answered below as any failed run is.
+    .catch((error: unknown) => {
+      if (error instanceof RunError) return error.result;
+      throw error;
+    })
     .finally(() => clearInterval(heartbeat));
   if (aborter.signal.aborted) return { id, created, result: undefined, limits };
   if (result.stopReason === "error") {
