@@ -97,8 +97,9 @@ export interface CompletionResult {
   elapsedMs: number;
   tracePath: string | undefined;
   /**
-   * Set when stopReason is "error" (what failed and what to do), or when a limit stopped the run
-   * and the last call for its best answer failed.
+   * Set when stopReason is "error" (what failed and what to do: `completion()` then rejects with a
+   * `RunError` holding this result), or when a limit stopped the run and the last call for its
+   * best answer failed.
    */
   error?: string;
   /**
