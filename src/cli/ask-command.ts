@@ -38,8 +38,11 @@ export function addAskCommand(program: Command): void {
       "continue the run this trajectory recorded (killed, or stopped by a limit): same question and inputs",
     )
     .option("--record-context", "also write the inputs into the trajectory (up to 16 MB), for `rlm replay`")
-    .option("-v, --verbose", "show each code block and its output on stderr as it runs")
-    .option("-q, --quiet", "no progress display")
+    .option("-v, --verbose", "show each reply, code block, output and note to the model on stderr as it runs")
+    .option(
+      "-q, --quiet",
+      "no status line (it says what runs: checking the backends, starting the sandbox, loading the context, then turn, sub-calls, tokens, cost, time)",
+    )
     .addOption(new Option("--no-check", "skip checking the backends before starting"));
   addRunOptions(command).action(async (question: string, paths: string[], values: AskOptionValues) => {
     process.exitCode = await ask(question, paths, values);
@@ -67,17 +70,25 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     stdinIsTerminal: process.stdin.isTTY === true,
     maxTotalBytes: config.maxInputBytes,
   });
-  if (values.check !== false) await preflight(config);
-
   const stderr = process.stderr;
-  const progress = values.quiet
-    ? undefined
-    : new ProgressDisplay({
-        write: (text) => stderr.write(text),
-        interactive: stderr.isTTY === true,
-        verbose: values.verbose === true,
-        columns: stderr.columns,
-      });
+  // -q hides the status line; with -v the verbose output still shows.
+  const progress =
+    values.quiet && !values.verbose
+      ? undefined
+      : new ProgressDisplay({
+          write: (text) => stderr.write(text),
+          interactive: stderr.isTTY === true,
+          verbose: values.verbose === true,
+          columns: stderr.columns,
+          statusLine: values.quiet !== true,
+        });
+  if (values.check !== false) {
+    progress?.setStep("checking the backends");
+    await preflight(config).catch((error: unknown) => {
+      progress?.stop();
+      throw error;
+    });
+  }
   for (const skipped of input.skipped) progress?.log(`skipped ${skipped.name} (${skipped.reason})`);
 
   const aborter = new AbortController();

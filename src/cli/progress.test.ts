@@ -47,6 +47,75 @@ describe("ProgressDisplay (piped)", () => {
   });
 });
 
+describe("ProgressDisplay (what it shows)", () => {
+  it("says what runs before the first turn: checking the backends, starting the sandbox, loading the context", () => {
+    let written = "";
+    const display = new ProgressDisplay({
+      write: (text) => (written += text),
+      interactive: true,
+      verbose: false,
+    });
+    expect(display.status()).toMatch(/^starting · \d+\.\ds$/);
+    display.setStep("checking the backends");
+    expect(display.status()).toMatch(/^checking the backends · /);
+    display.onEvent({ type: "run-step", depth: 0, step: "starting the sandbox" });
+    expect(written).toContain("rlm · starting the sandbox · ");
+    display.onEvent({ type: "iteration-start", depth: 0, iteration: 1 });
+    expect(display.status()).toMatch(/^turn 1 · sub-calls 0\/0 · /);
+    display.stop();
+  });
+
+  it("verbose: a reply without code in full, a reply's words, and every note sent to the model", () => {
+    let written = "";
+    const display = new ProgressDisplay({
+      write: (text) => (written += text),
+      interactive: false,
+      verbose: true,
+    });
+    const usage = { promptTokens: 1, completionTokens: 1 };
+    display.onEvent({
+      type: "model-reply",
+      depth: 0,
+      iteration: 1,
+      text: "I think it is about cats.",
+      usage,
+    });
+    display.onEvent({ type: "model-note", depth: 0, iteration: 1, message: "Write a ```repl block." });
+    display.onEvent({
+      type: "model-reply",
+      depth: 1,
+      iteration: 2,
+      text: "Let me count.\n```repl\nprint(1)\n```",
+      usage,
+    });
+    display.stop();
+    expect(written.split("\n")).toEqual([
+      "── turn 1 reply (no code block) ──",
+      "I think it is about cats.",
+      "── note to the model ──",
+      "Write a ```repl block.",
+      "── turn 2 reply (depth 1) ──",
+      "Let me count.",
+      "",
+    ]);
+  });
+
+  it("-q -v: the verbose output without the status line or the per-turn lines", () => {
+    let written = "";
+    const display = new ProgressDisplay({
+      write: (text) => (written += text),
+      interactive: true,
+      verbose: true,
+      statusLine: false,
+    });
+    display.onEvent({ type: "iteration-start", depth: 0, iteration: 1 });
+    display.onEvent({ type: "model-note", depth: 0, iteration: 1, message: "a note" });
+    display.onEvent({ type: "run-end", depth: 0, stopReason: "answer", answer: "x", elapsedMs: 1 });
+    display.stop();
+    expect(written).toBe("── note to the model ──\na note\n");
+  });
+});
+
 describe("exit codes", () => {
   it("maps error codes to the documented exit codes", () => {
     const code = (name: ErrorCode) => exitCodeFor(new RlmError(name, "x"));

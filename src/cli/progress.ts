@@ -1,11 +1,14 @@
 import type { UsageTotals } from "../models/types.js";
+import { parseReply } from "../rlm/parse-reply.js";
 import { thousands } from "../rlm/prompts.js";
 import type { RlmEvent } from "../trace/types.js";
 
 /**
  * What the user sees on stderr while a run works. On a terminal: one status line redrawn in place
- * (turn, sub-calls done/total, tokens, cost, elapsed), with `--verbose` output scrolling above it.
- * Piped: a plain line per finished turn and one at the end, so logs stay readable.
+ * (what it is doing before the first turn: checking the backends, starting the sandbox, loading
+ * the context; then turn, sub-calls done/total, tokens, cost, elapsed), with `--verbose` output
+ * (each reply, each code block and its output, each note the loop sent the model) scrolling above
+ * it. Piped: a plain line per finished turn and one at the end, so logs stay readable.
  */
 
 export interface ProgressOptions {
@@ -16,6 +19,8 @@ export interface ProgressOptions {
   verbose: boolean;
   /** Terminal width, to keep the status line on one row. */
   columns?: number;
+  /** False: no status line or per-turn lines, only the verbose output (`-q -v`). Default true. */
+  statusLine?: boolean;
 }
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -38,16 +43,27 @@ export class ProgressDisplay {
   private timer: NodeJS.Timeout | undefined;
   private lineShown = false;
   private stopped = false;
+  /** What the run is doing before its first turn. */
+  private step: string | undefined = "starting";
+  private readonly statusLine: boolean;
 
   constructor(private readonly options: ProgressOptions) {
-    if (options.interactive) {
+    this.statusLine = options.statusLine ?? true;
+    if (options.interactive && this.statusLine) {
       this.timer = setInterval(() => this.redraw(), 120);
       this.timer.unref();
     }
   }
 
+  /** Says what the command is doing before the run's first turn (e.g. "checking the backends"). */
+  setStep(step: string): void {
+    this.step = step;
+    if (this.options.interactive) this.redraw();
+  }
+
   status(): string {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    if (this.turn === 0 && this.step !== undefined) return `${this.step} · ${seconds}s`;
     return [
       `turn ${this.turn}`,
       `sub-calls ${this.subCallsDone}/${this.subCallsStarted}`,
@@ -61,11 +77,22 @@ export class ProgressDisplay {
     // Work cancelled after the run ended (a pool closing) may still report; the display is done.
     if (this.stopped) return;
     switch (event.type) {
+      case "run-step":
+        if (event.depth === 0) this.step = event.step;
+        break;
       case "iteration-start":
-        if (event.depth === 0) this.turn = event.iteration;
+        if (event.depth === 0) {
+          this.turn = event.iteration;
+          this.step = undefined;
+        }
         break;
       case "model-reply":
         this.tokens += event.usage.promptTokens + event.usage.completionTokens;
+        if (this.options.verbose) this.logReply(event);
+        break;
+      case "model-note":
+        if (this.options.verbose)
+          this.log(`── note to the model${depthOf(event.depth)} ──\n${shorten(event.message)}`);
         break;
       case "subcall-start":
         this.subCallsStarted++;
@@ -76,13 +103,13 @@ export class ProgressDisplay {
         break;
       case "iteration-end":
         this.setTotals(event.usage);
-        if (event.depth === 0 && !this.options.interactive) this.options.write(`[rlm] ${this.status()}\n`);
+        if (event.depth === 0 && !this.options.interactive && this.statusLine)
+          this.options.write(`[rlm] ${this.status()}\n`);
         break;
       case "code-start":
         if (this.options.verbose) {
-          const where = event.depth > 0 ? ` (depth ${event.depth})` : "";
           this.log(
-            `── turn ${event.iteration}, code block ${event.index + 1}${where} ──\n${shorten(event.code.replace(/\s+$/, ""))}`,
+            `── turn ${event.iteration}, code block ${event.index + 1}${depthOf(event.depth)} ──\n${shorten(event.code.replace(/\s+$/, ""))}`,
           );
         }
         break;
@@ -93,12 +120,21 @@ export class ProgressDisplay {
         this.log(`warning: ${event.message}`);
         break;
       case "run-end":
-        if (event.depth === 0 && !this.options.interactive) {
+        if (event.depth === 0 && !this.options.interactive && this.statusLine) {
           this.options.write(`[rlm] finished (${event.stopReason}): ${this.status()}\n`);
         }
         break;
     }
     if (this.options.interactive) this.redraw();
+  }
+
+  /** A reply's words (its code blocks follow as they run); the whole reply when it has no code. */
+  private logReply(event: Extract<RlmEvent, { type: "model-reply" }>): void {
+    const header = `── turn ${event.iteration} reply${depthOf(event.depth)}`;
+    const parsed = parseReply(event.text);
+    if (parsed.codeBlocks.length === 0)
+      this.log(`${header} (no code block) ──\n${shorten(event.text.trim())}`);
+    else if (parsed.prose.trim() !== "") this.log(`${header} ──\n${shorten(parsed.prose.trim())}`);
   }
 
   private describeOutput(event: Extract<RlmEvent, { type: "code-end" }>): string {
@@ -134,6 +170,7 @@ export class ProgressDisplay {
   }
 
   private redraw(): void {
+    if (!this.statusLine || this.stopped) return;
     this.frame = (this.frame + 1) % SPINNER.length;
     const line = `${SPINNER[this.frame]} rlm · ${this.status()}`;
     const width = Math.max(20, (this.options.columns ?? 80) - 1);
@@ -147,9 +184,13 @@ export class ProgressDisplay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.options.interactive) {
+    if (this.options.interactive && this.statusLine) {
       this.clear();
       this.options.write(`rlm · ${this.status()}\n`);
     }
   }
+}
+
+function depthOf(depth: number): string {
+  return depth > 0 ? ` (depth ${depth})` : "";
 }

@@ -44,6 +44,8 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
   let pending = conversation.slice(queryStart);
   let iteration = 0;
   let consecutiveErrors = 0;
+  /** Turns whose reply held a code block: none at all means the model cannot drive an RLM. */
+  let turnsWithCode = 0;
   /** What the loop was doing, to say in an error which part failed. */
   let doing = "starting";
   const keep = (record: IterationRecord) => {
@@ -64,6 +66,13 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     ...(failure !== undefined ? { failure } : {}),
   });
   const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
+    if (reason === "max-errors" && turnsWithCode === 0) {
+      run.emit({
+        type: "warning",
+        depth: node.depth,
+        message: `The model ${node.model.spec} wrote no \`\`\`repl code block in ${iteration} replies, so it never looked at the context: it is likely too small (or not instruction-tuned) to drive an RLM. Use a larger root model (--model) and keep the small one for sub-calls (--sub-model); --verbose shows its replies.`,
+      });
+    }
     // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
     if (reason === "aborted" || (node.depth > 0 && run.budget.stopReason)) return outcome(reason, "");
     try {
@@ -109,7 +118,10 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       const parsed = parseReply(reply.text);
       doing = `running turn ${iteration}'s code in the ${node.sandbox.runtime} sandbox`;
       const turn = await runTurn(node, parsed, iteration);
+      if (parsed.codeBlocks.length > 0) turnsWithCode++;
       if (reply.finishReason === "length") turn.notes.push(nudges.cutOff);
+      for (const message of turn.notes)
+        run.emit({ type: "model-note", depth: node.depth, iteration, message });
       consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
       const reasoning = [reply.reasoning, parsed.thinking].filter(Boolean).join("\n");
       keep({

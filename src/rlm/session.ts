@@ -68,7 +68,9 @@ export class RlmSession {
     const run = this.startRun(completionOptions.signal, durable);
     this.busy = true;
     try {
+      if (this.root === undefined) run.emit({ type: "run-step", depth: 0, step: "starting the sandbox" });
       const node = await this.rootNode(run);
+      if (context !== undefined) run.emit({ type: "run-step", depth: 0, step: "loading the context" });
       const description = await this.contexts.load(node.sandbox, context, run.budget.signal);
       await this.contexts.setHistory(node.sandbox, this.history);
       await seedRandom(node);

@@ -188,6 +188,10 @@ export type RlmEvent =
       error?: string;
     }
   | { type: "warning"; depth: number; message: string }
+  /** What the run is doing before its first turn (starting the sandbox, loading the context). */
+  | { type: "run-step"; depth: number; step: string }
+  /** A message the loop added for the model after its turn (no code block, an answer too early...). */
+  | { type: "model-note"; depth: number; iteration: number; message: string }
   | {
       type: "iteration-end";
       depth: number;
