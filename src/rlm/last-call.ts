@@ -47,6 +47,7 @@ export async function lastCall(
   try {
     const reply = await node.model.chat(conversation, {
       ...run.options.rootOptions,
+      maxTokens: run.options.rootOptions?.maxTokens ?? node.replyTokens.own,
       timeoutMs: window.ms,
       signal,
       ...run.recording(node.sites.final(iteration), node.model.spec),

@@ -107,6 +107,7 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       doing = `calling the ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec}`;
       const reply = await node.model.chat(conversation, {
         ...run.options.rootOptions,
+        maxTokens: run.options.rootOptions?.maxTokens ?? node.replyTokens.own,
         signal: node.signal,
         ...run.recording(node.sites.turn(iteration), node.model.spec),
       });

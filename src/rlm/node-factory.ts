@@ -12,6 +12,7 @@ import { CallSites } from "./call-sites.js";
 import { type ChildOutcome, runChildLoop } from "./child.js";
 import { ContextWindows } from "./context-windows.js";
 import type { RlmNode, SandboxSeat, SeatedSandbox } from "./node.js";
+import { replyTokens } from "./options.js";
 import { subCallCapacity } from "./prompts.js";
 import { createQueryHandler } from "./query-handler.js";
 import type { Run } from "./run.js";
@@ -75,6 +76,10 @@ export class NodeFactory {
       run,
       depth: 0,
       subCallChars: subCallCapacity(subWindow),
+      replyTokens: {
+        own: replyTokens(run.options.maxReplyTokens?.root, opened.contextWindow),
+        sub: replyTokens(run.options.maxReplyTokens?.sub, subWindow),
+      },
       signal: run.budget.signal,
       conversation: setup.conversation,
       calls: { current: [] },
@@ -104,11 +109,16 @@ export class NodeFactory {
     const { run } = parent;
     const depth = parent.depth + 1;
     run.budget.enterDepth(depth);
+    const opened = await this.open(run, depth, model);
     const node = seated({
-      ...(await this.open(run, depth, model)),
+      ...opened,
       run,
       depth,
       subCallChars: parent.subCallChars,
+      replyTokens: {
+        own: replyTokens(run.options.maxReplyTokens?.root, opened.contextWindow),
+        sub: parent.replyTokens.sub,
+      },
       signal,
       conversation: [],
       calls: { current: [] },

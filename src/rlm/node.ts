@@ -22,6 +22,8 @@ export interface RlmNode {
   readonly contextWindow: number;
   /** Characters one llm_query prompt may hold, from the sub-model's window (the same for the whole tree). */
   readonly subCallChars: number;
+  /** Caps on one reply of this node's model and of its sub-calls (see `RLMOptions.maxReplyTokens`). */
+  readonly replyTokens: { own: number; sub: number };
   readonly sandbox: Sandbox;
   readonly seat: SandboxSeat;
   /** Cancels this RLM's calls and code: the run's budget signal, plus for a child the parent's exec. */

@@ -36,6 +36,15 @@ export function specOf(model: string | LanguageModel): string {
   return typeof model === "string" ? model : model.spec;
 }
 
+/**
+ * The cap on one reply of a model with this window (tokens), unless given: a quarter of the
+ * window, between 256 and 8,192. A small local model that rambles for 6,000 tokens at turn 1 would
+ * otherwise overflow its window at turn 2; a reply that hits the cap is cut, and the model told.
+ */
+export function replyTokens(given: number | undefined, contextWindow: number): number {
+  return given ?? Math.min(8_192, Math.max(256, Math.floor(contextWindow / 4)));
+}
+
 /** Characters of each block's stdout / stderr shown to a root model with this window (tokens). */
 export function observationChars(options: RLMOptions, rootContextWindow: number): number {
   if (options.maxObservationChars !== undefined) return options.maxObservationChars;

@@ -69,6 +69,7 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
       } else {
         const reply = await run.pool.get(model).chat([{ role: "user", content: request.prompt }], {
           ...options.subOptions,
+          maxTokens: options.subOptions?.maxTokens ?? node.replyTokens.sub,
           signal: combined,
           ...run.recording(site, spec, request.prompt),
         });

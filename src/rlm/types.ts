@@ -59,6 +59,13 @@ export interface RLMOptions {
   /** Options for `llm_query` sub-calls. */
   subOptions?: Omit<ChatOptions, "signal">;
   /**
+   * Caps on one reply, in tokens: `root` for the models that write code (root and child RLMs),
+   * `sub` for `llm_query`. Default: a quarter of the model's context window, between 256 and 8,192.
+   * A reply that hits the cap is cut and the model is told. `rootOptions.maxTokens` /
+   * `subOptions.maxTokens` win over these.
+   */
+  maxReplyTokens?: { root?: number; sub?: number };
+  /**
    * Keep one sandbox started ahead of the next completion (see `RLM.warm()`), so a completion does
    * not wait for Python to start. Call `rlm.close()` when done. Default false.
    */
