@@ -31,6 +31,7 @@ _RLM_RESERVED = (
     "parallel_ask_llm", "SHOW_VARS", "answer", "FINAL", "FINAL_VAR",
 )
 _RLM_CUT_MARKER = "\n[... {} characters cut ...]\n"
+# Until the host calls _rlm_configure; the same number as DEFAULT_MAX_OUTPUT_CHARS in core/transport.ts.
 _rlm_settings = {"max_output_chars": 100_000}
 _rlm_state = {"final": None, "cell": 0, "user_running": False, "in_host_call": False,
               "interrupt_pending": False}
