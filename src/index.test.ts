@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as rlm from "./index.js";
 
 describe("package root", () => {
-  it("exports the public API that DESIGN.md promises, as functions and classes", () => {
+  it("exports the public API that README.md promises (As a library), as functions and classes", () => {
     for (const name of [
       "RLM",
       "RlmSession",

@@ -1,5 +1,5 @@
 /**
- * The package root: what users import from "rlm" (DESIGN.md "Public API"): the RLM itself, model
+ * The package root: what users import from "rlm" (README.md "As a library"): the RLM itself, model
  * and sandbox factories for use on their own, trajectories, and the error type.
  */
 

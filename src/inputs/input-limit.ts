@@ -2,7 +2,8 @@
  * The one place the input limit is defined. Reading stops at it (a stream) or refuses before
  * reading (a file whose size is already over), so an endless or huge input fails with a clear
  * error instead of filling memory. 1 GiB is about what the Python sandbox holds comfortably
- * (DESIGN.md: ~1 GB practical ceiling); `RLM_MAX_INPUT_BYTES` changes it for the CLI.
+ * (README.md "Limits": about 1 GB of context in the `pyodide` sandbox); `RLM_MAX_INPUT_BYTES` changes
+ * it for the CLI.
  */
 
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;

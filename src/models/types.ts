@@ -129,7 +129,10 @@ export interface ModelPoolOptions {
  */
 export interface ModelPool {
   get(model: string | LanguageModel): LanguageModel;
-  /** Usage per model spec since the pool was created (or since `since`, a snapshot from `snapshot()`). */
+  /**
+   * Usage per model spec since the pool was created: a copy, which later calls do not change. To count
+   * from a later point, keep an earlier result and subtract it (as `Budget` does with `subtractUsage`).
+   */
   usage(): Record<string, UsageTotals>;
   close(): Promise<void>;
 }

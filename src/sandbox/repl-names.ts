@@ -7,7 +7,8 @@
  * runtime defines them all. Each name maps to its Python type once a str context is loaded.
  *
  * To add a REPL function: define it in python/driver.py and add it to `_RLM_RESERVED` there, add
- * it here, and give it its line in src/rlm/prompts.ts (`replHelp`).
+ * it here, give it its line in src/rlm/prompts.ts (`replHelp`) and its case in `invoke` in
+ * memory/fake-python.ts (neither compiles without).
  */
 export const REPL = {
   context: "str",

@@ -46,7 +46,10 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Memory cap for the Python heap, in MB. Default 1024 (pyodide). */
   memoryMb?: number;
-  /** Max characters of stdout (and of stderr) kept per exec; the rest is cut (head and tail kept). */
+  /**
+   * Max characters of stdout (and of stderr) kept per exec; the rest is cut (head and tail kept).
+   * Default `DEFAULT_MAX_OUTPUT_CHARS` (core/transport.ts), for every runtime.
+   */
   maxOutputChars?: number;
   /**
    * For `runtime: "pyodide"`: keep one worker booted ahead of need, taken by the next sandbox with

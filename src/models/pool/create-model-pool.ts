@@ -39,8 +39,9 @@ function duration(name: string, value: number | undefined, fallback: number): nu
 /**
  * Creates the pool in front of the model backends. `get(spec)` builds the backend(s) once and
  * returns the same wrapped model on every later call; wrappers, outermost first: pool signal
- * (close cancels), cache, usage, retries over the endpoints, then per endpoint the concurrency
- * limit and the per-call timeout.
+ * (close cancels), cache (only with `cacheDir`), usage, recording (durable runs: under usage, so a
+ * recorded reply is counted; above retries, so it needs no slot), retries over the endpoints, then
+ * per endpoint the concurrency limit and the per-call timeout.
  */
 export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
   const concurrency = wholeNumber("concurrency", options.concurrency, 16, 1);

@@ -3,7 +3,9 @@
  * run one at a time (the driver has one Python thread). Each runs under `supervise`: a timeout or an
  * abort interrupts the code (variables kept), then kills its Python after a grace period; a Python
  * that ended, during a call or between calls, is replaced by a new one with the tools and every
- * loaded context set up again, so the sandbox keeps working and says what was lost.
+ * loaded context set up again, so the sandbox keeps working and says what was lost. It caps no
+ * output: an exec's stdout and stderr are what the driver captured joined with the fd-level output
+ * the transport returns, each already capped by the runtime (see transport.ts).
  */
 
 import { RlmError } from "../../errors/index.js";

@@ -2,8 +2,13 @@
  * What a sandbox runtime provides: a way to start one Python running `python/driver.py` (a
  * `SandboxRuntime`) and, for each Python it started, a `SandboxTransport` that carries calls into the
  * driver and the driver's host calls back. Everything else (one call at a time, the timeout, the
- * interrupt-then-kill policy, restarts with the contexts loaded again, tools, messages, output
- * caps) is the core's (`sandbox-core.ts`), the same for every runtime.
+ * interrupt-then-kill policy, restarts with the contexts loaded again, tools, messages) is the
+ * core's (`sandbox-core.ts`), the same for every runtime.
+ *
+ * Output caps are the runtime's, not the core's: each runtime resolves `maxOutputChars` (default
+ * `DEFAULT_MAX_OUTPUT_CHARS`), has its Python cap what `print` captures (the driver's
+ * `_rlm_configure`; the memory fake caps its own), and its transport caps the fd-level output it
+ * returns (`TransportReply.rawStdout` / `rawStderr`). The core only joins the two.
  *
  * To add a runtime (a remote one, a container): write one file whose `SandboxRuntime.start` boots
  * the driver and returns a transport, and add one line for it to `../runtimes.ts`. Run the shared
@@ -13,6 +18,12 @@
 import type { PlannedLoad } from "../context-encoding.js";
 import type { DriverMethod } from "../driver-result.js";
 import type { SandboxRuntimeName } from "../runtimes.js";
+
+/**
+ * Characters of stdout (and of stderr) kept per exec when `SandboxOptions.maxOutputChars` is not
+ * given: every runtime's default. The Python side (`driver.py`, `process_main.py`) repeats the number.
+ */
+export const DEFAULT_MAX_OUTPUT_CHARS = 100_000;
 
 /** A call's reply: the driver's JSON-able return value and the fd-level output written meanwhile. */
 export interface TransportReply {

@@ -28,6 +28,20 @@ class PyError extends Error {
 
 const RESERVED = new Set<string>(REPL_NAMES);
 
+/** The Python builtins the fake can call, besides the REPL's names. */
+const BUILTINS = ["print", "len", "str", "repr"] as const;
+type Builtin = (typeof BUILTINS)[number];
+const CALLABLE = new Set<string>([...REPL_NAMES, ...BUILTINS]);
+
+function isBuiltinOrReplName(name: string): name is Builtin | ReplName {
+  return CALLABLE.has(name);
+}
+
+/** Compiles only when every case is handled: a REPL name without a case in `invoke` is an error. */
+function unhandled(name: never): never {
+  throw new Error(`the in-memory sandbox has no case for ${String(name)}`);
+}
+
 export class FakePython {
   private readonly namespace = new Map<string, Value>();
   private readonly contexts = new Map<string, Value>();
@@ -202,7 +216,11 @@ export class FakePython {
 
   async invoke(name: string, args: Value[], kwargs: Record<string, Value>): Promise<Value> {
     const model = kwargs.model === undefined || kwargs.model === null ? null : pyStr(kwargs.model);
-    switch (name as ReplName | "print" | "len" | "str" | "repr") {
+    // undefined: a tool's name or an unknown one, served after the switch.
+    const called = isBuiltinOrReplName(name) ? name : undefined;
+    switch (called) {
+      case undefined:
+        break;
       case "print":
         this.print(`${args.map(pyStr).join(" ")}\n`);
         return null;
@@ -252,6 +270,12 @@ export class FakePython {
         const results = await this.query(kind, prompts.map(pyStr), model);
         return results.map((result) => (result.ok ? result.text : `[error] ${result.error}`));
       }
+      case "context":
+      case "answer":
+        // Values, not functions (`lookup` reads them): calling one ends in the NameError below.
+        break;
+      default:
+        return unhandled(called);
     }
     if (this.tools.has(name)) {
       const answer = (await this.host({ type: "tool", name, args, kwargs })) as {

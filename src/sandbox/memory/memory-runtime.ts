@@ -7,6 +7,7 @@
 
 import type { PlannedLoad } from "../context-encoding.js";
 import {
+  DEFAULT_MAX_OUTPUT_CHARS,
   type HostCallAnswer,
   type SandboxRuntime,
   type SandboxTransport,
@@ -68,7 +69,7 @@ export class MemoryTransport implements SandboxTransport {
 }
 
 export function memoryRuntime(options: SandboxOptions): SandboxRuntime {
-  const maxOutputChars = options.maxOutputChars ?? 100_000;
+  const maxOutputChars = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
   return {
     name: "memory",
     timeoutMs: options.timeoutMs ?? 60_000,

@@ -4,7 +4,7 @@
  * (python-child.ts); the sandbox core runs everything above it.
  */
 
-import type { SandboxRuntime } from "../core/transport.js";
+import { DEFAULT_MAX_OUTPUT_CHARS, type SandboxRuntime } from "../core/transport.js";
 import type { SandboxOptions } from "../types.js";
 import { defaultPythonCommand } from "./default-python.js";
 import { PythonChild } from "./python-child.js";
@@ -14,7 +14,7 @@ export const PROCESS_DEFAULTS = {
   timeoutMs: 60_000,
   /** RLIMIT_AS counts address space (thread stacks, allocator arenas), not just the heap: leave room. */
   memoryMb: 2048,
-  maxOutputChars: 100_000,
+  maxOutputChars: DEFAULT_MAX_OUTPUT_CHARS,
   /**
    * Longest protocol line the host accepts from Python (UTF-8 bytes): far above any real message (an
    * exec's output is capped at maxOutputChars; a 32 MB prompt is millions of tokens, beyond every

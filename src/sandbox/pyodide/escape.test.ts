@@ -1,5 +1,6 @@
 /**
- * The escape routes of DESIGN.md "Sandbox runtimes", each tried from inside the pyodide sandbox.
+ * The escape routes of SECURITY.md "The `pyodide` sandbox (default)" (layer 1), each tried from
+ * inside the pyodide sandbox.
  * Every test asserts that the route is closed (and, where the route would leave a trace on the
  * host, that the trace is absent), and that the sandbox still works afterwards.
  */

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { RlmError } from "../../errors/index.js";
+import { DEFAULT_MAX_OUTPUT_CHARS } from "../core/transport.js";
 import { driverPath } from "../python-files.js";
 import type { SandboxOptions } from "../types.js";
 import type { SnapshotLocation } from "./snapshot-store.js";
@@ -53,7 +54,7 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
   return {
     timeoutMs: options.timeoutMs ?? 60_000,
     memoryMb,
-    maxOutputChars: options.maxOutputChars ?? 100_000,
+    maxOutputChars: options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
     indexURL: `${pyodideDirectory}/`,
     pyodideModule: join(pyodideDirectory, "pyodide.mjs"),
     cacheDirectory: cacheDirectory(),

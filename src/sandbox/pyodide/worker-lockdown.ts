@@ -1,6 +1,7 @@
 /**
  * Worker-side lockdown, applied around Pyodide's load. Each step closes an escape route measured on
- * Pyodide 314 / Node 20 (see DESIGN.md "Sandbox runtimes"); none of them is an audited boundary.
+ * Pyodide 314 / Node 20 (see SECURITY.md "The `pyodide` sandbox (default)", layer 1); none of them is
+ * an audited boundary.
  */
 import dgram from "node:dgram";
 import dns from "node:dns";

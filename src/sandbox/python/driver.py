@@ -5,7 +5,10 @@ persistent user namespace, and the entry points a runtime calls (``_rlm_load_byt
 ``_rlm_load_prepare`` / ``_rlm_load_finish``, ``_rlm_exec``, ``_rlm_get_var``, ``_rlm_set_tools``,
 ``_rlm_configure``). It never touches a transport: the runtime defines
 ``_rlm_host_call(request: dict) -> dict`` in this module's globals before any code runs.
-See notes/protocol.md for the messages. Everything an entry point returns is JSON-able.
+The messages are defined on the TypeScript side: what each entry point returns in
+``src/sandbox/driver-result.ts`` (checked with zod), the ``_rlm_host_call`` requests and replies in
+``src/sandbox/host-calls.ts``, and how a runtime carries them in ``src/sandbox/core/transport.ts``.
+Everything an entry point returns is JSON-able.
 """
 
 import ast
@@ -28,6 +31,7 @@ _RLM_RESERVED = (
     "parallel_ask_llm", "SHOW_VARS", "answer", "FINAL", "FINAL_VAR",
 )
 _RLM_CUT_MARKER = "\n[... {} characters cut ...]\n"
+# Until the host calls _rlm_configure; the same number as DEFAULT_MAX_OUTPUT_CHARS in core/transport.ts.
 _rlm_settings = {"max_output_chars": 100_000}
 _rlm_state = {"final": None, "cell": 0, "user_running": False, "in_host_call": False,
               "interrupt_pending": False}
@@ -437,7 +441,7 @@ def _rlm_format_error(error):
 
 
 def _rlm_exec(code):
-    """Runs one block in the persistent namespace; see notes/protocol.md for the result."""
+    """Runs one block in the persistent namespace; the result is ``driverExecSchema`` in driver-result.ts."""
     limit = _rlm_settings["max_output_chars"]
     stdout, stderr = _RlmCappedText(limit), _RlmCappedText(limit)
     saved = sys.stdout, sys.stderr

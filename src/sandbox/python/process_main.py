@@ -194,6 +194,7 @@ def main():
     driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": channel.host_call}
     with open(driver_path, encoding="utf-8") as file:
         exec(compile(file.read(), driver_path, "exec"), driver)
+    # The host always sends maxOutputChars; the fallback is DEFAULT_MAX_OUTPUT_CHARS (core/transport.ts).
     driver["_rlm_configure"]({"max_output_chars": config.get("maxOutputChars", 100_000)})
 
     reader = threading.Thread(target=channel.read_forever, args=(threading.main_thread().ident,), daemon=True)

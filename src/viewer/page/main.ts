@@ -5,7 +5,7 @@
  * A file that cannot be read shows its error and hint in the page.
  */
 
-import type { Trajectory } from "../../trace/read-trajectory.js";
+import type { Trajectory } from "../../trace/split-runs.js";
 import { closeAll, element, openAll } from "./dom.js";
 import { parseTrajectoryText, TrajectoryTextError } from "./parse-trajectory-text.js";
 import { createRunView, type RunView } from "./render-run.js";
