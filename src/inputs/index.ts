@@ -3,10 +3,20 @@
  * `ContextInput` an RLM loads. One file or stdin becomes a `str`; several files or a directory
  * become a `dict` path -> content. Directories honour `.gitignore`; binaries are skipped inside
  * directories and refused when named directly; PDFs are read as text (pages split by form feeds).
- * Nothing here knows about models: the CLI and the server both use it.
+ * `chatContext` splits chat messages into a context, a query and instructions (the server's and the
+ * AI SDK model's one rule). Nothing here knows about models: the CLI and the server both use it.
  */
 export { type BoundedBytes, readStreamBounded } from "./bounded-read.js";
 export { bytesToText } from "./bytes-to-text.js";
+export {
+  type ChatContext,
+  ChatContextError,
+  type ChatContextLocation,
+  type ChatContextMessage,
+  type ChatContextOptions,
+  type ChatContextPart,
+  chatContext,
+} from "./chat-context.js";
 export { decodeText, isBinary } from "./detect-binary.js";
 export { globBase, globToRegExp, isGlob } from "./glob.js";
 export { DEFAULT_MAX_TOTAL_BYTES, formatBytes, MAX_INPUT_BYTES_VARIABLE } from "./input-limit.js";
