@@ -1,7 +1,8 @@
 /**
  * The AI SDK adapter at its boundary: a real `@ai-sdk/openai-compatible` provider (specification
- * V4) pointed at the fake OpenAI server on 127.0.0.1, driven through `fromAiSdk`. It runs the
- * suite every backend runs, so an AI SDK model fails and cancels the way the built-in backends do.
+ * V4) pointed at the fake OpenAI server on 127.0.0.1, driven through `fromAiSdk` and through the
+ * pool. It runs the suite every backend runs, so an AI SDK model fails and cancels the way the
+ * built-in backends do.
  */
 
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -22,6 +23,7 @@ import type { FakePolicy } from "../../../test/fakes/types.js";
 import { RlmError } from "../../errors/index.js";
 import { runBackendSuite } from "../common.case.js";
 import { ModelCallError } from "../errors.js";
+import { createModelPool } from "../pool/index.js";
 import type { ChatChunk } from "../types.js";
 import { fromAiSdk } from "./index.js";
 import { mapAiSdkError } from "./map-error.js";
@@ -225,5 +227,50 @@ describe("fromAiSdk", () => {
       usage: { promptTokens: 5, completionTokens: 2 },
       finishReason: "stop",
     });
+  });
+});
+
+describe("AI SDK models in the pool", () => {
+  it("adapts the object once: the same pooled model, usage under its spec", async () => {
+    const { provider } = await fakeProvider(() => ({ text: "ok", promptTokens: 10, completionTokens: 3 }));
+    const pool = createModelPool();
+    const aiModel = provider("m");
+    const pooled = pool.get(aiModel);
+    expect(pool.get(aiModel)).toBe(pooled);
+    expect(pool.get(fromAiSdk(aiModel))).toBe(pooled);
+    await pooled.chat([{ role: "user", content: "hi" }]);
+    await collect(pooled.stream([{ role: "user", content: "hi" }]));
+    expect(pool.usage()["ai-sdk:fake.chat:m"]).toMatchObject({
+      calls: 2,
+      promptTokens: 20,
+      completionTokens: 6,
+    });
+    await pool.close();
+  });
+
+  it("retries a 429 after its Retry-After, then answers", async () => {
+    let attempts = 0;
+    const { server, provider } = await fakeProvider(() =>
+      ++attempts === 1
+        ? { fault: "status", status: 429, message: "slow down", headers: { "retry-after": "1" } }
+        : { text: "finally" },
+    );
+    const pool = createModelPool({ retryBaseDelayMs: 1 });
+    const started = performance.now();
+    const reply = await pool.get(provider("m")).chat([{ role: "user", content: "hi" }]);
+    expect(reply.text).toBe("finally");
+    expect(server.requests).toHaveLength(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    await pool.close();
+  });
+
+  it("holds the pool's concurrency limit", async () => {
+    const { server, provider } = await fakeProvider(() => ({ text: "ok", delayMs: 50 }));
+    const pool = createModelPool({ concurrency: 2 });
+    const model = pool.get(provider("m"));
+    await Promise.all(Array.from({ length: 6 }, () => model.chat([{ role: "user", content: "hi" }])));
+    expect(server.requests).toHaveLength(6);
+    expect(server.maxInFlight).toBe(2);
+    await pool.close();
   });
 });
