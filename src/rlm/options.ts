@@ -5,7 +5,7 @@
 
 import { checkLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
-import { unsupportedAiSdkVersion } from "../models/ai-sdk/index.js";
+import { unsupportedAiSdkVersion, V2_HINT } from "../models/ai-sdk/index.js";
 import { isModelRef, type ModelRef } from "../models/model-ref.js";
 import type { RLMOptions } from "./types.js";
 
@@ -44,12 +44,7 @@ function checkModels(options: RLMOptions): void {
       version === undefined
         ? `${name} must be a model spec string, a LanguageModel or an AI SDK language model.`
         : `${name} is an AI SDK language model of specification ${version}; only v4 (ai 7) and v3 (ai 6) are supported.`,
-      {
-        hint:
-          version === undefined
-            ? 'E.g. "ollama:qwen3:4b".'
-            : "Upgrade the provider package to one made for ai 7.",
-      },
+      { hint: version === undefined ? 'E.g. "ollama:qwen3:4b".' : V2_HINT },
     );
   }
 }

@@ -16,6 +16,7 @@ import {
   type LanguageModelV4CallOptions,
   LoadAPIKeyError,
 } from "@ai-sdk/provider";
+import { extractReasoningMiddleware, wrapLanguageModel } from "ai";
 import { describe, expect, it } from "vitest";
 import { closeAfterTest } from "../../../test/fakes/close-after-test.js";
 import { startFakeOpenAI } from "../../../test/fakes/index.js";
@@ -202,6 +203,18 @@ describe("fromAiSdk", () => {
     });
     const own = new Error("not the AI SDK's");
     expect(mapAiSdkError(own, target)).toBe(own);
+  });
+
+  it("drives a model wrapped in ai's middleware (a V4 model made by ai itself)", async () => {
+    const { provider } = await fakeProvider(() => ({ text: "<reflect>check</reflect>done" }));
+    const wrapped = wrapLanguageModel({
+      model: provider("m"),
+      middleware: extractReasoningMiddleware({ tagName: "reflect" }),
+    });
+    expect(await fromAiSdk(wrapped).chat([{ role: "user", content: "q" }])).toMatchObject({
+      text: "done",
+      reasoning: "check",
+    });
   });
 
   it("drives a V3 model too: no reasoning option sent, think becomes a warning", async () => {

@@ -27,6 +27,10 @@ export interface AiSdkModelOptions {
 
 type AiSdkStreamPart = LanguageModelV4StreamPart | LanguageModelV3StreamPart;
 
+/** What to do with a model of an older specification. */
+export const V2_HINT =
+  "Use a provider made for ai 7 (v4) or ai 6 (v3), or wrap the model with ai 7's wrapLanguageModel({ model, middleware: [] }), which returns a v4 model.";
+
 /** The adapters of bare models (no options), one per AI SDK model object. */
 const adapters = new WeakMap<AiSdkLanguageModel, LanguageModel>();
 
@@ -44,7 +48,7 @@ export function fromAiSdk(model: AiSdkLanguageModel, options: AiSdkModelOptions 
       version === undefined
         ? "fromAiSdk() needs an AI SDK language model (an object with specificationVersion and doGenerate)."
         : `AI SDK language models of specification ${version} are not supported (only v4 and v3).`,
-      { hint: "Use a provider made for ai 7 (specification v4) or ai 6 (v3)." },
+      { hint: V2_HINT },
     );
   }
   const { contextWindow } = options;

@@ -5,7 +5,7 @@
  * object and named `ai-sdk:${provider}:${modelId}`. `src/models/model-ref.ts` adapts it where
  * models enter (the pool's `get`, the RLM's options).
  */
-export { type AiSdkModelOptions, fromAiSdk } from "./ai-sdk-model.js";
+export { type AiSdkModelOptions, fromAiSdk, V2_HINT } from "./ai-sdk-model.js";
 export {
   AI_SDK_PREFIX,
   type AiSdkLanguageModel,
