@@ -16,11 +16,17 @@ export {
   RlmError,
 } from "./errors/index.js";
 export {
+  type AiSdkLanguageModel,
+  type AiSdkModelOptions,
   ContextOverflowError,
   createModel,
   createModelPool,
+  fromAiSdk,
   ModelCallError,
   type ModelConfig,
+  type ModelPool,
+  type ModelPoolOptions,
+  type ModelRef,
   parseModelSpec,
 } from "./models/index.js";
 export type * from "./models/types.js";

@@ -4,7 +4,7 @@
  * run: whatever does not fit is never seen).
  */
 
-import type { ModelPool } from "../../src/models/types.js";
+import type { ModelPool } from "../../src/models/pool/index.js";
 import type { ContextInput } from "../../src/sandbox/types.js";
 import { score } from "../scoring/index.js";
 import type { BenchQuestion } from "../tasks/types.js";

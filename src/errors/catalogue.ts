@@ -89,6 +89,12 @@ export const ERRORS = {
     meaning: "the server was asked to listen beyond loopback without an API key",
   },
   "invalid-model-spec": { exit: "usage", ...badRequest, meaning: "a model spec that cannot be read" },
+  "context-window-unknown": {
+    exit: "usage",
+    ...serverError,
+    meaning:
+      "an AI SDK model's context window is not known (not given, not in the table of known models): the RLM assumes 8,192 tokens and warns",
+  },
   "missing-api-key": { exit: "usage", ...upstream, meaning: "the backend's API key variable is not set" },
 
   // Inputs and trajectories.

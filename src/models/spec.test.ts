@@ -46,6 +46,7 @@ describe("parseModelSpec", () => {
     ["ollama:", /model name is empty/],
     ["openai-compatible:host:8000/v1#m", /must start with http/],
     ["openai-compatible:http://host:8000/v1", /after `#` is missing/],
+    ["ai-sdk:openai.chat:gpt-4o", /names an AI SDK model object passed in code/],
   ])("rejects %s with a hint showing valid specs", (spec, message) => {
     expect(() => parseModelSpec(spec)).toThrowError(
       expect.objectContaining({

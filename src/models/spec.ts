@@ -1,4 +1,5 @@
 import { RlmError } from "../errors/index.js";
+import { AI_SDK_PREFIX } from "./ai-sdk/ai-sdk-spec.js";
 import type { ParsedSpec } from "./backend.js";
 import { BACKENDS, findBackend } from "./backends.js";
 
@@ -22,6 +23,11 @@ export function parseModelSpec(spec: string): ParsedSpec {
   const provider = trimmed.slice(0, colon);
   const rest = trimmed.slice(colon + 1).trim();
   const backend = findBackend(provider);
+  if (provider === AI_SDK_PREFIX)
+    throw invalid(
+      spec,
+      '`ai-sdk:` names an AI SDK model object passed in code (model: openai("gpt-4o")), which a string cannot create',
+    );
   if (backend === undefined) throw invalid(spec, `unknown provider "${provider}"`);
   if (rest === "") throw invalid(spec, "the model name is empty");
   const fields = backend.parse?.(rest) ?? { model: rest };

@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { FakePolicy } from "../../test/fakes/types.js";
 import { code, lastUserMessage, scripted } from "../../test/policies/conversation.js";
@@ -131,6 +132,16 @@ describe("allowedModelsOf", () => {
       expect(String(caught)).toContain(REFUSED);
       expect(String(caught)).toContain('"ollama:smollm:1.7b" (sub-model)');
     }
+  });
+
+  it("an AI SDK model resolves by its spec or its model id to the configured object", () => {
+    const provider = createOpenAICompatible({ name: "local", baseURL: "http://127.0.0.1:9/v1" });
+    const root = provider("qwen3:4b");
+    const allowed = allowedModelsOf({ model: root, subModel: "ollama:smollm:1.7b" });
+    expect(allowed.specs).toEqual(["ai-sdk:local.chat:qwen3:4b", "ollama:smollm:1.7b"]);
+    expect(allowed.resolve("ai-sdk:local.chat:qwen3:4b")).toBe(root);
+    expect(allowed.resolve("qwen3:4b")).toBe(root);
+    expect(() => allowed.resolve("ai-sdk:local.chat:other")).toThrow(REFUSED);
   });
 
   it("a LanguageModel of the caller's resolves to that same object", () => {

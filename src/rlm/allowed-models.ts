@@ -10,8 +10,9 @@
  */
 
 import { RlmError } from "../errors/index.js";
+import { parseAiSdkSpec } from "../models/ai-sdk/index.js";
+import { type ModelRef, specOf } from "../models/model-ref.js";
 import { parseModelSpec } from "../models/spec.js";
-import type { LanguageModel } from "../models/types.js";
 import type { RLMOptions } from "./types.js";
 
 export interface AllowedModels {
@@ -21,13 +22,13 @@ export interface AllowedModels {
    * The configured model `requested` names, by exact spec or by an unambiguous short name; throws
    * an RlmError (`model-not-allowed`, `model-name-ambiguous`) otherwise.
    */
-  resolve(requested: string): string | LanguageModel;
+  resolve(requested: string): ModelRef;
 }
 
 interface Entry {
-  model: string | LanguageModel;
+  model: ModelRef;
   spec: string;
-  /** The name after the provider (after `#` for openai-compatible), when the spec parses. */
+  /** The name after the provider (after `#` for openai-compatible; an AI SDK model's id), when the spec parses. */
   shortName: string | undefined;
   /** What the user configured it as: "root model", "sub-model", "depth-1 model", "allowedSubModels". */
   roles: string[];
@@ -50,9 +51,9 @@ export function allowedModelsOf(options: RLMOptions): AllowedModels {
 
 function buildAllowedModels(options: RLMOptions): AllowedModels {
   const entries: Entry[] = [];
-  const add = (model: string | LanguageModel | undefined, role: string): void => {
+  const add = (model: ModelRef | undefined, role: string): void => {
     if (model === undefined) return;
-    const spec = (typeof model === "string" ? model : model.spec).trim();
+    const spec = specOf(model).trim();
     const known = entries.find((entry) => entry.spec === spec);
     if (known !== undefined) {
       if (!known.roles.includes(role)) known.roles.push(role);
@@ -67,7 +68,7 @@ function buildAllowedModels(options: RLMOptions): AllowedModels {
 
   return {
     specs: entries.map((entry) => entry.spec),
-    resolve(requested: string): string | LanguageModel {
+    resolve(requested: string): ModelRef {
       const name = requested.trim();
       const exact = entries.find((entry) => entry.spec === name);
       if (exact !== undefined) return exact.model;
@@ -80,6 +81,9 @@ function buildAllowedModels(options: RLMOptions): AllowedModels {
 }
 
 function shortNameOf(spec: string): string | undefined {
+  // An AI SDK model (`ai-sdk:openai.chat:gpt-4o-mini`) goes by its model id.
+  const aiSdk = parseAiSdkSpec(spec);
+  if (aiSdk !== undefined) return aiSdk.modelId;
   try {
     return parseModelSpec(spec).model;
   } catch {

@@ -5,7 +5,8 @@
  * `rlm_query` calls served for the node in its seat, by a query handler that starts children here.
  */
 
-import type { ChatMessage, LanguageModel } from "../models/types.js";
+import type { ModelRef } from "../models/model-ref.js";
+import type { ChatMessage } from "../models/types.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { CallSites } from "./call-sites.js";
@@ -103,7 +104,7 @@ export class NodeFactory {
     runId: string,
     site: string,
     prompt: string,
-    model: string | LanguageModel,
+    model: ModelRef,
     signal: AbortSignal,
   ): Promise<ChildOutcome> {
     const { run } = parent;
@@ -134,7 +135,7 @@ export class NodeFactory {
   }
 
   /** The node's model through the run's pool, its window, and its sandbox (`sandbox`, or a new one). */
-  private async open(run: Run, depth: number, model: string | LanguageModel, sandbox?: SeatedSandbox) {
+  private async open(run: Run, depth: number, model: ModelRef, sandbox?: SeatedSandbox) {
     const pooled = run.pool.get(model);
     const [contextWindow, started] = await Promise.all([
       this.windows.of(run, pooled, depth),

@@ -5,15 +5,17 @@
 
 import { checkLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
-import type { LanguageModel } from "../models/types.js";
+import { unsupportedAiSdkVersion, V2_HINT } from "../models/ai-sdk/index.js";
+import { isModelRef, type ModelRef } from "../models/model-ref.js";
 import type { RLMOptions } from "./types.js";
 
 export function checkOptions(options: RLMOptions): void {
-  if (!options || (typeof options.model !== "string" && typeof options.model?.chat !== "function")) {
+  if (!options || options.model === undefined || options.model === null) {
     throw new RlmError("invalid-config", "RLM needs a root model.", {
       hint: 'Pass `model`, e.g. new RLM({ model: "ollama:qwen3:4b" }).',
     });
   }
+  checkModels(options);
   const depth = maxDepthOf(options);
   if (!Number.isInteger(depth) || depth < 1) {
     throw new RlmError("invalid-config", `maxDepth must be a whole number >= 1, got ${depth}.`, {
@@ -23,17 +25,37 @@ export function checkOptions(options: RLMOptions): void {
   checkLimits(options.limits);
 }
 
+/** Every configured model is one of the accepted forms; an AI SDK model of an old specification says so. */
+function checkModels(options: RLMOptions): void {
+  const named: [string, unknown][] = [
+    ["model", options.model],
+    ["subModel", options.subModel],
+    ...(options.depthModels ?? []).map((model, depth): [string, unknown] => [`depthModels[${depth}]`, model]),
+    ...(options.allowedSubModels ?? []).map((model, index): [string, unknown] => [
+      `allowedSubModels[${index}]`,
+      model,
+    ]),
+  ];
+  for (const [name, model] of named) {
+    if (model === undefined || isModelRef(model)) continue;
+    const version = unsupportedAiSdkVersion(model);
+    throw new RlmError(
+      "invalid-config",
+      version === undefined
+        ? `${name} must be a model spec string, a LanguageModel or an AI SDK language model.`
+        : `${name} is an AI SDK language model of specification ${version}; only v4 (ai 7) and v3 (ai 6) are supported.`,
+      { hint: version === undefined ? 'E.g. "ollama:qwen3:4b".' : V2_HINT },
+    );
+  }
+}
+
 export function maxDepthOf(options: RLMOptions): number {
   return options.maxDepth ?? 1;
 }
 
 /** The model of depth-`depth` RLMs: `depthModels[depth]`, else the root model. */
-export function modelForDepth(options: RLMOptions, depth: number): string | LanguageModel {
+export function modelForDepth(options: RLMOptions, depth: number): ModelRef {
   return options.depthModels?.[depth] ?? options.model;
-}
-
-export function specOf(model: string | LanguageModel): string {
-  return typeof model === "string" ? model : model.spec;
 }
 
 /**

@@ -7,14 +7,14 @@
  */
 
 import { isRlmError, RlmError } from "../errors/index.js";
-import type { LanguageModel } from "../models/types.js";
+import { type ModelRef, specOf } from "../models/model-ref.js";
 import type { QueryHandler } from "../sandbox/types.js";
 import type { SubCallRecord } from "../trace/types.js";
 import { allowedModelsOf } from "./allowed-models.js";
 import type { ChildOutcome } from "./child.js";
 import type { SandboxSeat } from "./node.js";
 import type { NodeFactory } from "./node-factory.js";
-import { modelForDepth, specOf } from "./options.js";
+import { modelForDepth } from "./options.js";
 import type { Run } from "./run.js";
 
 /** Prompts and responses longer than this are cut in the trajectory (not in the call). */
@@ -101,7 +101,7 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
 }
 
 /** The configured model `requested` names; else throws, with a warning in the trace (once per name per run). */
-function allowedModel(run: Run, depth: number, requested: string): string | LanguageModel {
+function allowedModel(run: Run, depth: number, requested: string): ModelRef {
   try {
     return allowedModelsOf(run.options).resolve(requested);
   } catch (error) {

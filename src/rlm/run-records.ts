@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { specOf } from "../models/model-ref.js";
 import { contextDigest } from "../replay/index.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { type MetadataRecord, TRAJECTORY_FORMAT } from "../trace/types.js";
 import type { LoopOutcome } from "./loop.js";
-import { specOf } from "./options.js";
 import type { ContextDescription } from "./prompts.js";
 import type { Run } from "./run.js";
 import type { CompletionResult } from "./types.js";

@@ -6,7 +6,9 @@
  */
 
 import { Budget, type ResolvedLimits, resolveLimits } from "../budget/index.js";
-import type { CallRecording, LanguageModel, ModelPool } from "../models/types.js";
+import type { ModelRef } from "../models/model-ref.js";
+import type { ModelPool } from "../models/pool/index.js";
+import type { CallRecording } from "../models/types.js";
 import { type RecordMode, RunRecord } from "../replay/index.js";
 import type { TrajectoryRun } from "../trace/index.js";
 import { createTraceSink } from "../trace/index.js";
@@ -46,7 +48,7 @@ export class Run {
   /** 1: rlm_query is a plain call; 2+: it starts child RLMs down to depth `maxDepth - 1`. */
   readonly maxDepth: number;
   /** Spec (or model) that serves llm_query when the code names none. */
-  readonly subModel: string | LanguageModel;
+  readonly subModel: ModelRef;
   readonly pool: ModelPool;
   readonly budget: Budget;
   readonly sink: TraceSink & { readonly path: string | undefined };

@@ -6,8 +6,8 @@
  */
 
 import { RlmError } from "../errors/index.js";
-import { createModelPool } from "../models/pool/index.js";
-import type { ChatMessage, ModelPool } from "../models/types.js";
+import { createModelPool, type ModelPool } from "../models/pool/index.js";
+import type { ChatMessage } from "../models/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { BackgroundWork } from "./background-work.js";
 import { openQuery } from "./conversation.js";

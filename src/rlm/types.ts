@@ -5,29 +5,29 @@
 
 import type { Limits } from "../budget/index.js";
 import type { RlmError } from "../errors/index.js";
-import type {
-  ChatOptions,
-  LanguageModel,
-  ModelPool,
-  ModelPoolOptions,
-  UsageTotals,
-} from "../models/types.js";
+import type { ModelRef } from "../models/model-ref.js";
+import type { ModelPool, ModelPoolOptions } from "../models/pool/index.js";
+import type { ChatOptions, UsageTotals } from "../models/types.js";
 import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
 
 export interface RLMOptions {
-  /** Root model: a spec string (`ollama:qwen3:4b`) or a LanguageModel. */
-  model: string | LanguageModel;
-  /** Model for llm_query; defaults to `model`. */
-  subModel?: string | LanguageModel;
+  /**
+   * Root model: a spec string (`ollama:qwen3:4b`), a LanguageModel, or a Vercel AI SDK language
+   * model (V4 or V3, e.g. `createOpenAI({ apiKey })("gpt-4o-mini")`), named `ai-sdk:${provider}:${modelId}`.
+   * `fromAiSdk(model, { contextWindow })` gives an AI SDK model its context window.
+   */
+  model: ModelRef;
+  /** Model for llm_query (any form `model` takes); defaults to `model`. */
+  subModel?: ModelRef;
   /** Per-depth models for rlm_query children: index 1 is the model of depth-1 children, and so on. */
-  depthModels?: (string | LanguageModel)[];
+  depthModels?: ModelRef[];
   /**
    * More models the code may name in `llm_query(..., model=...)` / `rlm_query(..., model=...)`.
    * Only configured models can be named (root, `subModel`, `depthModels`, and these): the code can
    * be steered by the documents it reads, so a spec it makes up is refused, never created.
    */
-  allowedSubModels?: (string | LanguageModel)[];
+  allowedSubModels?: ModelRef[];
   /** 1: llm_query is a plain call and rlm_query falls back to it; 2+: rlm_query spawns child RLMs. Default 1. */
   maxDepth?: number;
   /** Sub-calls in flight at once per backend. Default 16. */

@@ -1,17 +1,11 @@
 import { setMaxListeners } from "node:events";
 import { RlmError } from "../errors/index.js";
 import { CallCache } from "../models/pool/call-cache.js";
-import { createModelPool } from "../models/pool/index.js";
+import { createModelPool, type ModelPool, type ModelPoolOptions } from "../models/pool/index.js";
 import { UsageCounter, withUsage } from "../models/pool/usage.js";
 import { withCache } from "../models/pool/with-cache.js";
 import { withPoolSignal } from "../models/pool/with-signal.js";
-import type {
-  ChatMessage,
-  ChatOptions,
-  LanguageModel,
-  ModelPool,
-  ModelPoolOptions,
-} from "../models/types.js";
+import type { ChatMessage, ChatOptions, LanguageModel } from "../models/types.js";
 
 /**
  * One model pool for every request of the server, so `--concurrency` bounds the calls in flight to

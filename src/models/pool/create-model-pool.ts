@@ -1,12 +1,14 @@
 import { setMaxListeners } from "node:events";
 import { RlmError } from "../../errors/index.js";
-import type { LanguageModel, ModelPool, ModelPoolOptions } from "../types.js";
+import { asLanguageModel, type ModelRef } from "../model-ref.js";
+import type { LanguageModel } from "../types.js";
 import { CallCache } from "./call-cache.js";
 import { withConcurrencyLimit } from "./concurrency.js";
 import type { PoolEndpoint } from "./endpoint-dispatcher.js";
 import { EndpointState } from "./endpoint-state.js";
 import { type ResolvedEndpoint, resolveEndpoints } from "./resolve-endpoints.js";
 import { withTimeout } from "./timeout.js";
+import type { ModelPool, ModelPoolOptions } from "./types.js";
 import { UsageCounter, withUsage } from "./usage.js";
 import { withCache } from "./with-cache.js";
 import { withRecording } from "./with-recording.js";
@@ -88,9 +90,10 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
   }
 
   return {
-    get(model: string | LanguageModel): LanguageModel {
+    get(ref: ModelRef): LanguageModel {
       checkOpen();
-      if (typeof model !== "string") {
+      if (typeof ref !== "string") {
+        const model = asLanguageModel(ref);
         let pooled = wrapped.get(model);
         if (pooled === undefined) {
           pooled = build(model.spec, [{ key: model.spec, model }]);
@@ -98,6 +101,7 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
         }
         return pooled;
       }
+      const model = ref;
       let pooled = models.get(model);
       if (pooled === undefined) {
         pooled = build(model, resolveEndpoints(model, options.modelConfig));

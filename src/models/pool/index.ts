@@ -9,3 +9,4 @@
  */
 export { createModelPool } from "./create-model-pool.js";
 export { DEFAULT_PRICES, lookupPrice } from "./prices.js";
+export type { ModelPool, ModelPoolOptions } from "./types.js";

@@ -43,6 +43,19 @@ describe("prices", () => {
     expect(lookupPrice("ollama-cloud:gpt-oss:120b", undefined).source).toBe("unknown");
   });
 
+  it("prices an AI SDK model as its vendor's backend does, by its model id", () => {
+    expect(lookupPrice("ai-sdk:openai.chat:gpt-5-mini", undefined)).toEqual({
+      source: "default",
+      price: { inputPerMillion: 0.25, outputPerMillion: 2 },
+    });
+    expect(lookupPrice("ai-sdk:anthropic.messages:claude-sonnet-4-5", undefined).source).toBe("default");
+    expect(lookupPrice("ai-sdk:ollama:qwen3:4b", undefined).source).toBe("local");
+    expect(lookupPrice("ai-sdk:local.chat:gpt-5-mini", undefined).source).toBe("unknown");
+    const configured = { "my-model": { inputPerMillion: 1, outputPerMillion: 2 } };
+    expect(lookupPrice("ai-sdk:local.chat:my-model", configured)).toMatchObject({ source: "configured" });
+    expect(splitSpec("ai-sdk:ollama:qwen3:4b")).toEqual({ provider: "ollama", model: "qwen3:4b" });
+  });
+
   it("splits specs and computes cost per million tokens", () => {
     expect(splitSpec("openai-compatible:http://h:8000/v1#m")).toEqual({
       provider: "openai-compatible",

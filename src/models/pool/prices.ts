@@ -1,5 +1,6 @@
+import { parseAiSdkSpec } from "../ai-sdk/ai-sdk-spec.js";
 import type { ParsedSpec } from "../backend.js";
-import { BACKENDS, backendOf } from "../backends.js";
+import { BACKENDS, backendOf, findBackend } from "../backends.js";
 import { longestPrefixMatch } from "../by-prefix.js";
 import { parseModelSpec } from "../spec.js";
 import type { Price } from "../types.js";
@@ -16,8 +17,13 @@ export type PriceLookup =
   | { price: Price; source: "configured" | "default" | "local" }
   | { price: undefined; source: "unknown" };
 
-/** The provider prefix and model name of any spec, a caller's own model's too (`openai-compatible:http://h/v1#m` -> m). */
+/**
+ * The provider prefix and model name of any spec, a caller's own model's too
+ * (`openai-compatible:http://h/v1#m` -> m, `ai-sdk:openai.chat:gpt-4o` -> gpt-4o).
+ */
 export function splitSpec(spec: string): { provider: string; model: string } {
+  const aiSdk = parseAiSdkSpec(spec);
+  if (aiSdk !== undefined) return { provider: aiSdk.provider, model: aiSdk.modelId };
   const colon = spec.indexOf(":");
   if (colon < 0) return { provider: "", model: spec };
   const provider = spec.slice(0, colon);
@@ -27,6 +33,13 @@ export function splitSpec(spec: string): { provider: string; model: string } {
 }
 
 function parsedOrUndefined(spec: string): ParsedSpec | undefined {
+  const aiSdk = parseAiSdkSpec(spec);
+  if (aiSdk !== undefined) {
+    // An AI SDK model is priced as the backend of its vendor prices it (`openai.chat` -> openai:),
+    // when there is one; any other provider's is unknown (counted as $0, with a warning).
+    const vendor = aiSdk.provider.split(".")[0] ?? "";
+    return findBackend(vendor) === undefined ? undefined : { provider: vendor, spec, model: aiSdk.modelId };
+  }
   try {
     return parseModelSpec(spec);
   } catch {
