@@ -72,6 +72,8 @@ describe("PathGuard over readInputs", () => {
     const globbed = await read(["**/*"], guard);
     expect(Object.keys(globbed.context as Record<string, string>)).toEqual(["notes.md", "sub/a.txt"]);
     expect(JSON.stringify(globbed.context)).not.toContain(SECRET);
+    // `..` after the glob's literal base never matches: the walk lists no `..`, nor anything outside.
+    expect((await read(["{..,sub}/*.txt"], guard)).context).toEqual({ "sub/a.txt": "the code is 12\n" });
   });
 
   it("refuses absolute paths, `..`, links that lead out and globs that escape, saying why", async () => {
@@ -89,6 +91,7 @@ describe("PathGuard over readInputs", () => {
       ["/**", /Refused to read \/\*\*/],
       ["../**", /it is outside them/],
       ["../*/secret.txt", /it is outside them/],
+      ["**/../../outside/*.txt", /it is outside them/],
       ["dir-link/*.txt", /a symbolic link on the way leads outside them/],
       ["pipe", /it is not a regular file or a directory/],
     ];
