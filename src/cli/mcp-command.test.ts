@@ -20,10 +20,18 @@ import { BINARY, BUILD_TIMEOUT_MS, cleanEnvironment, ensureBuilt, ROOT } from ".
  */
 
 const SLOW = "SLOW";
-/** Quick answers, except for a question with SLOW in it: 40 warm-up turns of 300 ms each. */
+const PACED = "PACED";
+/**
+ * Quick answers, except for a question with SLOW in it (40 warm-up turns of 300 ms each) or PACED
+ * (2 warm-up turns, 600 ms a reply: long enough for progress past the throttle).
+ */
 const policy: FakePolicy = (request) => {
-  const asked = request.messages.some((message) => message.content.includes(SLOW));
-  return codeWritingPolicy(asked ? { extraTurns: 40, rootDelayMs: 300 } : {})(request);
+  if (request.model === "locked")
+    return { fault: "status", status: 401, message: "Incorrect API key provided" };
+  const asked = (word: string) => request.messages.some((message) => message.content.includes(word));
+  if (asked(SLOW)) return codeWritingPolicy({ extraTurns: 40, rootDelayMs: 300 })(request);
+  if (asked(PACED)) return codeWritingPolicy({ extraTurns: 2, rootDelayMs: 600 })(request);
+  return codeWritingPolicy()(request);
 };
 
 let backend: FakeServer;
@@ -135,18 +143,21 @@ describe("rlm mcp (built binary, official MCP client)", () => {
     const { client } = await connect();
     const progress: Progress[] = [];
     const result = await client.callTool(
-      { name: "rlm_ask", arguments: { question: "What is the vault code?", paths: ["notes.md"] } },
+      { name: "rlm_ask", arguments: { question: `${PACED}: what is the vault code?`, paths: ["notes.md"] } },
       undefined,
       { onprogress: (update) => progress.push(update) },
     );
     expect(result.isError).toBeFalsy();
     const [answer, summary] = texts(result);
     expect(answer).toBe("codes=4471 parts=1 files= sub=words=9");
-    expect(summary).toMatch(/^stop: answer · 2 turns · 1 sub-call · \d+\.\ds$/m);
-    expect(summary).toMatch(/#root: 2 calls, [\d,]+ prompt \+ [\d,]+ completion tokens/);
+    expect(summary).toMatch(/^stop: answer · 4 turns · 1 sub-call · \d+\.\ds$/m);
+    expect(summary).toMatch(/#root: 4 calls, [\d,]+ prompt \+ [\d,]+ completion tokens/);
     expect(summary).toMatch(/#sub: 1 call, /);
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress[0]?.message).toMatch(/^turn 1 · sub-calls 0\/0 · [\d,]+ tokens · \d+\.\ds$/);
+    expect(progress[0]?.message).toMatch(/^starting the sandbox · \d+\.\ds$/);
+    expect(progress.map((update) => update.message)).toContainEqual(
+      expect.stringMatching(/^turn [1-4] · sub-calls [01]\/[01] · [\d,]+ tokens · \d+\.\ds$/),
+    );
     const values = progress.map((update) => update.progress);
     expect(values).toEqual([...values].sort((left, right) => left - right));
     expect(new Set(values).size).toBe(values.length);
@@ -191,6 +202,16 @@ describe("rlm mcp (built binary, official MCP client)", () => {
     const nothing = await client.callTool({ name: "rlm_ask", arguments: { question: "What?" } });
     expect(texts(nothing)[0]).toMatch(/^rlm_ask failed \(input-missing\): Nothing to read/);
     expect(backend.requests.length).toBe(before);
+  });
+
+  it("returns a failed run as a tool error with the catalogue's code, message and hint", async () => {
+    const { client } = await connect({ args: ["--model", `openai-compatible:${backend.url}/v1#locked`] });
+    const result = await client.callTool({
+      name: "rlm_ask",
+      arguments: { question: "What is the code?", text: "the code is 7" },
+    });
+    expect(result.isError).toBe(true);
+    expect(texts(result)[0]).toMatch(/^rlm_ask failed \(authentication-failed\): .*\n→ \S/s);
   });
 
   it("reads only inside the client's MCP roots as well as --root", async () => {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { RlmError } from "../errors/index.js";
 import { readInputs } from "../inputs/index.js";
 import { emptyInputError, inputTooLargeError } from "../inputs/input-errors.js";
+import { RunError } from "../rlm/run-error.js";
 import type { CompletionResult, ContextInput, RLMOptions } from "../rlm/types.js";
 import { type AllowedRoot, clientRoots, PathGuard } from "./path-guard.js";
 import { ProgressReporter } from "./progress.js";
@@ -160,6 +161,10 @@ async function run(
   const engine = options.createEngine({ ...options.rlm, onEvent: (event) => reporter?.onEvent(event) });
   try {
     return await engine.completion(context, question, { signal: extra.signal });
+  } catch (error) {
+    // A failed run rejects with what it did; answered as any failed run is.
+    if (error instanceof RunError) return error.result;
+    throw error;
   } finally {
     reporter?.stop();
   }

@@ -33,6 +33,22 @@ describe("ProgressReporter", () => {
     expect(sent[2]?.progress).toBe(22);
   });
 
+  it("says what runs before the first turn, each step counted", () => {
+    const sent: ProgressUpdate[] = [];
+    const reporter = new ProgressReporter((update) => sent.push(update), 0);
+    reporter.onEvent({ type: "run-step", depth: 0, step: "starting the sandbox" });
+    reporter.onEvent({ type: "run-step", depth: 1, step: "a child's step" });
+    vi.advanceTimersByTime(1);
+    reporter.onEvent({ type: "run-step", depth: 0, step: "loading the context" });
+    vi.advanceTimersByTime(1);
+    reporter.onEvent({ type: "iteration-start", depth: 0, iteration: 1 });
+    expect(sent.map((update) => `${update.progress} ${update.message}`)).toEqual([
+      "1 starting the sandbox · 0.0s",
+      "2 loading the context · 0.0s",
+      "3 turn 1 · sub-calls 0/0 · 0 tokens · 0.0s",
+    ]);
+  });
+
   it("drops what is pending once stopped, so no progress follows the result", () => {
     const sent: ProgressUpdate[] = [];
     const reporter = new ProgressReporter((update) => sent.push(update), 500);

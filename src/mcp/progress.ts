@@ -2,16 +2,17 @@ import { thousands } from "../rlm/prompts.js";
 import type { RlmEvent } from "../trace/types.js";
 
 /**
- * Progress notifications for one `rlm_ask` call: the root turn, sub-calls done of started, tokens
- * and elapsed time. MCP's `progress` must grow with each notification, so it counts steps (root
- * turns plus finished sub-calls) and a notification goes out only when a step was made. At most
+ * Progress notifications for one `rlm_ask` call: what runs before the first turn (starting the
+ * sandbox, loading the context), then the root turn, sub-calls done of started, tokens and elapsed
+ * time. MCP's `progress` must grow with each notification, so it counts steps (set-up steps, root
+ * turns, finished sub-calls) and a notification goes out only when a step was made. At most
  * one per `intervalMs`: a burst of sub-calls becomes one notification, sent once the interval has
  * passed, with the state at that moment. `stop()` (before the result is returned) drops whatever
  * is pending, so no progress follows the result.
  */
 
 export interface ProgressUpdate {
-  /** Root turns started plus sub-calls finished: it only grows. */
+  /** Set-up steps, root turns started and sub-calls finished: it only grows. */
   progress: number;
   message: string;
 }
@@ -19,6 +20,9 @@ export interface ProgressUpdate {
 export class ProgressReporter {
   private readonly started = performance.now();
   private turn = 0;
+  /** What runs before the first turn (starting the sandbox, loading the context), and how many such steps. */
+  private setup: string | undefined;
+  private setupSteps = 0;
   private subCallsStarted = 0;
   private subCallsDone = 0;
   private tokens = 0;
@@ -34,6 +38,11 @@ export class ProgressReporter {
 
   onEvent(event: RlmEvent): void {
     switch (event.type) {
+      case "run-step":
+        if (event.depth !== 0) return;
+        this.setup = event.step;
+        this.setupSteps++;
+        break;
       case "iteration-start":
         if (event.depth === 0) this.turn = event.iteration;
         break;
@@ -54,6 +63,7 @@ export class ProgressReporter {
 
   status(): string {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    if (this.turn === 0 && this.setup !== undefined) return `${this.setup} · ${seconds}s`;
     return `turn ${this.turn} · sub-calls ${this.subCallsDone}/${this.subCallsStarted} · ${thousands(this.tokens)} tokens · ${seconds}s`;
   }
 
@@ -64,7 +74,7 @@ export class ProgressReporter {
   }
 
   private step(): number {
-    return this.turn + this.subCallsDone;
+    return this.setupSteps + this.turn + this.subCallsDone;
   }
 
   private schedule(): void {

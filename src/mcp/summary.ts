@@ -1,5 +1,6 @@
 import { isRlmError, RlmError } from "../errors/index.js";
 import { thousands } from "../rlm/prompts.js";
+import { RunError } from "../rlm/run-error.js";
 import type { CompletionResult } from "../rlm/types.js";
 
 /**
@@ -58,12 +59,7 @@ export function errorResult(error: RlmError): ToolResult {
  * left no answer. The code is the failure's own (a backend down is `backend-unreachable`).
  */
 export function failedRunError(result: CompletionResult): RlmError | undefined {
-  if (result.stopReason === "error") {
-    return new RlmError(result.failure?.code ?? "run-failed", result.error ?? "The run failed.", {
-      hint: result.failure?.hint ?? "Run `rlm doctor` to check the backends and the sandbox.",
-      cause: result.failure,
-    });
-  }
+  if (result.stopReason === "error") return new RunError(result);
   if (result.stopReason !== "answer" && result.answer === "") {
     const failure = result.failure;
     return new RlmError(
