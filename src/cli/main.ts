@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `rlm` command: `ask` (answer a question over files or stdin), `doctor` (check the setup),
- * `replay` (re-run a recorded trajectory with no model), `serve` (an OpenAI-compatible server),
- * `view` (the trajectory viewer). Every failure ends here:
+ * `mcp` (a Model Context Protocol server on stdio), `replay` (re-run a recorded trajectory with no
+ * model), `serve` (an OpenAI-compatible server), `view` (the trajectory viewer). Every failure ends here:
  * the error's message and hint on stderr (or as JSON with --json) and an exit code from
  * `exit-codes.ts`.
  */
@@ -12,6 +12,7 @@ import { isRlmError } from "../errors/index.js";
 import { addAskCommand } from "./ask-command.js";
 import { addDoctorCommand } from "./doctor-command.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { addMcpCommand } from "./mcp-command.js";
 import { addReplayCommand } from "./replay-command.js";
 import { addServeCommand } from "./serve-command.js";
 import { addViewCommand } from "./view-command.js";
@@ -55,12 +56,14 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride();
   addAskCommand(program);
   addDoctorCommand(program);
+  addMcpCommand(program, packageVersion());
   addReplayCommand(program);
   addServeCommand(program);
   addViewCommand(program);
   try {
     await program.parseAsync(argv);
-    // `serve` and `view` keep running; every other command is done once its action returns.
+    // `serve` and `view` keep running; every other command is done once its action returns
+    // (`mcp`'s returns when stdin closes).
     if (program.args[0] === "serve" || program.args[0] === "view") return;
   } catch (error) {
     // Commander printed its own message already; --help and --version are not failures.

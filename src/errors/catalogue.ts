@@ -103,6 +103,12 @@ export const ERRORS = {
   "input-binary": { exit: "input", ...badRequest, meaning: "an input is a binary file, not text" },
   "input-empty": { exit: "input", ...badRequest, meaning: "the inputs hold no text" },
   "input-unreadable": { exit: "input", ...badRequest, meaning: "an input (or a PDF) cannot be read" },
+  "input-outside-root": {
+    exit: "input",
+    ...badRequest,
+    meaning:
+      "`rlm mcp`: a path outside the allowed roots (`--root`, the client's roots), or not a regular file",
+  },
   "input-too-large": {
     exit: "input",
     status: 413,

@@ -32,6 +32,12 @@ export interface ReadInputsOptions {
   stdinIsTerminal?: boolean;
   /** The limit on all inputs together, in bytes. Default `DEFAULT_MAX_TOTAL_BYTES` (1 GiB). */
   maxTotalBytes?: number;
+  /**
+   * Called with an absolute path before anything touches it: each path given (before it is looked
+   * at), a glob's base directory (before it is walked) and each file a walk or glob found (before
+   * it is read). Throwing refuses the input. `rlm mcp` keeps paths inside its roots with it.
+   */
+  checkPath?: (absolute: string) => Promise<void>;
 }
 
 export interface InputFile {
@@ -70,6 +76,7 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
   const addMany = async (paths: string[]): Promise<number> => {
     let added = 0;
     for (const absolute of paths) {
+      await options.checkPath?.(absolute);
       const name = nameOf(absolute);
       const outcome = await tryReadFile(absolute, { name, room, walked: true });
       // Skipping a file for its size would answer from part of what was asked: never.
@@ -98,6 +105,7 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       continue;
     }
     const absolute = resolve(cwd, spec);
+    await options.checkPath?.(absolute);
     const kind = await stat(absolute).then(
       (stats) => (stats.isDirectory() ? "directory" : "file"),
       () => "missing" as const,
@@ -116,6 +124,7 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       single = false;
       const base = globBase(spec);
       const baseAbsolute = resolve(cwd, base);
+      await options.checkPath?.(baseAbsolute);
       const matcher = globToRegExp(spec);
       const found = await walkDirectory(baseAbsolute).catch(() => [] as string[]);
       const matches = found.filter((path) =>
