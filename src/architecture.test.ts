@@ -97,6 +97,7 @@ const CROSSING = IMPORTS.filter(
 const ARROWS: Record<string, Record<string, "any" | string[]>> = {
   cli: {
     server: "any",
+    mcp: "any",
     viewer: "any",
     config: "any",
     inputs: "any",
@@ -114,6 +115,19 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
     budget: "any",
     trace: "any",
     net: "any",
+  },
+  "ai-sdk": {
+    rlm: "any",
+    inputs: "any",
+    models: "any",
+    budget: "any",
+    sandbox: ["sandbox/types.ts"],
+    trace: ["trace/types.ts"],
+  },
+  mcp: {
+    rlm: ["rlm/types.ts", "rlm/prompts.ts", "rlm/run-error.ts"],
+    inputs: "any",
+    trace: ["trace/types.ts"],
   },
   rlm: { models: "any", sandbox: "any", budget: "any", trace: "any", replay: "any" },
   config: {
@@ -138,7 +152,7 @@ describe("the import arrows of docs/architecture.md", () => {
     const find = (file: string, target: string) =>
       IMPORTS.find((imported) => imported.file === file && imported.target === target);
     expect(FILES.length).toBeGreaterThan(100);
-    expect(find("models/types.ts", "models/model-config.ts")?.typeOnly).toBe(true); // import type
+    expect(find("rlm/node.ts", "models/types.ts")?.typeOnly).toBe(true); // import type
     expect(find("index.ts", "rlm/index.ts")?.typeOnly).toBe(false); // export ... from
     expect(find("sandbox/runtimes.ts", "sandbox/process/index.ts")?.typeOnly).toBe(false); // import()
     expect(find("models/llamacpp/sequence-pool.ts", "models/llamacpp/load-library.ts")?.typeOnly).toBe(true);
@@ -199,10 +213,10 @@ describe("the import arrows of docs/architecture.md", () => {
     expect(other.map(show), "src/sandbox/types.ts holds types only").toEqual([]);
   });
 
-  it("nothing below the engine imports rlm, cli, server, viewer, config or the package root", () => {
+  it("nothing below the engine imports rlm, cli, server, mcp, ai-sdk, viewer, config or the package root", () => {
     const below = ["models", "sandbox", "budget", "trace", "errors", "net", "replay", "inputs"];
     // src/index.ts re-exports rlm, so importing it would import rlm.
-    const above = ["rlm", "cli", "server", "viewer", "config", "index.ts"];
+    const above = ["rlm", "cli", "server", "mcp", "ai-sdk", "viewer", "config", "index.ts"];
     const forbidden = CROSSING.filter(
       (imported) => below.includes(unitOf(imported.file)) && above.includes(unitOf(imported.target)),
     );
