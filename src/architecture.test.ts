@@ -98,6 +98,7 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
   cli: {
     server: "any",
     mcp: "any",
+    demo: "any",
     viewer: "any",
     config: "any",
     inputs: "any",
@@ -124,6 +125,7 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
     sandbox: ["sandbox/types.ts"],
     trace: ["trace/types.ts"],
   },
+  demo: { models: ["models/types.ts"] },
   mcp: {
     rlm: ["rlm/types.ts", "rlm/prompts.ts", "rlm/run-error.ts"],
     inputs: "any",
@@ -216,7 +218,7 @@ describe("the import arrows of docs/architecture.md", () => {
   it("nothing below the engine imports rlm, cli, server, mcp, ai-sdk, viewer, config or the package root", () => {
     const below = ["models", "sandbox", "budget", "trace", "errors", "net", "replay", "inputs"];
     // src/index.ts re-exports rlm, so importing it would import rlm.
-    const above = ["rlm", "cli", "server", "mcp", "ai-sdk", "viewer", "config", "index.ts"];
+    const above = ["rlm", "cli", "server", "mcp", "ai-sdk", "demo", "viewer", "config", "index.ts"];
     const forbidden = CROSSING.filter(
       (imported) => below.includes(unitOf(imported.file)) && above.includes(unitOf(imported.target)),
     );

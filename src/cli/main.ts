@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `rlm` command: `ask` (answer a question over files or stdin), `doctor` (check the setup),
- * `mcp` (a Model Context Protocol server on stdio), `replay` (re-run a recorded trajectory with no
- * model), `serve` (an OpenAI-compatible server), `view` (the trajectory viewer). Every failure ends here:
- * the error's message and hint on stderr (or as JSON with --json) and an exit code from
- * `exit-codes.ts`.
+ * The `rlm` command: `ask` (answer a question over files or stdin), `demo` (a whole run with a
+ * scripted model, no server), `doctor` (check the setup), `mcp` (a Model Context Protocol server on
+ * stdio), `replay` (re-run a recorded trajectory with no model), `serve` (an OpenAI-compatible
+ * server), `view` (the trajectory viewer). Every failure ends here: the error's message and hint on
+ * stderr (or as JSON with --json) and an exit code from `exit-codes.ts`.
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isRlmError } from "../errors/index.js";
 import { addAskCommand } from "./ask-command.js";
+import { addDemoCommand, demoKeepsRunning } from "./demo-command.js";
 import { addDoctorCommand } from "./doctor-command.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { addMcpCommand } from "./mcp-command.js";
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   addAskCommand(program);
+  addDemoCommand(program);
   addDoctorCommand(program);
   addMcpCommand(program, packageVersion());
   addReplayCommand(program);
@@ -62,9 +64,9 @@ async function main(argv: string[]): Promise<void> {
   addViewCommand(program);
   try {
     await program.parseAsync(argv);
-    // `serve` and `view` keep running; every other command is done once its action returns
-    // (`mcp`'s returns when stdin closes).
-    if (program.args[0] === "serve" || program.args[0] === "view") return;
+    // `serve`, `view` and `demo --view` keep running; every other command is done once its action
+    // returns (`mcp`'s returns when stdin closes).
+    if (program.args[0] === "serve" || program.args[0] === "view" || demoKeepsRunning()) return;
   } catch (error) {
     // Commander printed its own message already; --help and --version are not failures.
     if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
