@@ -37,7 +37,7 @@ function replHelp(input: SystemPromptInput): Record<ReplName, string | { on: Rep
     llm_query: `- \`llm_query(prompt, model=None) -> str\` (alias \`ask_llm\`): asks a language model. It sees nothing but \`prompt\`, which may hold about ${chars} characters. Put the text to read and the exact question in the prompt.`,
     ask_llm: { on: "llm_query" },
     llm_query_batched:
-      "- `llm_query_batched(prompts, model=None) -> list[str]` (alias `parallel_ask_llm`): many prompts at once, run concurrently, answers in the same order. A prompt that failed gives a string starting with `[error]`.",
+      "- `llm_query_batched(prompts, model=None, dry_run=False) -> list[str]` (alias `parallel_ask_llm`): many prompts at once, run concurrently, answers in the same order. A prompt that failed gives a string starting with `[error]`. A batch too large for what is left of the budget raises RuntimeError before anything is sent: use fewer, larger chunks. `dry_run=True` returns the estimate (a dict) and sends nothing.",
     parallel_ask_llm: { on: "llm_query_batched" },
     rlm_query: input.recursive
       ? "- `rlm_query(prompt)` / `rlm_query_batched(prompts)`: like the two above, but each prompt goes to a helper that has its own REPL (its `context` is the prompt) and can work on it in code the way you do. Use it for sub-tasks too big or too tricky for one model call."

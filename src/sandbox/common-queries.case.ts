@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxUnderTest } from "./common.case.js";
 import { barrierHandler, upperCaseHandler } from "./common-helpers.case.js";
-import type { QueryRequest, Sandbox, SandboxTool } from "./types.js";
+import type { BatchRequest, QueryRequest, QuerySlot, Sandbox, SandboxTool } from "./types.js";
 
 export function describeQueries(runtime: SandboxUnderTest): void {
   describe("queries and tools", () => {
@@ -104,6 +104,57 @@ export function describeQueries(runtime: SandboxUnderTest): void {
       expect(bad.error).toContain("JSON");
       await sandbox.exec("lookup = None");
       expect((await sandbox.exec("print(callable(lookup))")).stdout).toBe("True\n");
+    });
+
+    it("shows a batch whole to onBatch first: it may refuse it, or answer a dry run's estimate", async () => {
+      const batches: BatchRequest[] = [];
+      const sent: string[] = [];
+      const settled: QuerySlot[][] = [];
+      const checked = await runtime.create({
+        onQuery: async (request, signal) => {
+          sent.push(request.prompt);
+          return upperCaseHandler(request, signal);
+        },
+        onBatch: async (request) => {
+          batches.push(request);
+          if (request.prompts.length > 2) throw new Error(`too many: ${request.prompts.length} prompts`);
+          return {
+            estimate: { prompts: request.prompts.length, cost_usd: 0.5 },
+            settled: (r) => settled.push(r),
+          };
+        },
+      });
+      try {
+        const refused = await checked.exec(
+          "try:\n    llm_query_batched(['a', 'b', 'c'])\nexcept RuntimeError as e:\n    print('refused:', e)",
+        );
+        expect(refused.stdout).toBe("refused: too many: 3 prompts\n");
+        expect(sent).toEqual([]);
+        const dry = await checked.exec(
+          "e = llm_query_batched(['a', 'b'], dry_run=True)\nprint(e['prompts'], e['cost_usd'])",
+        );
+        expect(dry.stdout).toBe("2 0.5\n");
+        expect(sent).toEqual([]);
+        const fits = await checked.exec(
+          "print(rlm_query_batched(['x', 'y'], model='m'))\nprint(llm_query('one'))",
+        );
+        expect(fits.stdout).toBe("['rlm:m:X', 'rlm:m:Y']\nllm:default:ONE\n");
+        expect(sent).toEqual(["x", "y", "one"]);
+        // One look per batched call, whole; a single llm_query is no batch.
+        expect(batches).toEqual([
+          { prompts: ["a", "b", "c"], model: undefined, kind: "llm", dryRun: false },
+          { prompts: ["a", "b"], model: undefined, kind: "llm", dryRun: true },
+          { prompts: ["x", "y"], model: "m", kind: "rlm", dryRun: false },
+        ]);
+        expect(settled).toEqual([
+          [
+            { ok: true, text: "rlm:m:X" },
+            { ok: true, text: "rlm:m:Y" },
+          ],
+        ]);
+      } finally {
+        await checked.close();
+      }
     });
 
     it("runs a batch concurrently on the host", async () => {

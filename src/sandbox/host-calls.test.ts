@@ -25,6 +25,39 @@ describe("answerHostCall", () => {
     });
   });
 
+  it("lets onBatch refuse a batch before any prompt is sent, and answers a dry run with the estimate", async () => {
+    const sent: string[] = [];
+    const handlers = {
+      onQuery: async ({ prompt }: { prompt: string }) => {
+        sent.push(prompt);
+        return prompt;
+      },
+      onBatch: async ({ prompts }: { prompts: string[] }) => {
+        if (prompts.length > 1) throw new Error("no room");
+        return { estimate: { prompts: prompts.length } };
+      },
+    };
+    const batch = { type: "query", kind: "llm", model: null, batch: true };
+    expect(await answerHostCall({ ...batch, prompts: ["a", "b"] }, handlers, signal)).toEqual({
+      refused: "no room",
+    });
+    expect(await answerHostCall({ ...batch, prompts: ["a"], dryRun: true }, handlers, signal)).toEqual({
+      estimate: { prompts: 1 },
+    });
+    expect(sent).toEqual([]);
+    expect(await answerHostCall({ ...batch, prompts: ["a"] }, handlers, signal)).toEqual({
+      results: [{ ok: true, text: "a" }],
+    });
+    // Without a preflight a dry run still answers, with what the sandbox can count.
+    expect(
+      await answerHostCall(
+        { ...batch, prompts: ["ab", "c"], dryRun: true },
+        { onQuery: handlers.onQuery },
+        signal,
+      ),
+    ).toEqual({ estimate: { prompts: 2, prompt_chars: 3 } });
+  });
+
   it("says what is wrong with a malformed request or an unknown tool, never throws", async () => {
     expect(await answerHostCall({ type: "query", prompts: "x" }, {}, signal)).toMatchObject({ ok: false });
     const unknown = await answerHostCall({ type: "tool", name: "nope", args: [], kwargs: {} }, {}, signal);

@@ -1,14 +1,17 @@
 /**
  * Answers the Python driver's `_rlm_host_call` requests (shared by every runtime): `query` runs
  * `onQuery` once per prompt, all at once (concurrency is the model pool's to limit), and returns the
- * results in input order with failures as `{ok: false}` slots; `tool` runs a host tool. Never
+ * results in input order with failures as `{ok: false}` slots. A batched query (`batch: true`) is
+ * first shown whole to `onBatch`, the preflight: it may refuse the batch (`{refused}`, raised in
+ * Python before any prompt is sent), and a dry run (`dryRun: true`) answers its estimate
+ * (`{estimate}`) and sends nothing. `tool` runs a host tool. Never
  * throws: every failure is a reply Python can raise. `hostCallReply` adds what the sandbox core
  * needs around it: the exec's clock paused meanwhile, and an answer at once when the exec is stopped.
  */
 
 import { z } from "zod";
 import type { ExecClock } from "./exec-clock.js";
-import type { QueryHandler, SandboxTool } from "./types.js";
+import type { BatchHandler, QueryHandler, QuerySlot, SandboxTool } from "./types.js";
 
 const hostRequestSchema = z.discriminatedUnion("type", [
   z.object({
@@ -16,6 +19,9 @@ const hostRequestSchema = z.discriminatedUnion("type", [
     kind: z.enum(["llm", "rlm"]),
     model: z.string().nullable(),
     prompts: z.array(z.string()),
+    /** Sent by the batched forms: the preflight sees the batch whole before any prompt goes out. */
+    batch: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
   }),
   z.object({
     type: z.literal("tool"),
@@ -25,14 +31,17 @@ const hostRequestSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-export type QuerySlot = { ok: true; text: string } | { ok: false; error: string };
+export type { QuerySlot };
 export type HostReply =
   | { results: QuerySlot[] }
+  | { estimate: Record<string, unknown> }
+  | { refused: string }
   | { ok: true; value: unknown }
-  | { ok: false; error: string };
+  | { ok: false; error: string; errorType?: string };
 
 export interface HostCallHandlers {
   onQuery?: QueryHandler | undefined;
+  onBatch?: BatchHandler | undefined;
   tools?: Record<string, SandboxTool> | undefined;
 }
 
@@ -45,16 +54,34 @@ export async function answerHostCall(
   if (!parsed.success) return { ok: false, error: `malformed host call: ${parsed.error.message}` };
   const call = parsed.data;
   if (call.type === "query") {
+    const model = call.model ?? undefined;
+    const dryRun = call.dryRun === true;
+    let settledHook: ((results: QuerySlot[]) => void) | undefined;
+    if (call.batch === true && handlers.onBatch !== undefined) {
+      try {
+        const verdict = await handlers.onBatch(
+          { prompts: call.prompts, model, kind: call.kind, dryRun },
+          signal,
+        );
+        if (dryRun) return { estimate: verdict.estimate };
+        settledHook = verdict.settled;
+      } catch (error) {
+        return { refused: describe(error) };
+      }
+    } else if (dryRun) {
+      return { estimate: { prompts: call.prompts.length, prompt_chars: totalChars(call.prompts) } };
+    }
     const { onQuery } = handlers;
     if (onQuery === undefined) {
       const error = "no model is connected to this sandbox (it was created without onQuery)";
       return { results: call.prompts.map(() => ({ ok: false, error })) };
     }
-    const model = call.model ?? undefined;
     const settled = await Promise.allSettled(
       call.prompts.map((prompt) => onQuery({ prompt, model, kind: call.kind }, signal)),
     );
-    return { results: settled.map(toSlot) };
+    const results = settled.map(toSlot);
+    settledHook?.(results);
+    return { results };
   }
   const tool = handlers.tools?.[call.name];
   if (tool === undefined) return { ok: false, error: `no tool named ${call.name}` };
@@ -64,6 +91,12 @@ export async function answerHostCall(
   } catch (error) {
     return { ok: false, error: describe(error) };
   }
+}
+
+function totalChars(prompts: string[]): number {
+  let total = 0;
+  for (const prompt of prompts) total += prompt.length;
+  return total;
 }
 
 function toSlot(outcome: PromiseSettledResult<string>): QuerySlot {

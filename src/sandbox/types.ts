@@ -22,6 +22,33 @@ export interface QueryRequest {
  */
 export type QueryHandler = (request: QueryRequest, signal: AbortSignal) => Promise<string>;
 
+/** One prompt's outcome in a batch: its text, or why it failed. */
+export type QuerySlot = { ok: true; text: string } | { ok: false; error: string };
+
+/** A batched call (`llm_query_batched`, `rlm_query_batched` and their aliases), seen whole. */
+export interface BatchRequest {
+  prompts: string[];
+  model: string | undefined;
+  kind: "llm" | "rlm";
+  /** `dry_run=True`: answer the estimate, send nothing. */
+  dryRun: boolean;
+}
+
+/** What the preflight says of a batch it lets through (or of a dry run). */
+export interface BatchVerdict {
+  /** JSON-able; handed to Python as a dict by a dry run. */
+  estimate: Record<string, unknown>;
+  /** Called once with the batch's results when it was sent (not for a dry run). */
+  settled?: (results: QuerySlot[]) => void;
+}
+
+/**
+ * The preflight: sees each batch once, whole, before any of its prompts goes to `onQuery`. It
+ * throws to refuse the batch (the message is raised in Python, and nothing is sent); otherwise its
+ * verdict lets the batch go out (or, for a dry run, answers the estimate).
+ */
+export type BatchHandler = (request: BatchRequest, signal: AbortSignal) => Promise<BatchVerdict>;
+
 /** A host function exposed to Python under `name`, called with JSON-able arguments. */
 export interface SandboxTool {
   description: string;
@@ -63,6 +90,8 @@ export interface SandboxOptions {
    */
   command?: string[];
   onQuery?: QueryHandler;
+  /** The batch preflight (see `BatchHandler`); without one, every batch goes out as it is. */
+  onBatch?: BatchHandler;
   tools?: Record<string, SandboxTool>;
 }
 

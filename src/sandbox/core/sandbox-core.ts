@@ -63,7 +63,7 @@ export class SandboxCore implements Sandbox {
     options: SandboxOptions,
   ) {
     this.runtime = launcher.name;
-    this.handlers = { onQuery: options.onQuery, tools: options.tools };
+    this.handlers = { onQuery: options.onQuery, onBatch: options.onBatch, tools: options.tools };
     this.transport = this.start();
   }
 

@@ -13,6 +13,7 @@ import type { HostCallAnswer, TransportReply } from "../core/transport.js";
 import type { DriverExec } from "../driver-result.js";
 import { REPL_NAMES, type ReplName } from "../repl-names.js";
 import { truncateHeadTail } from "../truncate.js";
+import type { QuerySlot } from "../types.js";
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
@@ -265,10 +266,20 @@ export class FakePython {
       case "rlm_query_batched": {
         const prompts = args[0];
         if (!Array.isArray(prompts)) throw new PyError("TypeError", `${name}() takes a list of prompts`);
-        if (prompts.length === 0) return [];
+        const dryRun = kwargs.dry_run === true;
+        if (prompts.length === 0 && !dryRun) return [];
         const kind = name === "rlm_query_batched" ? "rlm" : "llm";
-        const results = await this.query(kind, prompts.map(pyStr), model);
-        return results.map((result) => (result.ok ? result.text : `[error] ${result.error}`));
+        const reply = (await this.host({
+          type: "query",
+          kind,
+          model,
+          prompts: prompts.map(pyStr),
+          batch: true,
+          dryRun,
+        })) as { results?: QuerySlot[]; estimate?: { [key: string]: Value }; refused?: string };
+        if (reply.refused !== undefined) throw new PyError("RuntimeError", reply.refused);
+        if (dryRun) return reply.estimate ?? {};
+        return (reply.results ?? []).map((result) => (result.ok ? result.text : `[error] ${result.error}`));
       }
       case "context":
       case "answer":
@@ -289,14 +300,8 @@ export class FakePython {
     throw new PyError("NameError", `name '${name}' is not defined (the in-memory sandbox)`);
   }
 
-  private async query(
-    kind: "llm" | "rlm",
-    prompts: string[],
-    model: string | null,
-  ): Promise<({ ok: true; text: string } | { ok: false; error: string })[]> {
-    const reply = (await this.host({ type: "query", kind, model, prompts })) as {
-      results: ({ ok: true; text: string } | { ok: false; error: string })[];
-    };
+  private async query(kind: "llm" | "rlm", prompts: string[], model: string | null): Promise<QuerySlot[]> {
+    const reply = (await this.host({ type: "query", kind, model, prompts })) as { results: QuerySlot[] };
     return reply.results;
   }
 

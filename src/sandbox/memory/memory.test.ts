@@ -80,6 +80,33 @@ describe("memory runtime", () => {
     }
   });
 
+  it("shows a batch to onBatch first: refused, dry run or sent", async () => {
+    const sent: string[] = [];
+    const sandbox = await createSandbox({
+      runtime: "memory",
+      onQuery: async ({ prompt }) => {
+        sent.push(prompt);
+        return prompt;
+      },
+      onBatch: async ({ prompts }) => {
+        if (prompts.length > 2) throw new Error("too many prompts");
+        return { estimate: { prompts: prompts.length } };
+      },
+    });
+    try {
+      expect((await sandbox.exec("llm_query_batched(['a', 'b', 'c'])")).error).toContain(
+        "RuntimeError: too many prompts",
+      );
+      const dry = await sandbox.exec("e = llm_query_batched(['a', 'b'], dry_run=True)\nprint(e['prompts'])");
+      expect(dry.stdout).toBe("2\n");
+      expect(sent).toEqual([]);
+      expect((await sandbox.exec("llm_query_batched(['a', 'b'])")).stdout).toBe("['a', 'b']\n");
+      expect(sent).toEqual(["a", "b"]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("reports an error with the line, and refuses what it cannot run", async () => {
     const sandbox = await createSandbox({ runtime: "memory" });
     try {

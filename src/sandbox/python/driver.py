@@ -117,8 +117,15 @@ def _rlm_on_interrupt(signum, frame):
         _rlm_state["interrupt_pending"] = True
 
 
-def _rlm_query(kind, prompts, model):
-    reply = _rlm_call_host({"type": "query", "kind": kind, "model": model, "prompts": prompts})
+def _rlm_query(kind, prompts, model, batch=False, dry_run=False):
+    request = {"type": "query", "kind": kind, "model": model, "prompts": prompts}
+    if batch:
+        request.update(batch=True, dryRun=bool(dry_run))
+    reply = _rlm_call_host(request)
+    if "refused" in reply:
+        raise RuntimeError(reply["refused"])
+    if dry_run:
+        return reply["estimate"]
     return reply["results"]
 
 
@@ -140,11 +147,13 @@ def _rlm_query_one(kind, prompt, model):
     return result["text"]
 
 
-def _rlm_query_many(kind, name, prompts, model):
+def _rlm_query_many(kind, name, prompts, model, dry_run):
     prompts = _rlm_prompt_list(name, prompts)
-    if not prompts:
+    if not prompts and not dry_run:
         return []
-    results = _rlm_query(kind, prompts, _rlm_model_name(model))
+    results = _rlm_query(kind, prompts, _rlm_model_name(model), batch=True, dry_run=dry_run)
+    if dry_run:
+        return results
     return [r["text"] if r["ok"] else "[error] " + r["error"] for r in results]
 
 
@@ -153,9 +162,11 @@ def llm_query(prompt, model=None):
     return _rlm_query_one("llm", prompt, model)
 
 
-def llm_query_batched(prompts, model=None):
-    """Asks a sub-model every prompt concurrently; results in input order, a failure as "[error] ..."."""
-    return _rlm_query_many("llm", "llm_query_batched", prompts, model)
+def llm_query_batched(prompts, model=None, dry_run=False):
+    """Asks a sub-model every prompt concurrently; results in input order, a failure as "[error] ...".
+    The host first checks the whole batch against what is left of the budget and raises RuntimeError,
+    sending nothing, when it cannot fit. dry_run=True returns that estimate (a dict) and sends nothing."""
+    return _rlm_query_many("llm", "llm_query_batched", prompts, model, dry_run)
 
 
 def rlm_query(prompt, model=None):
@@ -163,9 +174,10 @@ def rlm_query(prompt, model=None):
     return _rlm_query_one("rlm", prompt, model)
 
 
-def rlm_query_batched(prompts, model=None):
-    """rlm_query for every prompt concurrently; results in input order, a failure as "[error] ..."."""
-    return _rlm_query_many("rlm", "rlm_query_batched", prompts, model)
+def rlm_query_batched(prompts, model=None, dry_run=False):
+    """rlm_query for every prompt concurrently; results in input order, a failure as "[error] ...".
+    Checked first like llm_query_batched; dry_run=True returns the estimate and sends nothing."""
+    return _rlm_query_many("rlm", "rlm_query_batched", prompts, model, dry_run)
 
 
 ask_llm = llm_query
