@@ -14,6 +14,7 @@ import { type ChildOutcome, runChildLoop } from "./child.js";
 import { ContextWindows } from "./context-windows.js";
 import type { RlmNode, SandboxSeat, SeatedSandbox } from "./node.js";
 import { replyTokens } from "./options.js";
+import { createBatchHandler } from "./preflight.js";
 import { subCallCapacity } from "./prompts.js";
 import { createQueryHandler } from "./query-handler.js";
 import type { Run } from "./run.js";
@@ -83,7 +84,7 @@ export class NodeFactory {
       },
       signal: run.budget.signal,
       conversation: setup.conversation,
-      calls: { current: [] },
+      calls: { current: [], batches: [] },
       sites: new CallSites(""),
       onRestart: setup.onRestart,
     });
@@ -122,7 +123,7 @@ export class NodeFactory {
       },
       signal,
       conversation: [],
-      calls: { current: [] },
+      calls: { current: [], batches: [] },
       sites: new CallSites(CallSites.child(site)),
       onRestart: undefined,
     });
@@ -150,6 +151,7 @@ export class NodeFactory {
       ...this.options.sandbox,
       ...(this.options.tools ? { tools: this.options.tools } : {}),
       onQuery: createQueryHandler(seat, this),
+      onBatch: createBatchHandler(seat),
     });
     return { sandbox, seat };
   }

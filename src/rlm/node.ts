@@ -9,7 +9,7 @@
 
 import type { ChatMessage, LanguageModel } from "../models/types.js";
 import type { Sandbox } from "../sandbox/types.js";
-import type { SubCallRecord } from "../trace/types.js";
+import type { BatchRecord, SubCallRecord } from "../trace/types.js";
 import type { CallSites } from "./call-sites.js";
 import type { Run } from "./run.js";
 
@@ -30,8 +30,11 @@ export interface RlmNode {
   readonly signal: AbortSignal;
   /** The system prompt, then each query's turns (a session keeps it across queries). */
   readonly conversation: ChatMessage[];
-  /** Sub-calls made by the code block running now; the turn swaps in a fresh list per block. */
-  readonly calls: { current: SubCallRecord[] };
+  /**
+   * Sub-calls made by the code block running now, and its batched calls as the preflight saw them
+   * (preflight.ts); the turn swaps in fresh lists per block.
+   */
+  readonly calls: { current: SubCallRecord[]; batches: BatchRecord[] };
   /** Names its model calls in the run's record (replay, resume). */
   readonly sites: CallSites;
   /** Called after the sandbox had to restart (variables lost): a session sets `history` again. */

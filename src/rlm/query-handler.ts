@@ -75,6 +75,7 @@ export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): Query
         });
         response = reply.text;
         record.usage = reply.usage;
+        run.calibration.call(spec, request.prompt.length, reply.usage, (performance.now() - started) / 1000);
         for (const warning of reply.warnings ?? [])
           run.emit({ type: "warning", depth: node.depth, message: warning });
       }

@@ -15,6 +15,7 @@ import { createTraceSink } from "../trace/index.js";
 import type { MetadataRecord, RlmEvent, TraceSink, TrajectoryLine } from "../trace/types.js";
 import type { BackgroundWork } from "./background-work.js";
 import { maxDepthOf } from "./options.js";
+import { SubCallCalibration } from "./preflight.js";
 import type { RLMOptions } from "./types.js";
 
 export interface RunSetup {
@@ -63,6 +64,8 @@ export class Run {
   readonly record: RunRecord | undefined;
   /** Seeds Python's `random` in every sandbox of the run (a replay or resume uses the recorded one). */
   readonly seed: number;
+  /** What the run has seen of each sub-model's replies, for the batch preflight's estimates. */
+  readonly calibration = new SubCallCalibration();
   private readonly background: BackgroundWork;
   private subCallCount = 0;
   /** Lines recorded before the metadata (a context window read while the root opens) wait for it. */

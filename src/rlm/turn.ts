@@ -33,6 +33,7 @@ export async function runTurn(node: RlmNode, parsed: ParsedReply, iteration: num
     if (node.signal.aborted) break;
     run.emit({ type: "code-start", depth: node.depth, iteration, index, code: block.code });
     node.calls.current = [];
+    node.calls.batches = [];
     const result = await node.sandbox.exec(block.code, { signal: node.signal });
     outcomes.push({ code: block.code, result });
     if (result.restarted) await node.onRestart?.(node.sandbox);
@@ -47,6 +48,7 @@ export async function runTurn(node: RlmNode, parsed: ParsedReply, iteration: num
         ),
         execution_time: result.elapsedMs / 1000,
         rlm_calls: node.calls.current,
+        ...(node.calls.batches.length > 0 ? { batches: node.calls.batches } : {}),
         ...(result.restarted ? { restarted: true } : {}),
       },
     });

@@ -9,6 +9,8 @@
 import { z } from "zod";
 import type { UsageTotals } from "../models/types.js";
 import {
+  type BatchEstimate,
+  type BatchRecord,
   type CallRecord,
   type CodeBlockRecord,
   type IterationRecord,
@@ -72,6 +74,49 @@ export const subCallSchema: z.ZodType<SubCallRecord, z.ZodTypeDef, unknown> = z.
   ),
 );
 
+const nullableNumber = z.number().nullable();
+const batchEstimateSchema: z.ZodType<BatchEstimate, z.ZodTypeDef, unknown> = z.object({
+  kind: z.enum(["llm", "rlm"]),
+  model: z.string(),
+  prompts: z.number(),
+  prompt_chars: z.number(),
+  chars_per_token: z.number(),
+  calibrated: z.boolean(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  tokens: z.number(),
+  max_output_tokens: z.number(),
+  cost_usd: nullableNumber,
+  price: z.string(),
+  concurrency: z.number(),
+  seconds: z.number(),
+  left: z.object({
+    sub_calls: nullableNumber,
+    tokens: nullableNumber,
+    cost_usd: nullableNumber,
+    seconds: nullableNumber,
+  }),
+  fits: z.boolean(),
+  over: z.array(z.string()),
+  max_prompts: nullableNumber,
+});
+
+const batchSchema: z.ZodType<BatchRecord, z.ZodTypeDef, unknown> = z.object({
+  estimate: batchEstimateSchema,
+  dry_run: z.boolean().optional(),
+  refused: z.string().optional(),
+  actual: z
+    .object({
+      input_tokens: z.number(),
+      output_tokens: z.number(),
+      tokens: z.number(),
+      cost_usd: z.number(),
+      seconds: z.number(),
+      failed: z.number(),
+    })
+    .optional(),
+});
+
 export const codeBlockSchema: z.ZodType<CodeBlockRecord, z.ZodTypeDef, unknown> = z.object({
   code: z.string(),
   result: z.object({
@@ -81,6 +126,7 @@ export const codeBlockSchema: z.ZodType<CodeBlockRecord, z.ZodTypeDef, unknown> 
     locals: z.record(text).default({}),
     execution_time: z.number().default(0),
     rlm_calls: z.array(subCallSchema).default([]),
+    batches: z.preprocess(nullToUndefined, z.array(batchSchema).optional()),
     restarted: z.boolean().optional(),
   }),
 });

@@ -34,6 +34,56 @@ export interface SubCallRecord {
   children?: IterationRecord[];
 }
 
+/**
+ * The preflight's estimate of one batched call (`llm_query_batched` / `rlm_query_batched`), made
+ * before any of its prompts is sent; Python's `dry_run=True` returns this same dict. `null`: no
+ * such limit, or (cost) no known price. For `kind: "rlm"` with child RLMs, tokens, cost and time
+ * cover only their prompts: the children's own work cannot be known in advance.
+ */
+export interface BatchEstimate {
+  kind: "llm" | "rlm";
+  model: string;
+  prompts: number;
+  prompt_chars: number;
+  /** The ratio used: from this run's replies of the model when `calibrated`, else the default. */
+  chars_per_token: number;
+  calibrated: boolean;
+  input_tokens: number;
+  /** Expected reply tokens (this run's mean reply of the model, else a default, under the cap). */
+  output_tokens: number;
+  tokens: number;
+  /** If every reply ran to the cap. */
+  max_output_tokens: number;
+  cost_usd: number | null;
+  /** Where the price came from (`configured`, `default`, `local`, `unknown`). */
+  price: string;
+  concurrency: number;
+  seconds: number;
+  /** What is left of each limit of the run (null: no limit). */
+  left: { sub_calls: number | null; tokens: number | null; cost_usd: number | null; seconds: number | null };
+  fits: boolean;
+  /** The limits it does not fit: "sub_calls", "tokens", "cost_usd", "seconds". */
+  over: string[];
+  /** How many prompts of this average size would fit (null: no limit bounds it). */
+  max_prompts: number | null;
+}
+
+/** One batched call: the estimate, then either why it was refused or what it actually took. */
+export interface BatchRecord {
+  estimate: BatchEstimate;
+  dry_run?: boolean;
+  refused?: string;
+  /** The usage of the batch's model over the batch's span (a concurrent call of that model counts too). */
+  actual?: {
+    input_tokens: number;
+    output_tokens: number;
+    tokens: number;
+    cost_usd: number;
+    seconds: number;
+    failed: number;
+  };
+}
+
 export interface CodeBlockRecord {
   code: string;
   result: {
@@ -45,6 +95,8 @@ export interface CodeBlockRecord {
     /** Seconds, as the official logs. */
     execution_time: number;
     rlm_calls: SubCallRecord[];
+    /** The block's batched calls, as the preflight saw them (absent when it made none). */
+    batches?: BatchRecord[];
     restarted?: boolean;
   };
 }
