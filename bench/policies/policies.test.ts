@@ -60,7 +60,7 @@ function startRepl(
 }
 
 function describeContext(context: ContextInput) {
-  const parts: string[] = typeof context === "string" ? [context] : Object.values(context);
+  const parts = (typeof context === "string" ? [context] : Object.values(context)).map(String);
   return {
     type: typeof context === "string" ? ("str" as const) : ("dict" as const),
     totalChars: parts.reduce((sum, part) => sum + part.length, 0),

@@ -14,6 +14,7 @@ export function describeContext(context: ContextInput, load: LoadInfo, variable:
     totalChars: load.totalChars,
     partLengths: load.partLengths,
     keys: load.keys,
+    json: load.json === true,
     preview: preview(context),
     variable,
   };
@@ -22,5 +23,6 @@ export function describeContext(context: ContextInput, load: LoadInfo, variable:
 function preview(context: ContextInput): string {
   if (typeof context === "string") return context.slice(0, PREVIEW_CHARS);
   const first = Array.isArray(context) ? context[0] : Object.values(context)[0];
-  return (first ?? "").slice(0, PREVIEW_CHARS);
+  const text = typeof first === "string" ? first : first === undefined ? "" : JSON.stringify(first);
+  return text.slice(0, PREVIEW_CHARS);
 }

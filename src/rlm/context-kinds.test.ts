@@ -55,6 +55,19 @@ describe("context metadata in the first message", () => {
   });
 });
 
+describe("contexts of JSON values (the official rlm's tests)", () => {
+  it("accepts {number: 42} and [1, 2, 'four'] as they are, and says the parts are JSON values", async () => {
+    const root = scripted([() => code("print(repr(context))"), (request) => `FINAL(${lastStdout(request)})`]);
+    const models = await testModels({ root });
+    const rlm = new RLM({ model: models.spec("root"), sandbox: { runtime: "process" } });
+    expect((await rlm.completion({ number: 42 }, "What number?")).answer).toBe("{'number': 42}");
+    const first = models.server.requests[0]?.messages[1]?.content ?? "";
+    expect(first).toContain("type: dict of 1 values (JSON");
+    expect((await rlm.completion([1, 2, "four"], "What is there?")).answer).toBe("[1, 2, 'four']");
+    await rlm.close();
+  });
+});
+
 describe("a reasoning model over Ollama's native API", () => {
   it("keeps thinking apart: recorded as reasoning, never run", async () => {
     const root = scripted([

@@ -33,7 +33,7 @@ export function thousands(value: number): string {
 function replHelp(input: SystemPromptInput): Record<ReplName, string | { on: ReplName }> {
   const chars = thousands(input.subCallChars);
   return {
-    context: "- `context`: the data (a str, a list of str, or a dict of str).",
+    context: "- `context`: the data (a str, a list, or a dict; its parts are str unless told otherwise).",
     llm_query: `- \`llm_query(prompt, model=None) -> str\` (alias \`ask_llm\`): asks a language model. It sees nothing but \`prompt\`, which may hold about ${chars} characters. Put the text to read and the exact question in the prompt.`,
     ask_llm: { on: "llm_query" },
     llm_query_batched:
@@ -92,6 +92,8 @@ export interface ContextDescription {
   totalChars: number;
   partLengths: number[];
   keys: string[] | undefined;
+  /** The parts are JSON values (numbers, lists...), not all str. */
+  json?: boolean;
   preview: string;
   variable: string;
 }
@@ -105,12 +107,13 @@ export function firstMessage(
   maxIterations: number,
 ): string {
   const parts = context.partLengths.length;
+  const values = context.json === true ? "values (JSON: str, int, float, bool, None, list, dict)" : "str";
   const kind =
     context.type === "str"
       ? "str"
       : context.type === "list"
-        ? `list of ${parts} str`
-        : `dict of ${parts} str`;
+        ? `list of ${parts} ${values}`
+        : `dict of ${parts} ${values}`;
   const lines = [
     `Query: ${query}`,
     "",

@@ -120,11 +120,24 @@ export function describeContract(runtime: SandboxUnderTest): void {
       }
     });
 
-    it("rejects a context that is not text with a clear error", async () => {
-      const bad = [1, 2] as unknown as string[];
-      const error = await sandbox.load(bad).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(RlmError);
-      expect((error as RlmError).hint).toBeTruthy();
+    it("loads lists and dicts of JSON values as they are, as the official rlm does", async () => {
+      const dict = await sandbox.load({ number: 42, nested: { ok: true, none: null }, text: "ü" });
+      expect(dict).toMatchObject({ type: "dict", json: true, keys: ["number", "nested", "text"] });
+      const seen = await sandbox.exec("print(context['number'] + 1, context['nested'], context['text'])");
+      expect(seen.stdout).toBe("43 {'ok': True, 'none': None} ü\n");
+      const list = await sandbox.load([1, 2, "four", 2.5]);
+      expect(list).toMatchObject({ type: "list", json: true, partLengths: [1, 1, 4, 3] });
+      expect((await sandbox.exec("print([type(x).__name__ for x in context])")).stdout).toBe(
+        "['int', 'int', 'str', 'float']\n",
+      );
+    });
+
+    it("rejects a context JSON cannot carry with a clear error", async () => {
+      for (const bad of [[1, Number.NaN], { f: () => 1 }, 42] as unknown as string[][]) {
+        const error = await sandbox.load(bad).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RlmError);
+        expect((error as RlmError).hint).toBeTruthy();
+      }
     });
 
     it("keeps state across execs and captures stdout and stderr per call", async () => {

@@ -3,15 +3,17 @@
  * splits it into its texts; `planLoad` measures them (the plan `_rlm_load_prepare` takes, without
  * copying a byte); `encodeContext` / `encodePlanned` turn them into the bytes `_rlm_load_bytes` reads:
  * "str" / "bytes" are the text itself; "list" is a JSON line of the parts' byte lengths then the
- * parts; "dict" is a JSON line `{"keys", "lengths"}` then the values. Bytes cross the bridge far
- * faster than strings, and a length-prefixed framing needs no escaping.
+ * parts; "dict" is a JSON line `{"keys", "lengths"}` then the values; "json" (a list or dict whose
+ * values are not all strings: `{"number": 42}`, `[1, 2, "four"]`) is its JSON text, which the
+ * driver parses. Bytes cross the bridge far faster than strings, and a length-prefixed framing needs
+ * no escaping.
  */
 
 import { isAscii } from "node:buffer";
 import { RlmError } from "../errors/index.js";
-import type { ContextInput } from "./types.js";
+import type { ContextInput, JsonValue } from "./types.js";
 
-export type ContextKind = "str" | "list" | "dict" | "bytes";
+export type ContextKind = "str" | "list" | "dict" | "bytes" | "json";
 
 /** A checked context: its texts in order (one for "str" / "bytes"), and a dict's keys. */
 export interface ContextParts {
@@ -32,15 +34,40 @@ export function contextParts(context: ContextInput | Uint8Array): ContextParts {
   if (context instanceof Uint8Array) return { kind: "bytes", parts: [context] };
   if (typeof context === "string") return { kind: "str", parts: [context] };
   if (Array.isArray(context)) {
-    return { kind: "list", parts: context.map((part, index) => checkText(part, `context[${index}]`)) };
+    if (context.every((part) => typeof part === "string")) return { kind: "list", parts: context };
+    return { kind: "json", parts: [jsonText(context)] };
   }
   if (context !== null && typeof context === "object") {
     const keys = Object.keys(context);
-    const parts = keys.map((key) => checkText(context[key], `context[${JSON.stringify(key)}]`));
-    return { kind: "dict", parts, keys };
+    const values = keys.map((key) => context[key]);
+    if (values.every((value) => typeof value === "string")) return { kind: "dict", parts: values, keys };
+    return { kind: "json", parts: [jsonText(context)] };
+  }
+  throw badContext(`a context must be a string, a list or an object (of JSON values), got ${typeof context}`);
+}
+
+/** The JSON text of a list or dict context, refusing what JSON cannot carry (and would silently drop). */
+function jsonText(context: JsonValue[] | { [key: string]: JsonValue }): string {
+  checkJson(context, "context");
+  return JSON.stringify(context);
+}
+
+function checkJson(value: unknown, where: string): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw badContext(`${where} is ${value}, which JSON cannot carry`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkJson(item, `${where}[${index}]`));
+    return;
+  }
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) checkJson(item, `${where}[${JSON.stringify(key)}]`);
+    return;
   }
   throw badContext(
-    `a context must be a string, a list of strings or an object of strings, got ${typeof context}`,
+    `${where} is a ${typeof value === "object" ? "non-JSON object" : typeof value}, not a JSON value`,
   );
 }
 
@@ -84,7 +111,8 @@ export function encodePlanned({ plan, sources }: PlannedLoad): EncodedContext {
   const { kind, keys } = plan;
   const bytes = sources.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : part));
   const lengths = plan.parts.map((part) => part.bytes);
-  if (kind === "str" || kind === "bytes") return { kind, chunks: bytes, byteLength: lengths[0] ?? 0 };
+  if (kind === "str" || kind === "bytes" || kind === "json")
+    return { kind, chunks: bytes, byteLength: lengths[0] ?? 0 };
   const header = Buffer.from(`${JSON.stringify(kind === "list" ? lengths : { keys, lengths })}\n`);
   const byteLength = lengths.reduce((sum, length) => sum + length, header.length);
   return { kind, chunks: [header, ...bytes], byteLength };
@@ -95,13 +123,8 @@ export function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB (${bytes} bytes)`;
 }
 
-function checkText(value: unknown, where: string): string {
-  if (typeof value !== "string") throw badContext(`${where} is a ${typeof value}, not a string`);
-  return value;
-}
-
 function badContext(message: string): RlmError {
   return new RlmError("sandbox-bad-context", message, {
-    hint: "Pass a string, a string[] or a Record<string, string> (convert other values with String() or JSON.stringify).",
+    hint: "Pass a string, or a list or object of JSON values (strings, numbers, booleans, null, lists, objects).",
   });
 }

@@ -54,6 +54,7 @@ export const driverLoadSchema = z.object({
   totalChars: z.number(),
   partLengths: z.array(z.number()),
   keys: z.array(z.string()).optional(),
+  json: z.boolean().optional(),
   replacedBytes: z.number(),
   elapsedMs: z.number(),
 });

@@ -5,8 +5,15 @@
 
 import type { SandboxRuntimeName } from "./runtimes.js";
 
-/** What a user can load as `context`: a string, a list of parts, or named parts (path -> content). */
-export type ContextInput = string | string[] | Record<string, string>;
+/** A JSON value, as Python gets it (`json.loads`). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What a user can load as `context`: a string, a list of parts, or named parts (path -> content).
+ * Parts that are all strings stream in without a copy; a list or dict with other JSON values
+ * (`{"number": 42}`, `[1, 2, "four"]`) is loaded as its JSON, as the official rlm accepts it.
+ */
+export type ContextInput = string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A call from Python to the host: `llm_query` (kind "llm") or `rlm_query` (kind "rlm"). */
 export interface QueryRequest {
@@ -103,6 +110,8 @@ export interface LoadInfo {
   partLengths: number[];
   /** Names of the parts, for a dict. */
   keys?: string[];
+  /** True when the parts are JSON values, not all strings (the context was loaded as JSON). */
+  json?: boolean;
   /** Bytes that were not valid UTF-8 and were replaced (U+FFFD), if any. */
   replacedBytes: number;
   elapsedMs: number;

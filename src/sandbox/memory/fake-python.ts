@@ -91,6 +91,24 @@ export class FakePython {
       replacedBytes += text.split("\ufffd").length - 1;
       return text;
     });
+    if (plan.kind === "json") {
+      const value = JSON.parse(texts[0] ?? "null") as Value;
+      this.contexts.set(plan.variable, value);
+      const items = Array.isArray(value) ? value : Object.values(value as { [key: string]: Value });
+      const partLengths = items.map((item) =>
+        typeof item === "string" ? [...item].length : JSON.stringify(item).length,
+      );
+      return reply({
+        variable: plan.variable,
+        type: Array.isArray(value) ? "list" : "dict",
+        totalChars: partLengths.reduce((sum, length) => sum + length, 0),
+        partLengths,
+        ...(Array.isArray(value) ? {} : { keys: Object.keys(value as object) }),
+        json: true,
+        replacedBytes,
+        elapsedMs: 0,
+      });
+    }
     const value: Value =
       plan.kind === "list"
         ? texts

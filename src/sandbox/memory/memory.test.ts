@@ -30,6 +30,25 @@ describe("memory runtime", () => {
     }
   });
 
+  it("loads a list or dict of JSON values as they are", async () => {
+    const sandbox = await createSandbox({ runtime: "memory" });
+    try {
+      expect(await sandbox.load({ number: 42 })).toMatchObject({
+        type: "dict",
+        json: true,
+        keys: ["number"],
+      });
+      expect((await sandbox.exec("context['number'] + 1")).stdout).toBe("43\n");
+      expect(await sandbox.load([1, 2, "four"])).toMatchObject({
+        type: "list",
+        json: true,
+        partLengths: [1, 1, 4],
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("submits FINAL, FINAL_VAR and the answer dict", async () => {
     const sandbox = await createSandbox({ runtime: "memory" });
     try {

@@ -318,12 +318,12 @@ def _rlm_decode(data):
 
 
 def _rlm_load_bytes(data, kind, variable="context"):
-    """kind "str"/"bytes": the whole text. "list": a JSON line of part byte lengths, then the parts.
+    """kind "str"/"bytes": the whole text; "json": a list or dict's JSON text. "list": a JSON line of part byte lengths, then the parts.
     "dict": a JSON line {"keys": [...], "lengths": [...]}, then the values. Invalid UTF-8 is replaced."""
     started = time.perf_counter()
     _rlm_check_variable(variable)
     _rlm_count_replaced.count = 0
-    if kind in ("str", "bytes"):
+    if kind in ("str", "bytes", "json"):
         return _rlm_bind(kind, variable, [_rlm_decode(data)], None, started)
     newline = data.index(b"\n")
     header = json.loads(data[:newline])
@@ -385,6 +385,15 @@ def _rlm_check_variable(variable):
 def _rlm_bind(kind, variable, parts, keys, started):
     """Binds decoded parts as kind ("str"/"bytes": one part) and returns the load's info."""
     info = {"variable": variable}
+    if kind == "json":
+        value = json.loads(parts[0])
+        items = list(value.values()) if isinstance(value, dict) else list(value)
+        part_lengths = [len(item) if isinstance(item, str) else len(json.dumps(item)) for item in items]
+        info.update(type="dict" if isinstance(value, dict) else "list", totalChars=sum(part_lengths),
+                    partLengths=part_lengths, json=True)
+        if isinstance(value, dict):
+            info["keys"] = list(value.keys())
+        return _rlm_bound(variable, value, info, started)
     part_lengths = [len(part) for part in parts]
     if kind in ("str", "bytes"):
         value = parts[0]
@@ -396,6 +405,10 @@ def _rlm_bind(kind, variable, parts, keys, started):
         else:
             value = dict(zip(keys, parts))
             info["keys"] = list(keys)
+    return _rlm_bound(variable, value, info, started)
+
+
+def _rlm_bound(variable, value, info, started):
     info["replacedBytes"] = _rlm_count_replaced.count
     _rlm_contexts[variable] = value
     if variable != "context" and "context" not in _rlm_contexts:
