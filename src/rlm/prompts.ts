@@ -58,7 +58,7 @@ export function systemPrompt(input: SystemPromptInput): string {
   const session = input.session
     ? [
         "",
-        "This is a conversation: `context` is the newest context; earlier ones stay as `context_0`, `context_1`, ...; `history` is the list of earlier `{'query', 'answer'}` pairs. Variables you made earlier are still there.",
+        "This is a conversation: `context` is the newest context; earlier ones stay as `context_0`, `context_1`, ...; each earlier query is `history_0`, `history_1`, ... (a list of message dicts: `[{'role': 'user', 'content': query}, {'role': 'assistant', 'content': answer}]`), and `history` is the newest of them. Variables you made earlier are still there.",
       ]
     : [];
   return [

@@ -2,9 +2,10 @@
  * The contexts of a session's REPL. Each query's context is loaded as `context`, so that
  * `context` is always the newest (the model's first reach is for `context`, and it should find what
  * the query is about); in a session it is also loaded as `context_0`, `context_1`, ... so earlier
- * ones stay reachable, and `history` holds the earlier `{query, answer}` pairs. Both are loads the
- * sandbox knows about, so a restarted sandbox gets them back (the price: a session holds its
- * newest context twice); `history` is set again after a restart.
+ * ones stay reachable, and `history_0`, `history_1`, ... hold the earlier queries as message dicts
+ * (`history` is the newest). The contexts are loads the sandbox knows about, so a restarted sandbox
+ * gets them back (the price: a session holds its newest context twice); the history is set again
+ * after a restart.
  */
 
 import { RlmError } from "../errors/index.js";
@@ -43,10 +44,20 @@ export class SessionContexts {
     return this.latest;
   }
 
-  /** Sets `history` in the REPL (sessions only). */
+  /**
+   * Sets `history_0`, `history_1`, ... in the REPL (sessions only), one per earlier query as message
+   * dicts (the query, then the answer), and `history` as the newest, as the official rlm does.
+   */
   async setHistory(sandbox: Sandbox, history: HistoryEntry[]): Promise<void> {
-    if (!this.numbered) return;
-    const json = JSON.stringify(history);
-    await sandbox.exec(`history = __import__("json").loads(${JSON.stringify(json)})`);
+    if (!this.numbered || history.length === 0) return;
+    const lines = history.map(({ query, answer }, index) => {
+      const messages = [
+        { role: "user", content: query },
+        { role: "assistant", content: answer },
+      ];
+      return `history_${index} = __import__("json").loads(${JSON.stringify(JSON.stringify(messages))})`;
+    });
+    lines.push(`history = history_${history.length - 1}`);
+    await sandbox.exec(lines.join("\n"));
   }
 }

@@ -26,7 +26,7 @@ describe("sessions", () => {
     const queries: Record<string, FakePolicy> = {
       first: printAndAnswer("kept = 'from query one'\nprint(len(context))"),
       second: printAndAnswer(
-        "print(len(context), len(context_0), len(context_1), kept, history[0]['answer'])",
+        "print(len(context), len(context_0), len(context_1), kept, history[1]['content'], history is history_0)",
       ),
     };
     const models = await testModels({
@@ -42,7 +42,7 @@ describe("sessions", () => {
       const one = await session.completion("a".repeat(100), "first question");
       const two = await session.completion("b".repeat(250), "second question");
       expect(one.answer).toBe("100");
-      expect(two.answer).toBe("250 100 250 from query one 100");
+      expect(two.answer).toBe("250 100 250 from query one 100 True");
       expect(session.history).toEqual([
         { query: "first question", answer: "100" },
         { query: "second question", answer: two.answer },
@@ -63,7 +63,7 @@ describe("sessions", () => {
   it("gets contexts and history back after the Python process crashed", async () => {
     const second = scripted([
       () => code("import os\nos._exit(3)"),
-      () => code("print(len(context), len(context_0), len(context_1), history[0]['query'])"),
+      () => code("print(len(context), len(context_0), len(context_1), history[0]['content'])"),
       (request) => `FINAL(${lastStdout(request)})`,
     ]);
     const models = await testModels({

@@ -1,7 +1,7 @@
 /**
  * A conversation with one RLM: the sandbox and the root conversation are kept across queries, so
- * variables, earlier contexts (`context_0`, `context_1`, ...) and `history` (earlier query/answer
- * pairs) stay available; `context` is always the newest context. A one-shot `completion` is a
+ * variables, earlier contexts (`context_0`, `context_1`, ...) and `history_0`, `history_1`, ...
+ * (earlier queries and answers as message dicts; `history` is the newest) stay available; `context` is always the newest context. A one-shot `completion` is a
  * session of one query. Each query has its own budget, trajectory lines and result.
  */
 
