@@ -59,7 +59,7 @@ function checkJson(value: unknown, where: string): void {
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => checkJson(item, `${where}[${index}]`));
+    for (const [index, item] of value.entries()) checkJson(item, `${where}[${index}]`);
     return;
   }
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
