@@ -7,6 +7,7 @@ import { checkLimits } from "../budget/index.js";
 import { RlmError } from "../errors/index.js";
 import { unsupportedAiSdkVersion, V2_HINT } from "../models/ai-sdk/index.js";
 import { isModelRef, type ModelRef } from "../models/model-ref.js";
+import { REPL_NAMES } from "../sandbox/repl-names.js";
 import type { RLMOptions } from "./types.js";
 
 export function checkOptions(options: RLMOptions): void {
@@ -23,6 +24,34 @@ export function checkOptions(options: RLMOptions): void {
     });
   }
   checkLimits(options.limits);
+  checkToolNames(options.tools);
+}
+
+/** Names the REPL itself binds: its functions and `context`, a session's `history`, `context_N` and `history_N`. */
+const RESERVED_NAMES = new Set<string>([...REPL_NAMES, "history"]);
+const NUMBERED_NAME = /^(context|history)_\d+$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PYTHON_KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " ",
+  ),
+);
+
+/** Every tool name the REPL would clash with, reported together when the RLM is built. */
+function checkToolNames(tools: RLMOptions["tools"]): void {
+  const names = Object.keys(tools ?? {});
+  const reserved = names.filter((name) => RESERVED_NAMES.has(name) || NUMBERED_NAME.test(name));
+  const invalid = names.filter((name) => !IDENTIFIER.test(name) || PYTHON_KEYWORDS.has(name));
+  if (reserved.length === 0 && invalid.length === 0) return;
+  const parts = [
+    reserved.length > 0 ? `reserved by the REPL: ${reserved.join(", ")}` : undefined,
+    invalid.length > 0
+      ? `not Python names: ${invalid.map((name) => JSON.stringify(name)).join(", ")}`
+      : undefined,
+  ].filter((part) => part !== undefined);
+  throw new RlmError("invalid-config", `tools has names it cannot use (${parts.join("; ")}).`, {
+    hint: `Rename them. The REPL uses ${[...RESERVED_NAMES].join(", ")}, context_N and history_N.`,
+  });
 }
 
 /** Every configured model is one of the accepted forms; an AI SDK model of an old specification says so. */

@@ -6,14 +6,15 @@
  */
 
 import { REPL_NAMES, type ReplName } from "../sandbox/repl-names.js";
-import type { SandboxTool } from "../sandbox/types.js";
+import { isSandboxTool } from "../sandbox/tools.js";
+import type { JsonValue, ToolInput } from "../sandbox/types.js";
 
 export interface SystemPromptInput {
   /** Characters one llm_query prompt may hold (from the sub-model's context window). */
   subCallChars: number;
   /** Whether rlm_query starts child RLMs here (false: it behaves like llm_query). */
   recursive: boolean;
-  tools: Record<string, SandboxTool>;
+  tools: Record<string, ToolInput>;
   /** Extra user instructions, appended. */
   instructions: string | undefined;
   /** In a session: names of earlier contexts and `history`. */
@@ -54,7 +55,7 @@ function replHelp(input: SystemPromptInput): Record<ReplName, string | { on: Rep
 export function systemPrompt(input: SystemPromptInput): string {
   const help = replHelp(input);
   const line = (name: ReplName) => help[name] as string;
-  const tools = Object.entries(input.tools).map(([name, tool]) => `- \`${name}(...)\`: ${tool.description}`);
+  const tools = Object.entries(input.tools).map(([name, tool]) => toolLine(name, tool));
   const session = input.session
     ? [
         "",
@@ -85,6 +86,21 @@ export function systemPrompt(input: SystemPromptInput): string {
     "5. Keep results in variables, print short summaries, check them, then submit.",
     ...(input.instructions ? ["", input.instructions] : []),
   ].join("\n");
+}
+
+/** A tool's line in the REPL's help: a function with its description, or a value with its Python type. */
+function toolLine(name: string, tool: ToolInput): string {
+  if (isSandboxTool(tool)) return `- \`${name}(...)\`: ${tool.description}`;
+  if (typeof tool === "function") return `- \`${name}(...)\`: a host function.`;
+  return `- \`${name}\`: a ${pythonType(tool)} value set for you.`;
+}
+
+function pythonType(value: JsonValue): string {
+  if (value === null) return "None";
+  if (typeof value === "string") return "str";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  return Array.isArray(value) ? "list" : "dict";
 }
 
 export interface ContextDescription {

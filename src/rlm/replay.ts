@@ -18,7 +18,7 @@ import { RlmError } from "../errors/index.js";
 import type { LanguageModel } from "../models/types.js";
 import { describeDifference, firstDifference, type RunDifference, type RunRecord } from "../replay/index.js";
 import type { SandboxRuntimeName } from "../sandbox/runtimes.js";
-import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
+import type { ContextInput, SandboxOptions, ToolInput } from "../sandbox/types.js";
 import { readTrajectory, type TrajectoryRun } from "../trace/index.js";
 import type { RlmEvent } from "../trace/types.js";
 import { checkContext, onlyRun } from "./durable-start.js";
@@ -33,7 +33,7 @@ export interface ReplayOptions {
   /** Sandbox settings; the runtime defaults to the recorded one. */
   sandbox?: SandboxOptions;
   /** Host functions the recorded run's code called (they run again, live). */
-  tools?: Record<string, SandboxTool>;
+  tools?: Record<string, ToolInput>;
   /** Where the replay writes its own trajectory. Default: a temporary file, removed afterwards. */
   trace?: string;
   onEvent?: (event: RlmEvent) => void;

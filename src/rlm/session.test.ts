@@ -14,6 +14,7 @@ import {
   systemMessage,
 } from "../../test/policies/conversation.js";
 import { testModels, traceFile } from "../../test/policies/harness.js";
+import { RlmError } from "../errors/index.js";
 import { readTrajectory } from "../trace/index.js";
 import { RLM } from "./index.js";
 
@@ -132,6 +133,69 @@ describe("custom tools", () => {
     expect(result.answer, `the model saw: ${seen}`).toBe("Paris");
     expect(calls).toEqual([{ args: ["capital"], kwargs: { country: "France" } }]);
     expect(systemMessage(models.server.requests[0]!)).toContain("`lookup(...)`: looks up a fact");
+  });
+});
+
+describe("tools as the official rlm has them", () => {
+  it("takes plain values and functions, and keeps a tool's exception type", async () => {
+    const models = await testModels({
+      root: printAndAnswer(
+        [
+          "try:",
+          "    check(-1)",
+          "except ValueError as e:",
+          "    caught = 'ValueError: ' + str(e)",
+          "print(settings['mode'], GREETING, add(2, 3), caught)",
+        ].join("\n"),
+      ),
+    });
+    const rlm = new RLM({
+      model: models.spec("root"),
+      sandbox: { runtime: "process" },
+      tools: {
+        settings: { mode: "strict", retries: 3 },
+        GREETING: "hello",
+        add: (a: number, b: number) => a + b,
+        check: {
+          description: "raises ValueError for a negative number",
+          handler: ({ args }) => {
+            const error = new Error(`${String(args[0])} is negative`);
+            error.name = "ValueError";
+            throw error;
+          },
+        },
+      },
+    });
+    try {
+      const result = await rlm.completion("irrelevant", "Show the settings.");
+      expect(result.answer).toBe("strict hello 5 ValueError: -1 is negative");
+      const system = systemMessage(models.server.requests[0]!);
+      expect(system).toContain("`settings`: a dict value");
+      expect(system).toContain("`GREETING`: a str value");
+    } finally {
+      await rlm.close();
+    }
+  });
+
+  it("refuses every reserved or invalid tool name when the RLM is built, all in one error", () => {
+    const handler = () => "";
+    const build = () =>
+      new RLM({
+        model: "ollama:qwen3:4b",
+        tools: {
+          history: "no",
+          llm_query: { description: "", handler },
+          context_2: 1,
+          FINAL: handler,
+          "not a name": 1,
+          class: 2,
+          fine: 3,
+        },
+      });
+    expect(build).toThrow(RlmError);
+    expect(build).toThrow(
+      'tools has names it cannot use (reserved by the REPL: history, llm_query, context_2, FINAL; not Python names: "not a name", "class").',
+    );
   });
 });
 

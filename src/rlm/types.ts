@@ -8,7 +8,7 @@ import type { RlmError } from "../errors/index.js";
 import type { ModelRef } from "../models/model-ref.js";
 import type { ModelPool, ModelPoolOptions } from "../models/pool/index.js";
 import type { ChatOptions, UsageTotals } from "../models/types.js";
-import type { ContextInput, SandboxOptions, SandboxTool } from "../sandbox/types.js";
+import type { ContextInput, SandboxOptions, ToolInput } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
 
 export interface RLMOptions {
@@ -45,8 +45,13 @@ export interface RLMOptions {
   /** Path of the JSONL trajectory, written incrementally. */
   trace?: string;
   onEvent?: (event: RlmEvent) => void;
-  /** Host functions callable from Python. */
-  tools?: Record<string, SandboxTool>;
+  /**
+   * What the model's Python gets besides the REPL's names: host functions (`{ description, handler }`
+   * or a plain function) and plain JSON values (a dict, a string constant), by name. A name the REPL
+   * uses (`llm_query`, `context`..., `history`, `context_N`, `history_N`) or that is not a Python
+   * identifier is refused when the RLM is built, all of them in one error.
+   */
+  tools?: Record<string, ToolInput>;
   /** Extra text appended to the system prompt. */
   instructions?: string;
   /**

@@ -157,6 +157,42 @@ export function describeQueries(runtime: SandboxUnderTest): void {
       }
     });
 
+    it("binds plain values as tools, and raises a tool's error as the builtin exception it names", async () => {
+      const keyError = Object.assign(new Error("no such key: x"), { name: "KeyError" });
+      const odd = Object.assign(new Error("odd"), { name: "NotAPythonError" });
+      const valued = await runtime.create({
+        tools: {
+          config: { depth: 2, names: ["a", "b"] },
+          LABEL: "v1",
+          twice: (n: number) => n * 2,
+          strict: { description: "", handler: () => Promise.reject(keyError) },
+          weird: { description: "", handler: () => Promise.reject(odd) },
+        },
+      });
+      try {
+        // Overwritten, then restored after the block, as every tool is.
+        expect((await valued.exec("config = None")).error).toBeUndefined();
+        const code = [
+          "print(config['depth'], config['names'], LABEL, twice(21))",
+          "try:",
+          "    strict()",
+          "except KeyError as e:",
+          "    print('KeyError', e)",
+          "try:",
+          "    weird()",
+          "except RuntimeError as e:",
+          "    print('RuntimeError', e)",
+        ].join("\n");
+        const result = await valued.exec(code);
+        expect(result.error).toBeUndefined();
+        expect(result.stdout).toBe(
+          "2 ['a', 'b'] v1 42\nKeyError 'no such key: x'\nRuntimeError [error] tool weird failed: odd\n",
+        );
+      } finally {
+        await valued.close();
+      }
+    });
+
     it("runs a batch concurrently on the host", async () => {
       const { handler, maxInFlight } = barrierHandler(6);
       const concurrent = await runtime.create({ onQuery: handler });

@@ -64,6 +64,21 @@ describe("answerHostCall", () => {
     expect(unknown).toEqual({ ok: false, error: "no tool named nope" });
   });
 
+  it("names a failed tool's error type when it is a Python builtin exception's name", async () => {
+    const fail = (name: string) => ({
+      description: "",
+      handler: () => {
+        throw Object.assign(new Error("bad"), { name });
+      },
+    });
+    const tools = { value: fail("ValueError"), plain: fail("Error"), odd: fail("weird name") };
+    const call = (name: string) =>
+      answerHostCall({ type: "tool", name, args: [], kwargs: {} }, { tools }, signal);
+    expect(await call("value")).toEqual({ ok: false, error: "bad", errorType: "ValueError" });
+    expect(await call("plain")).toEqual({ ok: false, error: "bad" });
+    expect(await call("odd")).toEqual({ ok: false, error: "bad" });
+  });
+
   it("returns null for a tool that returns nothing", async () => {
     const tools = { quiet: { description: "", handler: () => undefined } };
     const reply = await answerHostCall(

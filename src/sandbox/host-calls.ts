@@ -11,6 +11,7 @@
 
 import { z } from "zod";
 import type { ExecClock } from "./exec-clock.js";
+import { pythonErrorName } from "./tools.js";
 import type { BatchHandler, QueryHandler, QuerySlot, SandboxTool } from "./types.js";
 
 const hostRequestSchema = z.discriminatedUnion("type", [
@@ -89,7 +90,8 @@ export async function answerHostCall(
     const value = await tool.handler({ args: call.args, kwargs: call.kwargs });
     return { ok: true, value: value === undefined ? null : value };
   } catch (error) {
-    return { ok: false, error: describe(error) };
+    const errorType = pythonErrorName(error);
+    return { ok: false, error: describe(error), ...(errorType === undefined ? {} : { errorType }) };
   }
 }
 

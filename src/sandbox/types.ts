@@ -56,7 +56,18 @@ export interface BatchVerdict {
  */
 export type BatchHandler = (request: BatchRequest, signal: AbortSignal) => Promise<BatchVerdict>;
 
-/** A host function exposed to Python under `name`, called with JSON-able arguments. */
+/**
+ * What `tools` may hold under a name: a `SandboxTool`, a plain function (called with the positional
+ * arguments, then the keyword arguments as one object if any), or a plain JSON value that Python
+ * gets as it is (a dict, a string constant...).
+ */
+export type ToolInput = SandboxTool | ((...args: never[]) => unknown) | JsonValue;
+
+/**
+ * A host function exposed to Python under `name`, called with JSON-able arguments. An error it
+ * throws is raised in Python as the builtin exception its `name` gives (`ValueError`), else as
+ * `RuntimeError("[error] tool NAME failed: ...")`.
+ */
 export interface SandboxTool {
   description: string;
   /** Receives the positional and keyword arguments Python passed, returns a JSON-able value. */
@@ -99,7 +110,7 @@ export interface SandboxOptions {
   onQuery?: QueryHandler;
   /** The batch preflight (see `BatchHandler`); without one, every batch goes out as it is. */
   onBatch?: BatchHandler;
-  tools?: Record<string, SandboxTool>;
+  tools?: Record<string, ToolInput>;
 }
 
 export interface LoadInfo {

@@ -14,6 +14,7 @@ import { driverGetVarSchema, driverLoadSchema, parseDriverExec } from "../driver
 import { ExecClock } from "../exec-clock.js";
 import { type CallScope, callScope, type HostCallHandlers, hostCallReply } from "../host-calls.js";
 import type { SandboxRuntimeName } from "../runtimes.js";
+import { splitTools, type ToolSpec } from "../tools.js";
 import type {
   ContextInput,
   ExecOptions,
@@ -55,6 +56,7 @@ export class SandboxCore implements Sandbox {
   private clock: ExecClock | undefined;
   private closed = false;
   private readonly handlers: HostCallHandlers;
+  private readonly toolSpecs: ToolSpec[];
   private readonly answer = (request: unknown) =>
     hostCallReply(request, this.handlers, this.calls(), this.clock);
 
@@ -63,7 +65,9 @@ export class SandboxCore implements Sandbox {
     options: SandboxOptions,
   ) {
     this.runtime = launcher.name;
-    this.handlers = { onQuery: options.onQuery, onBatch: options.onBatch, tools: options.tools };
+    const { handlers, specs } = splitTools(options.tools);
+    this.toolSpecs = specs;
+    this.handlers = { onQuery: options.onQuery, onBatch: options.onBatch, tools: handlers };
     this.transport = this.start();
   }
 
@@ -231,11 +235,7 @@ export class SandboxCore implements Sandbox {
     if (this.closed) throw closedError();
     const transport = await this.launcher.start(this.answer);
     try {
-      const tools = Object.entries(this.handlers.tools ?? {});
-      if (tools.length > 0) {
-        const specs = tools.map(([name, tool]) => ({ name, description: tool.description }));
-        await transport.call("_rlm_set_tools", [specs]);
-      }
+      if (this.toolSpecs.length > 0) await transport.call("_rlm_set_tools", [this.toolSpecs]);
       for (const planned of this.loaded) await transport.load(planned);
     } catch (error) {
       transport.kill("its set-up failed");

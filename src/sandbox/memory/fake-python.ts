@@ -47,6 +47,8 @@ export class FakePython {
   private readonly namespace = new Map<string, Value>();
   private readonly contexts = new Map<string, Value>();
   private readonly tools = new Map<string, string>();
+  /** Tools that are plain values (bound as they are). */
+  private readonly toolValues = new Map<string, Value>();
   private answer: { [key: string]: Value } = freshAnswer();
   private final: string | undefined;
   private stdout = "";
@@ -71,9 +73,10 @@ export class FakePython {
       return reply({ found, value: found ? pyStr(this.lookup(name)) : "" });
     }
     if (method === "_rlm_set_tools") {
-      for (const spec of args[0] as { name: string; description: string }[]) {
+      for (const spec of args[0] as { name: string; description: string; value?: Value }[]) {
         if (RESERVED.has(spec.name)) throw new Error(`a tool cannot be named ${spec.name}: the REPL uses it`);
-        this.tools.set(spec.name, spec.description);
+        if ("value" in spec) this.toolValues.set(spec.name, spec.value ?? null);
+        else this.tools.set(spec.name, spec.description);
       }
       return reply(null);
     }
@@ -221,6 +224,7 @@ export class FakePython {
 
   lookup(name: string): Value {
     if (this.namespace.has(name)) return this.namespace.get(name)!;
+    if (this.toolValues.has(name)) return this.toolValues.get(name)!;
     if (this.contexts.has(name)) return this.contexts.get(name)!;
     if (name === "context") {
       const first = this.contexts.values().next();
@@ -311,7 +315,10 @@ export class FakePython {
         ok: boolean;
         value?: Value;
         error?: string;
+        errorType?: string;
       };
+      if (!answer.ok && answer.errorType !== undefined)
+        throw new PyError(answer.errorType, answer.error ?? "");
       if (!answer.ok) throw new PyError("RuntimeError", `[error] tool ${name} failed: ${answer.error}`);
       return answer.value ?? null;
     }

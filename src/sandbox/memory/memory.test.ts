@@ -126,6 +126,27 @@ describe("memory runtime", () => {
     }
   });
 
+  it("binds plain values as tools and raises a tool's error with the type it names", async () => {
+    const sandbox = await createSandbox({
+      runtime: "memory",
+      tools: {
+        config: { mode: "fast" },
+        bad: {
+          description: "",
+          handler: () => {
+            throw Object.assign(new Error("wrong"), { name: "ValueError" });
+          },
+        },
+      },
+    });
+    try {
+      expect((await sandbox.exec("config['mode']")).stdout).toBe("'fast'\n");
+      expect((await sandbox.exec("bad()")).error).toContain("ValueError: wrong");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("reports an error with the line, and refuses what it cannot run", async () => {
     const sandbox = await createSandbox({ runtime: "memory" });
     try {

@@ -193,6 +193,10 @@ def _rlm_make_tool(name, description):
                             + str(error)) from None
         reply = _rlm_call_host({"type": "tool", "name": name, "args": list(args), "kwargs": kwargs})
         if not reply.get("ok"):
+            # The host error's type when it names a builtin exception (ValueError), as if raised here.
+            error_type = getattr(builtins, str(reply.get("errorType") or "_"), None)
+            if isinstance(error_type, type) and issubclass(error_type, Exception):
+                raise error_type(str(reply.get("error"))) from None
             raise RuntimeError("[error] tool " + name + " failed: " + str(reply.get("error")))
         return reply.get("value")
 
@@ -419,12 +423,15 @@ def _rlm_bound(variable, value, info, started):
 
 
 def _rlm_set_tools(specs):
-    """Defines one Python function per host tool ({"name", "description"}); restored like reserved names."""
+    """Defines one Python function per host tool ({"name", "description"}), or binds a plain value
+    ({"name", "value"}) as it is; restored like reserved names."""
+    taken = [spec["name"] for spec in specs if not spec["name"].isidentifier()
+             or keyword.iskeyword(spec["name"]) or spec["name"] in _RLM_RESERVED]
+    if taken:
+        raise ValueError("tool names that are not free Python names: " + ", ".join(map(repr, taken)))
     for spec in specs:
         name = spec["name"]
-        if not name.isidentifier() or keyword.iskeyword(name) or name in _RLM_RESERVED:
-            raise ValueError("tool name " + repr(name) + " is not a free Python name")
-        _rlm_tools[name] = _rlm_make_tool(name, spec.get("description", ""))
+        _rlm_tools[name] = spec["value"] if "value" in spec else _rlm_make_tool(name, spec.get("description", ""))
     _rlm_namespace.update(_rlm_tools)
     return {"tools": sorted(_rlm_tools)}
 
