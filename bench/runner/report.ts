@@ -4,6 +4,7 @@
  */
 
 import { formatSize } from "../tasks/index.js";
+import { formatEstimateError } from "./batch-estimates.js";
 import { formatNumber, formatSeconds, renderTable } from "./table.js";
 import type { QuestionResult } from "./types.js";
 
@@ -31,6 +32,7 @@ export function taskTables(results: QuestionResult[], simulated: boolean): strin
     "cost $",
     "wall s",
     "sub-calls",
+    "batch est.",
     "depth",
     "stop",
   ];
@@ -53,6 +55,7 @@ export function taskTables(results: QuestionResult[], simulated: boolean): strin
           mean(rlm.map((run) => run.costUsd)).toFixed(4),
           formatSeconds(mean(rlm.map((run) => run.elapsedMs))),
           formatNumber(mean(rlm.map((run) => run.subCalls)), 1),
+          formatEstimateError(rlm.map((run) => run.batches)),
           String(Math.max(...rlm.map((run) => run.depth))),
           stops(group),
         ];

@@ -11,6 +11,7 @@ import type { ContextInput } from "../../src/sandbox/types.js";
 import type { IterationRecord, TrajectoryLine } from "../../src/trace/types.js";
 import { score } from "../scoring/index.js";
 import type { BenchQuestion } from "../tasks/types.js";
+import { batchAccuracy } from "./batch-estimates.js";
 import { readTrajectory } from "./trajectory.js";
 import type { RlmRun, RunnerSettings } from "./types.js";
 
@@ -62,6 +63,7 @@ export async function runRlm(
     tracePath = named;
   }
   const trajectory = readTrajectory(tracePath);
+  const batches = batchAccuracy(trajectory);
   const totals = Object.values(result.usage);
   const allTokens = totals.reduce((sum, usage) => sum + usage.promptTokens + usage.completionTokens, 0);
   const rootUsage = result.usage[settings.model];
@@ -81,6 +83,7 @@ export async function runRlm(
     subTokens: Math.max(0, allTokens - rootTokens),
     costUsd: totals.reduce((sum, usage) => sum + usage.costUsd, 0),
     usage: result.usage,
+    ...(batches === undefined ? {} : { batches }),
     ...(result.error === undefined ? {} : { error: result.error }),
     trajectory,
   };

@@ -7,6 +7,7 @@ import type { UsageTotals } from "../../src/models/types.js";
 import type { UserRuntimeName } from "../../src/sandbox/runtimes.js";
 import type { StopReason, TrajectoryLine } from "../../src/trace/types.js";
 import type { Expected } from "../tasks/types.js";
+import type { BatchAccuracy } from "./batch-estimates.js";
 
 export const BENCH_FORMAT = "rlm-bench/1";
 
@@ -25,6 +26,8 @@ export interface RlmRun {
   subTokens: number;
   costUsd: number;
   usage: Record<string, UsageTotals>;
+  /** The fan-out preflight's token estimates of the batches sent, beside what they took. */
+  batches?: BatchAccuracy;
   error?: string;
   /** The JSONL trajectory, long prompts shortened (head and tail kept). */
   trajectory: TrajectoryLine[];
