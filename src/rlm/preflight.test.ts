@@ -78,6 +78,24 @@ describe("batch preflight", () => {
     expect(result.answer).toContain("Over the cost limit");
   });
 
+  it("refuses a batch whose waves at the current concurrency outlast the time left", async () => {
+    const { result, subRequests } = await runCode(
+      [
+        "e = llm_query_batched(['p'] * 100, dry_run=True)",
+        "print(e['seconds'], e['concurrency'], e['over'], e['max_prompts'])",
+        "try:",
+        "    llm_query_batched(['p'] * 100)",
+        "except RuntimeError as e:",
+        "    print(e)",
+      ].join("\n"),
+      { concurrency: 2, limits: { timeoutMs: 20_000 } },
+    );
+    expect(subRequests).toHaveLength(0);
+    // 50 waves of 2 at the assumed 1 s a wave, with under 20 s left: at most 19 waves of 2 fit.
+    expect(result.answer).toMatch(/\n50 2 \['seconds'\] (36|38)\n/);
+    expect(result.answer).toContain("Over the time limit");
+  });
+
   it("dry_run returns the estimate as a dict and sends nothing", async () => {
     const { result, block, subRequests } = await runCode(
       [
