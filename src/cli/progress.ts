@@ -73,6 +73,9 @@ export class ProgressDisplay {
     ].join(" · ");
   }
 
+  /** Warnings already shown. */
+  private readonly warned = new Set<string>();
+
   onEvent(event: RlmEvent): void {
     // Work cancelled after the run ended (a pool closing) may still report; the display is done.
     if (this.stopped) return;
@@ -117,7 +120,10 @@ export class ProgressDisplay {
         if (this.options.verbose) this.log(this.describeOutput(event));
         break;
       case "warning":
-        this.log(`warning: ${event.message}`);
+        // The same warning each turn (a reply cap lowered, older turns dropped) is said once;
+        // --verbose shows every one where it happens.
+        if (this.options.verbose || !this.warned.has(event.message)) this.log(`warning: ${event.message}`);
+        this.warned.add(event.message);
         break;
       case "run-end":
         if (event.depth === 0 && !this.options.interactive && this.statusLine) {

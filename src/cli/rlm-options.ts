@@ -15,6 +15,6 @@ export function rlmOptionsFrom(config: RlmConfig): RLMOptions {
     ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
     limits: config.limits,
     sandbox: { ...config.sandbox },
-    pool: { modelConfig: { env: config.environment } },
+    pool: { modelConfig: { env: config.environment, llamacpp: { ...config.llamacpp } } },
   };
 }

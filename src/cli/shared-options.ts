@@ -1,12 +1,37 @@
-import { type Command, Option } from "commander";
-import { type ConfigFlags, DEFAULT_MODEL, DEFAULT_SUB_MODEL } from "../config/index.js";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import {
+  type ConfigFlags,
+  DEFAULT_MODEL,
+  DEFAULT_SUB_MODEL,
+  expectedLlamaCppValue,
+  type GpuLayers,
+  LLAMACPP_SETTINGS,
+  type LlamaCppConfig,
+  type LlamaCppSetting,
+  parseLlamaCppValue,
+} from "../config/index.js";
 import { USER_RUNTIMES } from "../sandbox/runtimes.js";
 import { duration, positiveInteger, positiveNumber } from "./parse-options.js";
 
 /**
- * The options `ask`, `serve` and `doctor` share (models, limits, sandbox, config file), declared
- * once so their spelling and parsing cannot drift apart.
+ * The options `ask`, `serve`, `mcp` and `doctor` share (models and their llama.cpp settings,
+ * limits, sandbox, config file), declared once so their spelling and parsing cannot drift apart.
  */
+
+/** commander's name for a flag's value: `--llama-context-size <tokens>` -> `llamaContextSize`. */
+function attributeOf(setting: LlamaCppSetting): string {
+  const name = setting.flag.split(" ")[0]!.replace(/^--/, "");
+  return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+function llamaCppValue(setting: LlamaCppSetting): (text: string) => GpuLayers {
+  return (text) => {
+    const value = parseLlamaCppValue(setting.kind, text);
+    if (value === undefined)
+      throw new InvalidArgumentError(`Expected ${expectedLlamaCppValue(setting.kind)}.`);
+    return value;
+  };
+}
 
 /**
  * What commander parses from the shared flags: the config flags under their flag names
@@ -20,10 +45,14 @@ export type SharedOptionValues = Omit<
   maxCost?: number;
   timeout?: number;
   finalAnswerGrace?: number;
+  llamaContextSize?: number;
+  llamaThreads?: number;
+  llamaGpuLayers?: GpuLayers;
+  llamaBatchSize?: number;
 };
 
 export function addModelOptions(command: Command): Command {
-  return command
+  command
     .option("-m, --model <spec>", `root model spec (env RLM_MODEL; default ${DEFAULT_MODEL})`)
     .option(
       "-s, --sub-model <spec>",
@@ -35,6 +64,10 @@ export function addModelOptions(command: Command): Command {
       (spec: string, earlier: string[] = []) => [...earlier, spec],
     )
     .option("--config <file>", "config file (env RLM_CONFIG; default ~/.config/rlm/config.json)");
+  for (const setting of LLAMACPP_SETTINGS) {
+    command.option(setting.flag, `${setting.help} (env ${setting.variable})`, llamaCppValue(setting));
+  }
+  return command;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -63,6 +96,17 @@ export function addRunOptions(command: Command): Command {
     );
 }
 
+/** The llama.cpp settings the flags set. */
+function llamaCppFlags(values: SharedOptionValues): LlamaCppConfig {
+  const byAttribute = values as Record<string, GpuLayers | undefined>;
+  const found: Record<string, GpuLayers> = {};
+  for (const setting of LLAMACPP_SETTINGS) {
+    const value = byAttribute[attributeOf(setting)];
+    if (value !== undefined) found[setting.key] = value;
+  }
+  return found as LlamaCppConfig;
+}
+
 /** Picks the shared flags by name: commander's values also hold each command's own options. */
 export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
   return {
@@ -79,5 +123,6 @@ export function toConfigFlags(values: SharedOptionValues): ConfigFlags {
     finalAnswerGraceMs: values.finalAnswerGrace,
     maxSubCalls: values.maxSubCalls,
     sandbox: values.sandbox,
+    llamacpp: llamaCppFlags(values),
   };
 }

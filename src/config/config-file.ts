@@ -5,6 +5,7 @@ import { z } from "zod";
 import { RlmError } from "../errors/index.js";
 import { USER_RUNTIMES } from "../sandbox/runtimes.js";
 import { CONFIG_FILE_VARIABLES } from "./environment.js";
+import { LLAMACPP_SETTINGS } from "./llamacpp-settings.js";
 
 /**
  * The optional config file (`~/.config/rlm/config.json`, or the file named by `RLM_CONFIG` or
@@ -20,6 +21,17 @@ const backendKeys = Object.fromEntries(
   CONFIG_FILE_VARIABLES.map(({ key, form }) => [
     key,
     (form === "url" ? z.string().url() : z.string().min(1)).optional(),
+  ]),
+);
+
+/** `llamacpp`: the embedded engine's settings, by their `LlamaCppSettings` names. */
+const llamacppKeys = Object.fromEntries(
+  LLAMACPP_SETTINGS.map(({ key, kind }) => [
+    key,
+    (kind === "count"
+      ? positiveInteger
+      : z.union([z.number().int().min(0), z.enum(["auto", "max"])])
+    ).optional(),
   ]),
 );
 
@@ -52,6 +64,7 @@ export const configFileSchema = z
       .strict()
       .optional(),
     backends: z.object(backendKeys).strict().optional(),
+    llamacpp: z.object(llamacppKeys).strict().optional(),
     server: z
       .object({
         host: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import { MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
 import type { EnvironmentVariable } from "../models/backend.js";
 import { BACKEND_ENVIRONMENT } from "../models/backends.js";
+import { LLAMACPP_SETTINGS } from "./llamacpp-settings.js";
 
 /**
  * Every environment variable rlm reads, in one list: the README's table is checked against it
@@ -40,6 +41,8 @@ const SANDBOX: readonly EnvironmentVariable[] = [
 export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   ...CONFIGURATION,
   ...BACKEND_ENVIRONMENT,
+  // The embedded engine's settings (each also a flag and a config-file key: llamacpp-settings.ts).
+  ...LLAMACPP_SETTINGS.map(({ variable, meaning }) => ({ name: variable, meaning })),
   ...SANDBOX,
   {
     name: MAX_INPUT_BYTES_VARIABLE,

@@ -14,6 +14,14 @@ export {
 } from "./defaults.js";
 export { ENVIRONMENT_VARIABLES } from "./environment.js";
 export {
+  expectedLlamaCppValue,
+  type GpuLayers,
+  LLAMACPP_SETTINGS,
+  type LlamaCppConfig,
+  type LlamaCppSetting,
+  parseLlamaCppValue,
+} from "./llamacpp-settings.js";
+export {
   type ConfigFlags,
   type Origin,
   type RlmConfig,

@@ -5,6 +5,7 @@ import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
 import { CONFIG_FILE_VARIABLES } from "./environment.js";
+import { type LlamaCppConfig, llamaCppFromEnvironment } from "./llamacpp-settings.js";
 
 /**
  * One precedence everywhere: command-line flags, then environment variables, then the config file,
@@ -33,6 +34,8 @@ export interface ConfigFlags {
   host?: string;
   port?: number;
   apiKey?: string;
+  /** The embedded llama.cpp engine's settings (`--llama-context-size`...). */
+  llamacpp?: LlamaCppConfig;
 }
 
 export interface SandboxSettings {
@@ -54,6 +57,8 @@ export interface RlmConfig {
   /** The limit on `rlm ask`'s inputs together, in bytes (`RLM_MAX_INPUT_BYTES`, default 1 GiB). */
   maxInputBytes: number;
   sandbox: SandboxSettings;
+  /** The settings of `llamacpp:` models: flags over `RLM_LLAMA_*` over the config file's `llamacpp`. */
+  llamacpp: LlamaCppConfig;
   /** The environment the model backends read: the process environment over the config file's `backends`. */
   environment: Record<string, string | undefined>;
   server: { host: string; port: number; apiKey: string | undefined };
@@ -69,6 +74,11 @@ function set(value: string | undefined): string | undefined {
 function pick<T>(...candidates: [T | undefined, Origin][]): { value: T | undefined; origin: Origin } {
   for (const [value, origin] of candidates) if (value !== undefined) return { value, origin };
   return { value: undefined, origin: "default" };
+}
+
+/** Only the settings that are set: an undefined flag must not hide the environment's value. */
+function defined(settings: LlamaCppConfig | undefined): LlamaCppConfig {
+  return Object.fromEntries(Object.entries(settings ?? {}).filter(([, value]) => value !== undefined));
 }
 
 function backendEnvironment(file: ConfigFile | undefined, environment: Record<string, string | undefined>) {
@@ -133,6 +143,11 @@ export async function resolveConfig(
         ? DEFAULT_MAX_TOTAL_BYTES
         : parseByteSize(MAX_INPUT_BYTES_VARIABLE, maxInputText),
     sandbox,
+    llamacpp: {
+      ...defined(file?.llamacpp as LlamaCppConfig | undefined),
+      ...llamaCppFromEnvironment(environment),
+      ...defined(flags.llamacpp),
+    },
     environment: backendEnvironment(file, environment),
     server: {
       host: flags.host ?? file?.server?.host ?? DEFAULT_SERVER_HOST,

@@ -18,7 +18,7 @@ export const EXIT = {
   usage: 2,
   /** An input problem: missing file, binary file, empty input, nothing given (or, for `view`, a bad trajectory file). */
   input: 3,
-  /** A model backend problem: unreachable, model not pulled, key refused, server errors. */
+  /** A model backend problem: unreachable, model not pulled, key refused, server errors, llama.cpp failures. */
   backend: 4,
   /** The Python sandbox could not start or broke down. */
   sandbox: 5,
@@ -39,7 +39,8 @@ export const EXIT_MEANINGS: Record<ExitKind, string> = {
   usage: "usage or configuration: bad flag, bad config file, invalid model spec, missing API key",
   input:
     "input: file not found, binary file, empty input, no input, input too large; for `rlm view`, a missing or malformed trajectory",
-  backend: "backend: server unreachable, model not pulled, API key refused, server errors",
+  backend:
+    "backend: server unreachable, model not pulled, API key refused, server errors; llama.cpp: model file, download, memory, window too small, node-llama-cpp missing",
   sandbox: "sandbox: Python could not start or broke down",
   limit:
     "a limit (iterations, tokens, cost, time, sub-calls, errors) stopped the run before the model submitted an answer; its best answer so far was printed",
@@ -182,21 +183,32 @@ export const ERRORS = {
     meaning: "the run failed on an error that is not an RlmError",
   },
 
-  // The embedded llama.cpp engine and local model files.
-  "llamacpp-missing": { exit: "internal", ...serverError, meaning: "node-llama-cpp is not installed" },
+  // The embedded llama.cpp engine and local model files: the backend is this process, so its
+  // failures are backend failures (exit 4) like a server's.
+  "llamacpp-missing": { exit: "backend", ...serverError, meaning: "node-llama-cpp is not installed" },
   "llamacpp-unavailable": {
-    exit: "internal",
+    exit: "backend",
     ...serverError,
     meaning: "node-llama-cpp cannot load on this machine",
   },
-  "llamacpp-error": { exit: "internal", ...serverError, meaning: "llama.cpp failed while generating" },
-  "invalid-grammar": { exit: "internal", ...serverError, meaning: "a GBNF grammar llama.cpp cannot parse" },
-  "model-download-failed": {
-    exit: "internal",
+  "llamacpp-error": { exit: "backend", ...serverError, meaning: "llama.cpp failed while generating" },
+  "llamacpp-out-of-memory": {
+    exit: "backend",
     ...serverError,
-    meaning: "an hf: model could not be downloaded",
+    meaning: "llama.cpp ran out of memory loading a model or creating its context",
   },
-  "model-load-failed": { exit: "internal", ...serverError, meaning: "llama.cpp could not load a GGUF file" },
+  "invalid-grammar": { exit: "backend", ...serverError, meaning: "a GBNF grammar llama.cpp cannot parse" },
+  "model-download-failed": {
+    exit: "backend",
+    ...upstream,
+    meaning: "an hf: or URL model could not be downloaded (not retried)",
+  },
+  "model-file-invalid": {
+    exit: "backend",
+    ...serverError,
+    meaning: "a model file that is not a GGUF file (or cannot be read)",
+  },
+  "model-load-failed": { exit: "backend", ...serverError, meaning: "llama.cpp could not load a GGUF file" },
 
   // The Python sandbox.
   "sandbox-start-failed": { exit: "sandbox", ...serverError, meaning: "Python could not start" },

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../errors/index.js";
 import type { HttpOptions } from "./http/index.js";
 import type { ModelConfig } from "./model-config.js";
-import type { LanguageModel, Price } from "./types.js";
+import type { ChatMessage, LanguageModel, Price } from "./types.js";
 
 /**
  * What a model backend says about itself, in one place (`<backend>/backend.ts`), collected by the
@@ -30,7 +30,11 @@ export interface BackendDescriptor {
   capacity?(config: ModelConfig): number;
   /** Whether its calls cost money; false on the user's own hardware (counted at $0). */
   costsMoney(parsed: ParsedSpec): boolean;
-  /** Whether the model can be served now (server answers, key accepted, model there). Read-only. */
+  /**
+   * Whether the model can be served now (server answers, key accepted, model there). Read-only: it
+   * downloads and pulls nothing. An in-process backend loads the model and generates a token (and
+   * says so with `calledModel`); for the others `rlm doctor` makes that one real call itself.
+   */
   check(parsed: ParsedSpec, context: CheckContext): Promise<BackendCheck>;
 }
 
@@ -89,6 +93,8 @@ export interface BackendCheck {
   code?: ErrorCode;
   /** What to do about it, for warn and fail. */
   fix?: string;
+  /** The check itself made a real call (loaded the model, generated a token): none is needed after it. */
+  calledModel?: boolean;
 }
 
 export interface CheckContext {
@@ -98,4 +104,12 @@ export interface CheckContext {
   baseUrl: string;
   /** Added to the fix when a server on the user's own machine does not answer: the way out without one. */
   noServerFix: string;
+  /** The model config a run would create the model with (environment, llama.cpp settings). */
+  config: ModelConfig;
+  /**
+   * For a root model: the messages a run opens with when the model's window holds this many
+   * tokens (the system prompt and a first message). A backend that can count tokens checks that
+   * they fit, with room for a reply.
+   */
+  rootPrompt?: (contextWindow: number) => ChatMessage[];
 }

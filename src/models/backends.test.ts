@@ -25,7 +25,7 @@ afterEach(async () => {
 function context(environment: Record<string, string>, spec: string): CheckContext {
   const parsed = parseModelSpec(spec);
   const [baseUrl = ""] = backendOf(parsed).endpoints(parsed, { env: environment });
-  return { environment, timeoutMs: 2_000, baseUrl, noServerFix: "(no server)" };
+  return { environment, timeoutMs: 2_000, baseUrl, noServerFix: "(no server)", config: { env: environment } };
 }
 
 describe("the backend registry", () => {

@@ -20,7 +20,7 @@ export interface ModelConfig {
   numCtx?: number;
   /** Ollama: how long the model stays loaded after a call (`"5m"`, `3600`, `-1` for forever). */
   keepAlive?: string | number;
-  /** Embedded llama.cpp: threads, context size, GPU, cache dir, download progress. */
+  /** Embedded llama.cpp: threads, context size, batch size, GPU and its layers, cache dir, download progress. */
   llamacpp?: LlamaCppSettings;
 }
 
@@ -32,15 +32,25 @@ export interface DownloadProgress {
   totalBytes: number;
 }
 
+/** Layers of the model put on the GPU: a count, `"auto"` (as many as fit) or `"max"` (all, or fail). */
+export type LlamaGpuLayers = number | "auto" | "max";
+
 /** How the embedded llama.cpp engine runs a model (the `llamacpp` part of the model config). */
 export interface LlamaCppSettings {
   /**
-   * CPU threads per generation. Set explicitly because node-llama-cpp's default (every core) is
-   * pathological on small shared machines. Default: half the cores, at least 1, at most 8.
+   * CPU threads per generation. Set explicitly because node-llama-cpp's default is pathological on
+   * small shared machines. Default: the machine's physical cores (`physicalCores()`), at least 1.
    */
   threads?: number;
-  /** Context window in tokens. Default: the model's training context, capped at 8192. */
+  /**
+   * Context window in tokens. Default: the model's training context, capped at 8192 (memory for
+   * the KV cache grows with it). A window under 4,096 tokens makes the RLM use its compact system prompt.
+   */
   contextSize?: number;
+  /** Tokens evaluated per batch (prompt processing). Default: node-llama-cpp's (the context size, at most 512). */
+  batchSize?: number;
+  /** Layers offloaded to the GPU. Default `"auto"`; `0` keeps the model on the CPU. Ignored with `gpu: false`. */
+  gpuLayers?: LlamaGpuLayers;
   /** Calls answered at once (one context sequence each); more wait. Default 1. */
   sequences?: number;
   /** Default `"auto"` (Metal, CUDA or Vulkan when present); `false` for CPU only. */

@@ -83,3 +83,42 @@ export async function compactIfNeeded(
   });
   return { queryStart: 1, compaction: { replaced: middle.length, summary } };
 }
+
+/** Between the query and the latest output, in a query message whose older turns were dropped. */
+const DROPPED_MARK = "\n\n[earlier turns dropped to fit the window; variables kept]\n";
+
+/**
+ * The last resort when the model's window cannot hold the conversation (its backend refused the
+ * prompt as too long) and there is nothing left to summarize: in a window of a few hundred tokens
+ * even one exchange fills it. Drops every message after the current query but the last one (the
+ * latest output, or the request after a limit), which is folded into the query message. Returns
+ * that message, or undefined when there is nothing to drop.
+ */
+export function dropOlderTurns(node: RlmNode, queryStart: number): ChatMessage | undefined {
+  const { conversation } = node;
+  const query = conversation[queryStart];
+  const last = conversation.at(-1);
+  if (
+    query === undefined ||
+    last === undefined ||
+    last.role !== "user" ||
+    conversation.length <= queryStart + 2
+  ) {
+    return undefined;
+  }
+  const dropped = conversation.length - queryStart - 2;
+  const original = query.content.split(DROPPED_MARK)[0] ?? query.content;
+  const merged: ChatMessage = { role: "user", content: `${original}${DROPPED_MARK}${last.content}` };
+  conversation.splice(queryStart, conversation.length - queryStart, merged);
+  node.run.emit({
+    type: "warning",
+    depth: node.depth,
+    message: `The conversation no longer fits the window of ${node.model.spec}: dropped ${dropped} older message${dropped === 1 ? "" : "s"}, keeping the system prompt, the query and the latest output.`,
+  });
+  return merged;
+}
+
+/** Whether a model refused the prompt as longer than its window. */
+export function isOverflow(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === "context-overflow";
+}

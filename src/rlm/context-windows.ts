@@ -10,7 +10,11 @@ import type { Run } from "./run.js";
 const FALLBACK_CONTEXT_WINDOW = 8192;
 
 export class ContextWindows {
-  private readonly known = new Map<string, number>();
+  /**
+   * By spec, the answer or the question in flight: a root and a sub-model of the same spec, asked
+   * at once, share one question (and one warning when it fails).
+   */
+  private readonly known = new Map<string, Promise<number>>();
 
   /**
    * `model`'s window in tokens, asked under `run`'s budget, and kept in the run's record: a replay
@@ -22,21 +26,26 @@ export class ContextWindows {
     return window;
   }
 
-  private async ask(run: Run, model: LanguageModel, depth: number): Promise<number> {
+  private ask(run: Run, model: LanguageModel, depth: number): Promise<number> {
     const known = this.known.get(model.spec);
     if (known !== undefined) return known;
-    try {
-      const info = await model.info({ signal: run.budget.signal });
-      this.known.set(model.spec, info.contextWindow);
-      return info.contextWindow;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      run.emit({
-        type: "warning",
-        depth,
-        message: `Could not read the context window of ${model.spec} (${reason}); assuming ${FALLBACK_CONTEXT_WINDOW} tokens.`,
-      });
-      return FALLBACK_CONTEXT_WINDOW;
-    }
+    const asking: Promise<number> = Promise.resolve()
+      .then(() => model.info({ signal: run.budget.signal }))
+      .then(
+        (info) => info.contextWindow,
+        (error: unknown) => {
+          // Not kept: a later run asks again (the backend may be up by then).
+          if (this.known.get(model.spec) === asking) this.known.delete(model.spec);
+          const reason = error instanceof Error ? error.message : String(error);
+          run.emit({
+            type: "warning",
+            depth,
+            message: `Could not read the context window of ${model.spec} (${reason}); assuming ${FALLBACK_CONTEXT_WINDOW} tokens.`,
+          });
+          return FALLBACK_CONTEXT_WINDOW;
+        },
+      );
+    this.known.set(model.spec, asking);
+    return asking;
   }
 }

@@ -5,7 +5,14 @@
  */
 
 import type { RlmNode } from "./node.js";
-import { type ContextDescription, firstMessage, systemPrompt } from "./prompts.js";
+import {
+  COMPACT_PROMPT_BELOW,
+  type ContextDescription,
+  firstMessage,
+  isCompactWindow,
+  systemPromptFor,
+  thousands,
+} from "./prompts.js";
 
 /** A child's prompt this short is also its query; a longer one is summarized by its start. */
 const CHILD_QUERY_CHARS = 2_000;
@@ -22,8 +29,9 @@ export function openQuery(
   session: boolean,
 ): number {
   const { conversation, run } = node;
+  const compact = isCompactWindow(node.contextWindow);
   if (conversation.length === 0) {
-    const content = systemPrompt({
+    const content = systemPromptFor(node.contextWindow, {
       subCallChars: node.subCallChars,
       recursive: node.depth + 1 < run.maxDepth,
       tools: run.options.tools ?? {},
@@ -31,11 +39,18 @@ export function openQuery(
       session,
     });
     conversation.push({ role: "system", content });
+    if (compact) {
+      run.emit({
+        type: "warning",
+        depth: node.depth,
+        message: `The ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec} has a ${thousands(node.contextWindow)}-token window (under ${thousands(COMPACT_PROMPT_BELOW)}): it gets the compact system prompt and first message, without the advice on how to work.`,
+      });
+    }
   }
   const queryStart = conversation.length;
   conversation.push({
     role: "user",
-    content: firstMessage(query, context, node.subCallChars, run.limits.maxIterations),
+    content: firstMessage(query, context, node.subCallChars, run.limits.maxIterations, compact),
   });
   return queryStart;
 }

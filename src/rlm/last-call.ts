@@ -11,6 +11,7 @@ import { DEFAULT_FINAL_ANSWER_GRACE_MS, describeStop } from "../budget/index.js"
 import { RlmError } from "../errors/index.js";
 import type { ChatMessage, ChatResult } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
+import { dropOlderTurns, isOverflow } from "./compaction.js";
 import type { RlmNode } from "./node.js";
 import { parseReply } from "./parse-reply.js";
 import { finalAnswerRequest } from "./prompts.js";
@@ -28,6 +29,7 @@ export async function lastCall(
   node: RlmNode,
   reason: StopReason,
   iteration: number,
+  queryStart?: number,
 ): Promise<LastCallOutcome> {
   const { run, conversation } = node;
   const started = performance.now();
@@ -45,13 +47,23 @@ export async function lastCall(
   const timer = setTimeout(() => closes.abort(window.expired()), window.ms);
   const signal = run.callerSignal ? AbortSignal.any([run.callerSignal, closes.signal]) : closes.signal;
   try {
-    const reply = await node.model.chat(conversation, {
+    const callOptions = {
       ...run.options.rootOptions,
       maxTokens: run.options.rootOptions?.maxTokens ?? node.replyTokens.own,
       timeoutMs: window.ms,
       signal,
       ...run.recording(node.sites.final(iteration), node.model.spec),
-    });
+    };
+    let reply: ChatResult;
+    try {
+      reply = await node.model.chat(conversation, callOptions);
+    } catch (error) {
+      // The window is full: the query, the latest output and the request still fit, maybe.
+      const merged =
+        isOverflow(error) && queryStart !== undefined ? dropOlderTurns(node, queryStart) : undefined;
+      if (merged === undefined) throw error;
+      reply = await node.model.chat(conversation, callOptions);
+    }
     conversation.push({ role: "assistant", content: reply.text });
     run.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
     const parsed = parseReply(reply.text);

@@ -6,15 +6,15 @@
  */
 
 import { isRlmError, RlmError } from "../errors/index.js";
-import type { ChatMessage } from "../models/types.js";
+import type { ChatMessage, ChatResult } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
-import { compactIfNeeded } from "./compaction.js";
+import { compactIfNeeded, dropOlderTurns, isOverflow } from "./compaction.js";
 import { lastCall } from "./last-call.js";
 import type { RlmNode } from "./node.js";
 import { observationMessage } from "./observation.js";
 import { observationChars } from "./options.js";
 import { parseReply } from "./parse-reply.js";
-import { nudges } from "./prompts.js";
+import { nudgesFor } from "./prompts.js";
 import { describeError } from "./query-handler.js";
 import { runTurn } from "./turn.js";
 
@@ -76,7 +76,7 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     // A tree-wide stop ends a child at once: the root makes the one last call for the tree.
     if (reason === "aborted" || (node.depth > 0 && run.budget.stopReason)) return outcome(reason, "");
     try {
-      const last = await lastCall(node, reason, iteration + 1);
+      const last = await lastCall(node, reason, iteration + 1, start);
       keep(last.record);
       return outcome(reason, last.answer);
     } catch (error) {
@@ -105,12 +105,22 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       start = compacted.queryStart;
       if (compacted.compaction) pending = [compacted.compaction.summary, ...pending];
       doing = `calling the ${node.depth === 0 ? "root" : `depth-${node.depth}`} model ${node.model.spec}`;
-      const reply = await node.model.chat(conversation, {
+      const callOptions = {
         ...run.options.rootOptions,
         maxTokens: run.options.rootOptions?.maxTokens ?? node.replyTokens.own,
         signal: node.signal,
         ...run.recording(node.sites.turn(iteration), node.model.spec),
-      });
+      };
+      let reply: ChatResult;
+      try {
+        reply = await node.model.chat(conversation, callOptions);
+      } catch (error) {
+        // A window too small for even one more exchange: keep the query and the latest output.
+        const merged = isOverflow(error) ? dropOlderTurns(node, start) : undefined;
+        if (merged === undefined) throw error;
+        pending = [merged];
+        reply = await node.model.chat(conversation, callOptions);
+      }
       run.budget.check();
       for (const warning of reply.warnings ?? [])
         run.emit({ type: "warning", depth: node.depth, message: warning });
@@ -120,7 +130,7 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
       doing = `running turn ${iteration}'s code in the ${node.sandbox.runtime} sandbox`;
       const turn = await runTurn(node, parsed, iteration);
       if (parsed.codeBlocks.length > 0) turnsWithCode++;
-      if (reply.finishReason === "length") turn.notes.push(nudges.cutOff);
+      if (reply.finishReason === "length") turn.notes.push(nudgesFor(node.contextWindow).cutOff);
       for (const message of turn.notes)
         run.emit({ type: "model-note", depth: node.depth, iteration, message });
       consecutiveErrors = turn.failed ? consecutiveErrors + 1 : 0;
@@ -166,7 +176,9 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     // stop, not an error.
     if (run.budget.stopReason) return await stopWith(run.budget.stopReason);
     if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
-    return outcome("error", "", `Failed while ${doing}: ${describeError(error)}`, asFailure(error));
+    // The hint stays the failure's own (the CLI prints it on its line): not repeated in the message.
+    const message = isRlmError(error) ? error.message : describeError(error);
+    return outcome("error", "", `Failed while ${doing}: ${message}`, asFailure(error));
   }
 }
 

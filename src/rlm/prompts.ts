@@ -2,9 +2,13 @@
  * What the root model reads: the system prompt (the REPL contract and a way of working), the first
  * message (metadata about the context, never the context itself) and the fixed messages of the
  * loop (nudges, the last call after a limit). Written for this project; short, because small local
- * models follow short prompts better than long ones.
+ * models follow short prompts better than long ones. A root model with a small window (under
+ * `COMPACT_PROMPT_BELOW` tokens) gets a compact system prompt and first message that keep the
+ * protocol (the REPL's names, ```repl blocks, FINAL / FINAL_VAR) and drop the advice, so that
+ * they leave room for the turns in a window of a few hundred tokens.
  */
 
+import type { ChatMessage } from "../models/types.js";
 import { REPL_NAMES, type ReplName } from "../sandbox/repl-names.js";
 import { isSandboxTool } from "../sandbox/tools.js";
 import type { JsonValue, ToolInput } from "../sandbox/types.js";
@@ -103,6 +107,42 @@ function pythonType(value: JsonValue): string {
   return Array.isArray(value) ? "list" : "dict";
 }
 
+/** A root window below this many tokens gets the compact system prompt and first message. */
+export const COMPACT_PROMPT_BELOW = 4096;
+
+export function isCompactWindow(contextWindow: number): boolean {
+  return contextWindow < COMPACT_PROMPT_BELOW;
+}
+
+/**
+ * The system prompt for a small window: the same contract in a few lines. Every name the REPL
+ * offers but the aliases (which still work) is named, so `prompts-repl-names.test.ts` holds for it too.
+ */
+export function compactSystemPrompt(input: SystemPromptInput): string {
+  const chars = thousands(input.subCallChars);
+  const sub = input.recursive ? "hand a task to a helper with its own REPL" : "likewise";
+  const tools = Object.entries(input.tools).map(([name, tool]) => toolLine(name, tool));
+  const session = input.session
+    ? ["Older contexts: `context_0`, `context_1`...; `history`: past answers."]
+    : [];
+  return [
+    "Answer the query with Python in ```repl blocks; you see only what it prints. The data is `context`.",
+    "```repl",
+    "print(len(context))",
+    "```",
+    `\`llm_query(prompt)\` asks a model (up to ${chars} chars), \`llm_query_batched(prompts)\` many; \`rlm_query\`, \`rlm_query_batched\` ${sub}; \`SHOW_VARS()\`.`,
+    ...tools,
+    ...session,
+    'Submit: FINAL(text), FINAL_VAR(name) or `answer["ready"] = True`.',
+    ...(input.instructions ? [input.instructions] : []),
+  ].join("\n");
+}
+
+/** The system prompt for a root window of this many tokens: compact in a small window. */
+export function systemPromptFor(contextWindow: number, input: SystemPromptInput): string {
+  return isCompactWindow(contextWindow) ? compactSystemPrompt(input) : systemPrompt(input);
+}
+
 export interface ContextDescription {
   type: "str" | "list" | "dict";
   totalChars: number;
@@ -115,13 +155,38 @@ export interface ContextDescription {
 }
 
 const LISTED_PARTS = 100;
+/** In the compact first message: parts listed, and characters of the preview. */
+const COMPACT_LISTED_PARTS = 10;
+const COMPACT_PREVIEW_CHARS = 30;
+
+/** The first message of a small window: the query and what `context` is, in two lines. */
+function compactFirstMessage(query: string, context: ContextDescription, maxIterations: number): string {
+  const parts = context.partLengths.length;
+  const kind = context.type === "str" ? "str" : `${context.type} of ${parts} ${context.json ? "values" : "str"}`;
+  const also = context.variable === "context" ? "" : ` (also \`${context.variable}\`)`;
+  let shape = "";
+  if (context.keys) {
+    const shown = context.keys.slice(0, COMPACT_LISTED_PARTS).map((key) => JSON.stringify(key));
+    shape = `, keys [${shown.join(", ")}${context.keys.length > COMPACT_LISTED_PARTS ? ", ..." : ""}]`;
+  } else if (context.type !== "str") {
+    const shown = context.partLengths.slice(0, COMPACT_LISTED_PARTS).join(", ");
+    shape = `, lengths [${shown}${parts > COMPACT_LISTED_PARTS ? ", ..." : ""}]`;
+  }
+  const start = JSON.stringify(context.preview.slice(0, COMPACT_PREVIEW_CHARS));
+  return [
+    `Query: ${query}`,
+    `\`context\`${also}: ${kind}, ${thousands(context.totalChars)} chars${shape}, starts ${start}. ${maxIterations} turns.`,
+  ].join("\n");
+}
 
 export function firstMessage(
   query: string,
   context: ContextDescription,
   subCallChars: number,
   maxIterations: number,
+  compact = false,
 ): string {
+  if (compact) return compactFirstMessage(query, context, maxIterations);
   const parts = context.partLengths.length;
   const values = context.json === true ? "values (JSON: str, int, float, bool, None, list, dict)" : "str";
   const kind =
@@ -170,9 +235,57 @@ export const nudges = {
     `FINAL_VAR(${name}): there is no variable named \`${name}\`. Create it in code first, or submit with FINAL(text).`,
 };
 
+/** The nudges small models get most, shorter for a small window (`isCompactWindow`). */
+const compactNudges: Partial<typeof nudges> = {
+  noCode: "No ```repl block and no FINAL(...): write code, or FINAL(answer).",
+  tooEarly: "Not accepted: look at `context` in a ```repl block first.",
+  cutOff: "Cut off: write shorter replies.",
+};
+
+/** The loop's nudges for a model with this window. */
+export function nudgesFor(contextWindow: number): typeof nudges {
+  return isCompactWindow(contextWindow) ? { ...nudges, ...compactNudges } : nudges;
+}
+
 /** The last call after a limit: no more code will run. */
 export function finalAnswerRequest(why: string): string {
   return `Stop: ${why}, so no more code will run. From what you have found so far, reply now with your best answer to the query, as FINAL(your answer).`;
+}
+
+/** The preview a sample opening shows, as `describeContext` would cut it from a document. */
+const SAMPLE_PREVIEW =
+  "Annual report 2025. 1. Overview. Revenue grew 12 % to 4.1 million while costs rose faster; the board discusses the three main risks to the plan in section 4, then the outlook for the coming year.";
+
+/**
+ * The messages a root model with this window opens a run with, for a typical question over a
+ * one-megabyte document: what a check (`rlm doctor`) sizes against the window before any input
+ * is read. The sub-calls' size is taken from the same window.
+ */
+export function sampleOpening(contextWindow: number, maxIterations = 30): ChatMessage[] {
+  const subCallChars = subCallCapacity(contextWindow);
+  const input: SystemPromptInput = {
+    subCallChars,
+    recursive: false,
+    tools: {},
+    instructions: undefined,
+    session: false,
+  };
+  const context: ContextDescription = {
+    type: "str",
+    totalChars: 1_000_000,
+    partLengths: [1_000_000],
+    keys: undefined,
+    preview: SAMPLE_PREVIEW,
+    variable: "context",
+  };
+  const question = "What are the three main risks in this report?";
+  return [
+    { role: "system", content: systemPromptFor(contextWindow, input) },
+    {
+      role: "user",
+      content: firstMessage(question, context, subCallChars, maxIterations, isCompactWindow(contextWindow)),
+    },
+  ];
 }
 
 /** Characters one sub-call may take: the window minus room for the reply, at a conservative 3 characters per token. */

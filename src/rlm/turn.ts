@@ -11,7 +11,7 @@ import type { CodeBlockRecord } from "../trace/types.js";
 import type { RlmNode } from "./node.js";
 import type { BlockOutcome } from "./observation.js";
 import type { ParsedReply } from "./parse-reply.js";
-import { nudges } from "./prompts.js";
+import { nudgesFor } from "./prompts.js";
 
 export interface TurnOutcome {
   outcomes: BlockOutcome[];
@@ -69,6 +69,7 @@ export async function runTurn(node: RlmNode, parsed: ParsedReply, iteration: num
   }
   const raised = outcomes.some((outcome) => outcome.result.error !== undefined);
   const notes: string[] = [];
+  const nudges = nudgesFor(node.contextWindow);
   if (answer !== undefined) {
     // On the first turn, code that submits without ever touching the context answers from the
     // model's priors (`FINAL("Paris")`): not accepted.

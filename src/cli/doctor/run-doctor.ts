@@ -3,8 +3,10 @@ import type { Check } from "./check.js";
 import { checkModel } from "./check-model.js";
 
 /**
- * `rlm doctor`: the config in use, every configured model (reachable? pulled?), and the sandbox,
- * as a checklist. The sandbox check is passed in so that a caller can skip booting Python.
+ * `rlm doctor`: the config in use, every configured model (reachable? pulled? answers a real call?
+ * for llama.cpp: loaded, its window holds the root's opening prompt), and the sandbox, as a
+ * checklist. "All good" only after every model answered a call and Python ran. The sandbox check
+ * is passed in so that a caller can skip booting Python.
  */
 
 export interface DoctorOptions {
@@ -22,15 +24,21 @@ export async function runDoctor(config: RlmConfig, options: DoctorOptions = {}):
         : `no file at ${config.configPath} (defaults, environment and flags apply)`,
     },
   ];
-  const models: [string, string][] = [
-    [`root model ${config.model} (from ${config.origins.model})`, config.model],
+  const models: [string, string, boolean][] = [
+    [`root model ${config.model} (from ${config.origins.model})`, config.model, true],
   ];
   if (config.subModel !== config.model) {
-    models.push([`sub-model ${config.subModel} (from ${config.origins.subModel})`, config.subModel]);
+    models.push([`sub-model ${config.subModel} (from ${config.origins.subModel})`, config.subModel, false]);
   }
   const modelChecks = await Promise.all(
-    models.map(([label, spec]) =>
-      checkModel(spec, label, { environment: config.environment, timeoutMs: options.timeoutMs }),
+    models.map(([label, spec, root]) =>
+      checkModel(spec, label, {
+        environment: config.environment,
+        timeoutMs: options.timeoutMs,
+        llamacpp: config.llamacpp,
+        root,
+        call: true,
+      }),
     ),
   );
   checks.push(...modelChecks);

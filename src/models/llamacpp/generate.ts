@@ -1,6 +1,7 @@
 import { RlmError } from "../../errors/index.js";
 import type { ChatMessage, ChatOptions, ChatResult, FinishReason } from "../types.js";
 import { grammarFor } from "./grammar.js";
+import { isOutOfMemory, outOfMemoryError } from "./llama-errors.js";
 import { loadNodeLlamaCpp, takeRecentLlamaLog } from "./load-library.js";
 import type { LoadedModel } from "./loaded-models.js";
 import { checkPromptFits, toChatHistory, toCompletionPrompt } from "./prompt.js";
@@ -28,11 +29,12 @@ function generationError(error: unknown, signal: AbortSignal | undefined): unkno
   if (signal?.aborted) return signal.reason;
   if (error instanceof RlmError) return error;
   const log = takeRecentLlamaLog();
+  if (isOutOfMemory(error, log)) return outOfMemoryError("while generating", error, log);
   return new RlmError(
     "llamacpp-error",
     `llama.cpp failed while generating: ${String(error)}${log ? ` (llama.cpp: ${log})` : ""}`,
     {
-      hint: "This is usually a resource problem (memory, context size); try a smaller contextSize or model.",
+      hint: "This is usually a resource problem (memory, context size): try a smaller contextSize (rlm: --llama-context-size) or model.",
       cause: error,
     },
   );

@@ -1,10 +1,10 @@
-import { availableParallelism } from "node:os";
 import { RlmError } from "../../errors/index.js";
 import { linkedAbortController } from "../http/abort.js";
-import type { LlamaCppSettings } from "../model-config.js";
+import type { LlamaCppSettings, LlamaGpuLayers } from "../model-config.js";
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel, ModelInfo } from "../types.js";
 import { generate } from "./generate.js";
-import { type LoadedModel, loadModel } from "./loaded-models.js";
+import { type ContextSettings, type LoadedModel, loadModel } from "./loaded-models.js";
+import { physicalCores } from "./machine.js";
 import { resolveModelPath } from "./resolve-model-path.js";
 
 export interface LlamaCppModelOptions extends LlamaCppSettings {
@@ -12,10 +12,8 @@ export interface LlamaCppModelOptions extends LlamaCppSettings {
   model: string;
   /** The spec the model reports; default `llamacpp:<model>`. */
   spec?: string;
-}
-
-function defaultThreads(): number {
-  return Math.max(1, Math.min(8, Math.floor(availableParallelism() / 2)));
+  /** Where downloads read `HF_ENDPOINT` and `HF_TOKEN` from. Default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 function checkCount(name: string, value: number | undefined): void {
@@ -30,6 +28,29 @@ function checkCount(name: string, value: number | undefined): void {
   }
 }
 
+function checkGpuLayers(value: LlamaGpuLayers | undefined): void {
+  if (value === undefined || value === "auto" || value === "max") return;
+  if (!(Number.isInteger(value) && value >= 0)) {
+    throw new RlmError(
+      "invalid-config",
+      `llamacpp option gpuLayers must be a whole number >= 0, "auto" or "max", got ${JSON.stringify(value)}.`,
+      { hint: "Fix gpuLayers in the llamacpp model options (0 keeps the model on the CPU)." },
+    );
+  }
+}
+
+/** The settings a model's context is created with: the options, with the machine's defaults filled in. */
+export function contextSettings(options: LlamaCppSettings): ContextSettings {
+  return {
+    gpu: options.gpu ?? "auto",
+    gpuLayers: options.gpuLayers,
+    threads: options.threads ?? physicalCores(),
+    contextSize: options.contextSize,
+    batchSize: options.batchSize,
+    sequences: options.sequences ?? 1,
+  };
+}
+
 /**
  * The embedded backend: llama.cpp in this process through node-llama-cpp (an optional dependency,
  * imported on the first call). Nothing is loaded or downloaded until a call needs it; the weights
@@ -39,6 +60,8 @@ export function createLlamaCppModel(options: LlamaCppModelOptions): LanguageMode
   checkCount("threads", options.threads);
   checkCount("contextSize", options.contextSize);
   checkCount("sequences", options.sequences);
+  checkCount("batchSize", options.batchSize);
+  checkGpuLayers(options.gpuLayers);
   const spec = options.spec ?? `llamacpp:${options.model}`;
   let loading: Promise<LoadedModel> | undefined;
 
@@ -48,13 +71,9 @@ export function createLlamaCppModel(options: LlamaCppModelOptions): LanguageMode
         cacheDir: options.cacheDir,
         onProgress: options.onDownloadProgress,
         signal,
+        ...(options.env ? { env: options.env } : {}),
       });
-      return loadModel(path, {
-        gpu: options.gpu ?? "auto",
-        threads: options.threads ?? defaultThreads(),
-        contextSize: options.contextSize,
-        sequences: options.sequences ?? 1,
-      });
+      return loadModel(path, contextSettings(options));
     })();
     loading.catch(() => {
       loading = undefined;

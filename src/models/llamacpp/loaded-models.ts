@@ -1,5 +1,5 @@
-import { RlmError } from "../../errors/index.js";
-import type { LlamaGpu } from "../model-config.js";
+import type { LlamaGpu, LlamaGpuLayers } from "../model-config.js";
+import { checkGgufFile, contextError, modelLoadError } from "./llama-errors.js";
 import { sharedLlama } from "./load-library.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -8,9 +8,13 @@ export type LlamaModel = Awaited<ReturnType<Llama["loadModel"]>>;
 
 export interface ContextSettings {
   gpu: LlamaGpu;
+  /** Undefined: node-llama-cpp's `"auto"` (as many layers as fit). */
+  gpuLayers: LlamaGpuLayers | undefined;
   threads: number;
   /** Undefined: the model's training context, capped at 8192 tokens. */
   contextSize: number | undefined;
+  /** Undefined: node-llama-cpp's default. */
+  batchSize: number | undefined;
   /** Calls the context can serve at once (each gets its own sequence). */
   sequences: number;
 }
@@ -20,25 +24,31 @@ export interface LoadedModel {
   llama: Llama;
   model: LlamaModel;
   contextSize: number;
+  /** The settings it was created with (threads and the rest resolved). */
+  settings: ContextSettings;
   sequences: SequencePool;
   /** Whether the GGUF file carries a chat template (else prompts are completed as raw text). */
   hasChatTemplate: boolean;
 }
 
-const DEFAULT_MAX_CONTEXT = 8192;
+/** The default window is the model's training context, but no more than this (the KV cache grows with it). */
+export const DEFAULT_MAX_CONTEXT = 8192;
 const models = new Map<string, Promise<LlamaModel>>();
 const loaded = new Map<string, Promise<LoadedModel>>();
 
-function loadModelOnce(llama: Llama, path: string, gpu: LlamaGpu): Promise<LlamaModel> {
-  const key = `${gpu}|${path}`;
+function loadModelOnce(llama: Llama, path: string, settings: ContextSettings): Promise<LlamaModel> {
+  const key = `${settings.gpu}|${settings.gpuLayers}|${path}`;
   let model = models.get(key);
   if (model === undefined) {
-    model = llama.loadModel({ modelPath: path }).catch((error: unknown) => {
-      models.delete(key);
-      throw new RlmError("model-load-failed", `llama.cpp could not load ${path}: ${String(error)}`, {
-        hint: "Check that the file is a complete GGUF model supported by this node-llama-cpp version.",
-        cause: error,
+    model = (async () => {
+      await checkGgufFile(path);
+      return await llama.loadModel({
+        modelPath: path,
+        ...(settings.gpuLayers !== undefined ? { gpuLayers: settings.gpuLayers } : {}),
       });
+    })().catch((error: unknown) => {
+      models.delete(key);
+      throw modelLoadError(path, error);
     });
     models.set(key, model);
   }
@@ -50,23 +60,37 @@ function loadModelOnce(llama: Llama, path: string, gpu: LlamaGpu): Promise<Llama
  * second `createLlamaCppModel` for the same file reuses the weights already in memory.
  */
 export function loadModel(path: string, settings: ContextSettings): Promise<LoadedModel> {
-  const key = `${path}|${settings.gpu}|${settings.threads}|${settings.contextSize}|${settings.sequences}`;
+  const key = [
+    path,
+    settings.gpu,
+    settings.gpuLayers,
+    settings.threads,
+    settings.contextSize,
+    settings.batchSize,
+    settings.sequences,
+  ].join("|");
   let entry = loaded.get(key);
   if (entry === undefined) {
     entry = (async (): Promise<LoadedModel> => {
       const llama = await sharedLlama(settings.gpu);
-      const model = await loadModelOnce(llama, path, settings.gpu);
+      const model = await loadModelOnce(llama, path, settings);
       const contextSize = settings.contextSize ?? Math.min(model.trainContextSize, DEFAULT_MAX_CONTEXT);
-      const context = await model.createContext({
-        contextSize,
-        sequences: settings.sequences,
-        threads: settings.threads,
-      });
+      const context = await model
+        .createContext({
+          contextSize,
+          sequences: settings.sequences,
+          threads: settings.threads,
+          ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+        })
+        .catch((error: unknown) => {
+          throw contextError(path, contextSize, error);
+        });
       const template = model.fileInfo.metadata?.tokenizer?.chat_template;
       return {
         llama,
         model,
         contextSize: context.contextSize,
+        settings,
         sequences: new SequencePool(context),
         hasChatTemplate: typeof template === "string" && template.trim() !== "",
       };

@@ -33,6 +33,23 @@ export function toCompletionPrompt(messages: ChatMessage[]): string {
   return messages.map((message) => message.content).join("\n\n");
 }
 
+/** The prompt's tokens, plus the template's markers around each message in chat mode (counted generously). */
+export function countPromptTokens(model: LlamaModel, messages: ChatMessage[], chat: boolean): number {
+  let tokens = 0;
+  for (const message of messages) {
+    tokens += model.tokenize(message.content).length + (chat ? TEMPLATE_TOKENS_PER_MESSAGE : 0);
+  }
+  return tokens;
+}
+
+/** What raises the window, for hints: the option's name wherever it can be set, and how far. */
+export function raiseContextHint(model: LlamaModel, contextSize: number): string {
+  const trained = model.trainContextSize;
+  return contextSize < trained
+    ? `raise contextSize (rlm: --llama-context-size, RLM_LLAMA_CONTEXT_SIZE or llamacpp.contextSize in the config file) from ${contextSize} up to the model's training context of ${trained} tokens`
+    : `use a model with a larger window: this one was trained with ${trained} tokens and the context already holds ${contextSize}`;
+}
+
 /**
  * Counts the prompt's tokens (plus the template's markers in chat mode) and refuses a prompt that
  * leaves no room to answer, instead of letting the context shift silently drop its beginning.
@@ -43,17 +60,14 @@ export function checkPromptFits(
   contextSize: number,
   chat: boolean,
 ): number {
-  let tokens = 0;
-  for (const message of messages) {
-    tokens += model.tokenize(message.content).length + (chat ? TEMPLATE_TOKENS_PER_MESSAGE : 0);
-  }
+  const tokens = countPromptTokens(model, messages, chat);
   if (tokens >= contextSize) {
     throw new ContextOverflowError(
       `The prompt has about ${tokens} tokens and the llama.cpp context holds ${contextSize}.`,
       {
         promptTokens: tokens,
         contextWindow: contextSize,
-        hint: "Send a shorter prompt, or create the model with a larger contextSize (up to the model's training context).",
+        hint: `Send a shorter prompt, or ${raiseContextHint(model, contextSize)}.`,
       },
     );
   }
