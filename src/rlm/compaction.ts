@@ -6,7 +6,7 @@
  * so nothing computed is lost, only the transcript of how.
  */
 
-import type { ChatMessage } from "../models/types.js";
+import type { ChatMessage, ChatOptions, ChatResult } from "../models/types.js";
 import { truncateHeadTail } from "../sandbox/truncate.js";
 import type { RlmNode } from "./node.js";
 
@@ -94,7 +94,7 @@ const DROPPED_MARK = "\n\n[earlier turns dropped to fit the window; variables ke
  * latest output, or the request after a limit), which is folded into the query message. Returns
  * that message, or undefined when there is nothing to drop.
  */
-export function dropOlderTurns(node: RlmNode, queryStart: number): ChatMessage | undefined {
+function dropOlderTurns(node: RlmNode, queryStart: number): ChatMessage | undefined {
   const { conversation } = node;
   const query = conversation[queryStart];
   const last = conversation.at(-1);
@@ -119,6 +119,26 @@ export function dropOlderTurns(node: RlmNode, queryStart: number): ChatMessage |
 }
 
 /** Whether a model refused the prompt as longer than its window. */
-export function isOverflow(error: unknown): boolean {
+function isOverflow(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === "context-overflow";
+}
+
+/**
+ * The root model's call on the conversation; when the model refuses it as longer than its
+ * window, once more after `dropOlderTurns`. `dropped` is the merged query message then (the loop
+ * shows it as the turn's input).
+ */
+export async function chatWithinWindow(
+  node: RlmNode,
+  queryStart: number | undefined,
+  options: ChatOptions,
+): Promise<{ reply: ChatResult; dropped?: ChatMessage }> {
+  try {
+    return { reply: await node.model.chat(node.conversation, options) };
+  } catch (error) {
+    const dropped =
+      isOverflow(error) && queryStart !== undefined ? dropOlderTurns(node, queryStart) : undefined;
+    if (dropped === undefined) throw error;
+    return { reply: await node.model.chat(node.conversation, options), dropped };
+  }
 }

@@ -11,7 +11,7 @@ import { DEFAULT_FINAL_ANSWER_GRACE_MS, describeStop } from "../budget/index.js"
 import { RlmError } from "../errors/index.js";
 import type { ChatMessage, ChatResult } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
-import { dropOlderTurns, isOverflow } from "./compaction.js";
+import { chatWithinWindow } from "./compaction.js";
 import type { RlmNode } from "./node.js";
 import { parseReply } from "./parse-reply.js";
 import { finalAnswerRequest } from "./prompts.js";
@@ -54,16 +54,8 @@ export async function lastCall(
       signal,
       ...run.recording(node.sites.final(iteration), node.model.spec),
     };
-    let reply: ChatResult;
-    try {
-      reply = await node.model.chat(conversation, callOptions);
-    } catch (error) {
-      // The window is full: the query, the latest output and the request still fit, maybe.
-      const merged =
-        isOverflow(error) && queryStart !== undefined ? dropOlderTurns(node, queryStart) : undefined;
-      if (merged === undefined) throw error;
-      reply = await node.model.chat(conversation, callOptions);
-    }
+    // The window is full: the query, the latest output and the request still fit, maybe.
+    const { reply } = await chatWithinWindow(node, queryStart, callOptions);
     conversation.push({ role: "assistant", content: reply.text });
     run.emit({ type: "model-reply", depth: node.depth, iteration, text: reply.text, usage: reply.usage });
     const parsed = parseReply(reply.text);

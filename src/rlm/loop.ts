@@ -6,9 +6,9 @@
  */
 
 import { isRlmError, RlmError } from "../errors/index.js";
-import type { ChatMessage, ChatResult } from "../models/types.js";
+import type { ChatMessage } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
-import { compactIfNeeded, dropOlderTurns, isOverflow } from "./compaction.js";
+import { chatWithinWindow, compactIfNeeded } from "./compaction.js";
 import { lastCall } from "./last-call.js";
 import type { RlmNode } from "./node.js";
 import { observationMessage } from "./observation.js";
@@ -111,16 +111,9 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
         signal: node.signal,
         ...run.recording(node.sites.turn(iteration), node.model.spec),
       };
-      let reply: ChatResult;
-      try {
-        reply = await node.model.chat(conversation, callOptions);
-      } catch (error) {
-        // A window too small for even one more exchange: keep the query and the latest output.
-        const merged = isOverflow(error) ? dropOlderTurns(node, start) : undefined;
-        if (merged === undefined) throw error;
-        pending = [merged];
-        reply = await node.model.chat(conversation, callOptions);
-      }
+      // A window too small for even one more exchange keeps the query and the latest output.
+      const { reply, dropped } = await chatWithinWindow(node, start, callOptions);
+      if (dropped) pending = [dropped];
       run.budget.check();
       for (const warning of reply.warnings ?? [])
         run.emit({ type: "warning", depth: node.depth, message: warning });

@@ -162,7 +162,8 @@ const COMPACT_PREVIEW_CHARS = 30;
 /** The first message of a small window: the query and what `context` is, in two lines. */
 function compactFirstMessage(query: string, context: ContextDescription, maxIterations: number): string {
   const parts = context.partLengths.length;
-  const kind = context.type === "str" ? "str" : `${context.type} of ${parts} ${context.json ? "values" : "str"}`;
+  const kind =
+    context.type === "str" ? "str" : `${context.type} of ${parts} ${context.json ? "values" : "str"}`;
   const also = context.variable === "context" ? "" : ` (also \`${context.variable}\`)`;
   let shape = "";
   if (context.keys) {
