@@ -1,6 +1,8 @@
 import { open } from "node:fs/promises";
+import { freemem } from "node:os";
 import { RlmError } from "../../errors/index.js";
 import { takeRecentLlamaLog } from "./load-library.js";
+import type { LlamaModel } from "./loaded-models.js";
 
 /**
  * The failure classes of loading a model into llama.cpp, each an `RlmError` with its own catalogue
@@ -25,14 +27,13 @@ const CONTEXT_SETTING =
   "contextSize (rlm: --llama-context-size, RLM_LLAMA_CONTEXT_SIZE or llamacpp.contextSize in the config file)";
 const GPU_LAYERS_SETTING = "gpuLayers (--llama-gpu-layers, RLM_LLAMA_GPU_LAYERS, llamacpp.gpuLayers)";
 
+const OUT_OF_MEMORY_HINT = `Lower ${CONTEXT_SETTING}, offload fewer layers with ${GPU_LAYERS_SETTING}, close other programs, or use a smaller quantization of the model.`;
+
 export function outOfMemoryError(what: string, error: unknown, log: string): RlmError {
   return new RlmError(
     "llamacpp-out-of-memory",
     `llama.cpp ran out of memory ${what}: ${String(error)}${log ? ` (llama.cpp: ${log})` : ""}`,
-    {
-      hint: `Lower ${CONTEXT_SETTING}, offload fewer layers with ${GPU_LAYERS_SETTING}, close other programs, or use a smaller quantization of the model.`,
-      cause: error,
-    },
+    { hint: OUT_OF_MEMORY_HINT, cause: error },
   );
 }
 
@@ -94,5 +95,35 @@ export function contextError(path: string, contextSize: number, error: unknown):
     "llamacpp-error",
     `llama.cpp could not create a ${contextSize}-token context for ${path}: ${String(error)}${log ? ` (llama.cpp: ${log})` : ""}`,
     { hint: `Try a smaller ${CONTEXT_SETTING}.`, cause: error },
+  );
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+/**
+ * Refuses a context the machine's free memory cannot hold, before llama.cpp allocates it. On the
+ * CPU llama.cpp does not check: a mistyped window (100,000,000 tokens) makes it page in memory for
+ * minutes, then the system's OOM killer ends the process without a word. node-llama-cpp's own
+ * estimate of the context's memory is compared with the memory the system says is available.
+ */
+export function checkContextMemory(
+  model: LlamaModel,
+  path: string,
+  options: { contextSize: number; sequences: number; batchSize?: number },
+): void {
+  // The heuristic estimate, not `...V2`: V2 simulates by creating the context, which for a huge
+  // window is the very allocation of minutes this check exists to avoid.
+  const needed = model.fileInsights.estimateContextResourceRequirements({
+    ...options,
+    modelGpuLayers: model.gpuLayers,
+  });
+  const available = freemem();
+  if (needed.cpuRam <= available) return;
+  throw new RlmError(
+    "llamacpp-out-of-memory",
+    `Not enough memory for a ${options.contextSize}-token llama.cpp context for ${path}: it needs about ${gigabytes(needed.cpuRam)} and ${gigabytes(available)} is available.`,
+    { hint: OUT_OF_MEMORY_HINT },
   );
 }

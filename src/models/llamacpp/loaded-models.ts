@@ -1,5 +1,5 @@
 import type { LlamaGpu, LlamaGpuLayers } from "../model-config.js";
-import { checkGgufFile, contextError, modelLoadError } from "./llama-errors.js";
+import { checkContextMemory, checkGgufFile, contextError, modelLoadError } from "./llama-errors.js";
 import { sharedLlama } from "./load-library.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -75,16 +75,16 @@ export function loadModel(path: string, settings: ContextSettings): Promise<Load
       const llama = await sharedLlama(settings.gpu);
       const model = await loadModelOnce(llama, path, settings);
       const contextSize = settings.contextSize ?? Math.min(model.trainContextSize, DEFAULT_MAX_CONTEXT);
-      const context = await model
-        .createContext({
-          contextSize,
-          sequences: settings.sequences,
-          threads: settings.threads,
-          ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
-        })
-        .catch((error: unknown) => {
-          throw contextError(path, contextSize, error);
-        });
+      const contextOptions = {
+        contextSize,
+        sequences: settings.sequences,
+        threads: settings.threads,
+        ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+      };
+      checkContextMemory(model, path, contextOptions);
+      const context = await model.createContext(contextOptions).catch((error: unknown) => {
+        throw contextError(path, contextSize, error);
+      });
       const template = model.fileInfo.metadata?.tokenizer?.chat_template;
       return {
         llama,
