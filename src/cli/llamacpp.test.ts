@@ -50,7 +50,7 @@ function linesWith(text: string, part: string): number {
 
 describe.skipIf(!haveTinyModels)("llama.cpp settings from every source (built binary)", () => {
   it(
-    "the config file sets the window and threads, the environment beats it, a flag beats both; doctor loads and generates",
+    "the config file sets the window and threads (for all models or one), the environment beats it, a flag beats both; doctor loads and generates",
     async () => {
       const configPath = join(home, "llama-config.json");
       await writeFile(configPath, JSON.stringify({ llamacpp: { contextSize: 1024, threads: 1 } }));
@@ -63,6 +63,17 @@ describe.skipIf(!haveTinyModels)("llama.cpp settings from every source (built bi
       expect(fromFile.root.detail).toMatch(
         /generated a token in [\d.]+ s; the opening prompt takes about \d+ tokens/,
       );
+
+      // Settings for one model, by what follows `llamacpp:` in its spec, beat those for all.
+      const perModelPath = join(home, "llama-per-model.json");
+      await writeFile(
+        perModelPath,
+        JSON.stringify({
+          llamacpp: { contextSize: 1024, threads: 1, models: { [RANDOM_TINY]: { contextSize: 1280 } } },
+        }),
+      );
+      const perModel = await doctor([...BOTH_TINY, "--config", perModelPath]);
+      expect(perModel.root.detail).toContain("context 1280 tokens");
 
       const fromEnvironment = await doctor([...BOTH_TINY, "--config", configPath], {
         RLM_LLAMA_CONTEXT_SIZE: "1536",

@@ -6,8 +6,8 @@ import {
   expectedLlamaCppValue,
   type GpuLayers,
   LLAMACPP_SETTINGS,
-  type LlamaCppConfig,
   type LlamaCppSetting,
+  type LlamaCppValues,
   parseLlamaCppValue,
 } from "../config/index.js";
 import { USER_RUNTIMES } from "../sandbox/runtimes.js";
@@ -97,14 +97,14 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** The llama.cpp settings the flags set. */
-function llamaCppFlags(values: SharedOptionValues): LlamaCppConfig {
+function llamaCppFlags(values: SharedOptionValues): LlamaCppValues {
   const byAttribute = values as Record<string, GpuLayers | undefined>;
   const found: Record<string, GpuLayers> = {};
   for (const setting of LLAMACPP_SETTINGS) {
     const value = byAttribute[attributeOf(setting)];
     if (value !== undefined) found[setting.key] = value;
   }
-  return found as LlamaCppConfig;
+  return found as LlamaCppValues;
 }
 
 /** Picks the shared flags by name: commander's values also hold each command's own options. */

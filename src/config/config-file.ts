@@ -64,7 +64,10 @@ export const configFileSchema = z
       .strict()
       .optional(),
     backends: z.object(backendKeys).strict().optional(),
-    llamacpp: z.object(llamacppKeys).strict().optional(),
+    llamacpp: z
+      .object({ ...llamacppKeys, models: z.record(z.string(), z.object(llamacppKeys).strict()).optional() })
+      .strict()
+      .optional(),
     server: z
       .object({
         host: z.string().min(1).optional(),

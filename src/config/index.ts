@@ -19,6 +19,7 @@ export {
   LLAMACPP_SETTINGS,
   type LlamaCppConfig,
   type LlamaCppSetting,
+  type LlamaCppValues,
   parseLlamaCppValue,
 } from "./llamacpp-settings.js";
 export {

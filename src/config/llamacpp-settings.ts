@@ -11,15 +11,24 @@ import { RlmError } from "../errors/index.js";
 /** Layers on the GPU: a count, `auto` (as many as fit) or `max` (all). */
 export type GpuLayers = number | "auto" | "max";
 
-/** What the configuration hands to `llamacpp:` models (a part of the library's `LlamaCppSettings`). */
-export interface LlamaCppConfig {
+/** The settings each configuration source can set (a part of the library's `LlamaCppSettings`). */
+export interface LlamaCppValues {
   contextSize?: number;
   threads?: number;
   gpuLayers?: GpuLayers;
   batchSize?: number;
 }
 
-export type LlamaCppKey = keyof LlamaCppConfig;
+/**
+ * What the configuration hands to `llamacpp:` models: settings for all of them, and under `models`
+ * settings for one model by its reference (what follows `llamacpp:` in its spec), which only the
+ * config file sets; flags and environment variables apply to every model and win over both.
+ */
+export interface LlamaCppConfig extends LlamaCppValues {
+  models?: Record<string, LlamaCppValues>;
+}
+
+export type LlamaCppKey = keyof LlamaCppValues;
 
 export interface LlamaCppSetting {
   key: LlamaCppKey;
@@ -88,7 +97,7 @@ export function expectedLlamaCppValue(kind: LlamaCppSetting["kind"]): string {
 }
 
 /** The settings the environment sets; a value that is not one is refused with the variable's name. */
-export function llamaCppFromEnvironment(environment: Record<string, string | undefined>): LlamaCppConfig {
+export function llamaCppFromEnvironment(environment: Record<string, string | undefined>): LlamaCppValues {
   const found: Record<string, GpuLayers> = {};
   for (const setting of LLAMACPP_SETTINGS) {
     const text = environment[setting.variable];
@@ -103,5 +112,5 @@ export function llamaCppFromEnvironment(environment: Record<string, string | und
     }
     found[setting.key] = value;
   }
-  return found as LlamaCppConfig;
+  return found as LlamaCppValues;
 }

@@ -5,7 +5,7 @@ import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
 import { DEFAULT_MODEL, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULT_SUB_MODEL } from "./defaults.js";
 import { CONFIG_FILE_VARIABLES } from "./environment.js";
-import { type LlamaCppConfig, llamaCppFromEnvironment } from "./llamacpp-settings.js";
+import { type LlamaCppConfig, type LlamaCppValues, llamaCppFromEnvironment } from "./llamacpp-settings.js";
 
 /**
  * One precedence everywhere: command-line flags, then environment variables, then the config file,
@@ -35,7 +35,7 @@ export interface ConfigFlags {
   port?: number;
   apiKey?: string;
   /** The embedded llama.cpp engine's settings (`--llama-context-size`...). */
-  llamacpp?: LlamaCppConfig;
+  llamacpp?: LlamaCppValues;
 }
 
 export interface SandboxSettings {
@@ -77,8 +77,25 @@ function pick<T>(...candidates: [T | undefined, Origin][]): { value: T | undefin
 }
 
 /** Only the settings that are set: an undefined flag must not hide the environment's value. */
-function defined(settings: LlamaCppConfig | undefined): LlamaCppConfig {
+function defined(settings: LlamaCppValues | undefined): LlamaCppValues {
   return Object.fromEntries(Object.entries(settings ?? {}).filter(([, value]) => value !== undefined));
+}
+
+/** Flags over environment over the file's settings for one model over the file's settings for all. */
+function llamaCppSettings(
+  file: LlamaCppConfig | undefined,
+  environment: Record<string, string | undefined>,
+  flags: LlamaCppValues | undefined,
+): LlamaCppConfig {
+  const { models, ...shared } = file ?? {};
+  const winning = { ...llamaCppFromEnvironment(environment), ...defined(flags) };
+  const settings: LlamaCppConfig = { ...defined(shared), ...winning };
+  if (models) {
+    settings.models = Object.fromEntries(
+      Object.entries(models).map(([model, own]) => [model, { ...defined(own), ...winning }]),
+    );
+  }
+  return settings;
 }
 
 function backendEnvironment(file: ConfigFile | undefined, environment: Record<string, string | undefined>) {
@@ -143,11 +160,7 @@ export async function resolveConfig(
         ? DEFAULT_MAX_TOTAL_BYTES
         : parseByteSize(MAX_INPUT_BYTES_VARIABLE, maxInputText),
     sandbox,
-    llamacpp: {
-      ...defined(file?.llamacpp as LlamaCppConfig | undefined),
-      ...llamaCppFromEnvironment(environment),
-      ...defined(flags.llamacpp),
-    },
+    llamacpp: llamaCppSettings(file?.llamacpp as LlamaCppConfig | undefined, environment, flags.llamacpp),
     environment: backendEnvironment(file, environment),
     server: {
       host: flags.host ?? file?.server?.host ?? DEFAULT_SERVER_HOST,

@@ -58,6 +58,11 @@ export interface LlamaCppSettings {
   /** Where downloaded models are kept. Default `~/.cache/rlm/models`. */
   cacheDir?: string;
   onDownloadProgress?: (progress: DownloadProgress) => void;
+  /**
+   * Settings for one model only, by its reference (what follows `llamacpp:` in its spec: a path or
+   * an `hf:` URI), over the settings above: a small sub-model and a large root can differ.
+   */
+  models?: Record<string, Omit<LlamaCppSettings, "models" | "onDownloadProgress">>;
 }
 
 export function environmentOf(config: ModelConfig | undefined): Record<string, string | undefined> {

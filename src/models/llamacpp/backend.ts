@@ -23,9 +23,11 @@ const HF_TOKEN: EnvironmentVariable = {
 
 /** What a `llamacpp:` spec is created (and checked) with: the same settings, so a check's load is reused. */
 export function llamaCppOptions(parsed: ParsedSpec, config: ModelConfig): LlamaCppModelOptions {
+  const { models, ...shared } = config.llamacpp ?? {};
+  const settings = { ...shared, ...models?.[parsed.model] };
   return {
-    ...config.llamacpp,
-    contextSize: config.llamacpp?.contextSize ?? config.contextWindow,
+    ...settings,
+    contextSize: settings.contextSize ?? config.contextWindow,
     model: parsed.model,
     spec: parsed.spec,
     ...(config.env ? { env: config.env } : {}),
