@@ -130,4 +130,30 @@ describe("rlm doctor (built binary)", () => {
     );
     expect(result.code).toBe(0);
   });
+
+  it("fails a model the server lists but cannot answer with: All good only after a real call", async () => {
+    const broken = await startFakeOpenAI(
+      () => ({ fault: "status", status: 400, message: "model weights are corrupt" }),
+      { models: ["served-model"] },
+    );
+    try {
+      const result = await runCli(
+        [
+          "doctor",
+          "--no-sandbox-check",
+          "--json",
+          "--model",
+          `openai-compatible:${broken.url}/v1#served-model`,
+        ],
+        { env: cleanEnvironment(home, {}) },
+      );
+      const { checks } = JSON.parse(result.stdout) as { checks: Check[] };
+      expect(checks[1]).toMatchObject({ status: "fail" });
+      expect(checks[1]?.detail).toContain(`${broken.url}/v1 serves served-model. But a 1-token call failed:`);
+      expect(checks[1]?.detail).toContain("model weights are corrupt");
+      expect(result.code).toBe(1);
+    } finally {
+      await broken.close();
+    }
+  });
 });
