@@ -3,6 +3,7 @@
  * size, part lengths and names, and a short preview of its start.
  */
 
+import { contextParts } from "../sandbox/context-encoding.js";
 import type { ContextInput, LoadInfo } from "../sandbox/types.js";
 import type { ContextDescription } from "./prompts.js";
 
@@ -25,4 +26,46 @@ function preview(context: ContextInput): string {
   const first = Array.isArray(context) ? context[0] : Object.values(context)[0];
   const text = typeof first === "string" ? first : first === undefined ? "" : JSON.stringify(first);
   return text.slice(0, PREVIEW_CHARS);
+}
+
+/** Python's `len` of a text: code points, so a surrogate pair (an emoji) counts once. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let index = 0; index + 1 < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        index++;
+      }
+    }
+  }
+  return text.length - pairs;
+}
+
+/**
+ * The description the sandbox's load would give, measured here without Python, for the contexts
+ * whose Python value is exactly their text (a str, a list or a dict of str; not JSON values, whose
+ * lengths are Python's own rendering): the first message can then go out while the sandbox starts.
+ * Undefined for the others.
+ */
+export function describeContextOnHost(
+  context: ContextInput,
+  variable: string,
+): ContextDescription | undefined {
+  const { kind, parts, keys } = contextParts(context);
+  if (kind !== "str" && kind !== "list" && kind !== "dict") return undefined;
+  const partLengths = parts.map((part) => (typeof part === "string" ? codePoints(part) : Number.NaN));
+  if (partLengths.some(Number.isNaN)) return undefined;
+  const load: LoadInfo = {
+    type: kind,
+    totalChars: partLengths.reduce((sum, length) => sum + length, 0),
+    partLengths,
+    ...(keys ? { keys } : {}),
+    replacedBytes: 0,
+    elapsedMs: 0,
+    variable: "context",
+  };
+  return describeContext(context, load, variable);
 }

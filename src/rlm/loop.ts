@@ -10,7 +10,7 @@ import type { ChatMessage } from "../models/types.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
 import { chatWithinWindow, compactIfNeeded } from "./compaction.js";
 import { lastCall } from "./last-call.js";
-import type { RlmNode } from "./node.js";
+import { type RlmNode, SandboxSetupFailed } from "./node.js";
 import { observationMessage } from "./observation.js";
 import { observationChars } from "./options.js";
 import { parseReply } from "./parse-reply.js";
@@ -65,6 +65,19 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     error,
     ...(failure !== undefined ? { failure } : {}),
   });
+  // The node's signal aborted without a limit: its parent's code stopped, or (a root) its sandbox
+  // failed to start beside the first model call.
+  const cancelled = (): LoopOutcome => {
+    const reason: unknown = node.signal.reason;
+    if (!(reason instanceof SandboxSetupFailed)) return outcome("aborted", "", CANCELLED);
+    const setup = `starting the ${node.sandbox.runtime} sandbox and loading the context`;
+    return outcome(
+      "error",
+      "",
+      `Failed while ${setup}: ${describeError(reason.error)}`,
+      asFailure(reason.error),
+    );
+  };
   const stopWith = async (reason: StopReason): Promise<LoopOutcome> => {
     if (reason === "max-errors" && turnsWithCode === 0) {
       run.emit({
@@ -91,7 +104,7 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
 
   try {
     for (;;) {
-      if (node.signal.aborted && !run.budget.stopReason) return outcome("aborted", "", CANCELLED);
+      if (node.signal.aborted && !run.budget.stopReason) return cancelled();
       const stop =
         run.budget.stopReason ??
         (iteration >= limits.maxIterations ? "max-iterations" : undefined) ??
@@ -168,7 +181,7 @@ export async function runLoop(node: RlmNode, queryStart: number): Promise<LoopOu
     // A call or an exec cancelled because a limit fired (or the caller aborted) is that limit's
     // stop, not an error.
     if (run.budget.stopReason) return await stopWith(run.budget.stopReason);
-    if (node.signal.aborted) return outcome("aborted", "", CANCELLED);
+    if (node.signal.aborted) return cancelled();
     // The hint stays the failure's own (the CLI prints it on its line): not repeated in the message.
     const message = isRlmError(error) ? error.message : describeError(error);
     return outcome("error", "", `Failed while ${doing}: ${message}`, asFailure(error));

@@ -25,6 +25,8 @@ export interface RootSetup {
   sandbox: SeatedSandbox | undefined;
   conversation: ChatMessage[];
   onRestart: (sandbox: Sandbox) => Promise<void>;
+  /** The root's signal; default the run's. */
+  signal?: AbortSignal;
 }
 
 export class NodeFactory {
@@ -82,7 +84,7 @@ export class NodeFactory {
         own: replyTokens(run.options.maxReplyTokens?.root, opened.contextWindow),
         sub: replyTokens(run.options.maxReplyTokens?.sub, subWindow),
       },
-      signal: run.budget.signal,
+      signal: setup.signal ?? run.budget.signal,
       conversation: setup.conversation,
       calls: { current: [], batches: [] },
       sites: new CallSites(""),
@@ -145,8 +147,8 @@ export class NodeFactory {
     return { model: pooled, contextWindow, sandbox: started.sandbox, seat: started.seat };
   }
 
-  private async startSandbox(): Promise<SeatedSandbox> {
-    const seat: SandboxSeat = { node: undefined };
+  /** A new sandbox whose calls are served for the node in `seat`. */
+  async startSandbox(seat: SandboxSeat = { node: undefined }): Promise<SeatedSandbox> {
     const sandbox = await createSandbox({
       ...this.options.sandbox,
       ...(this.options.tools ? { tools: this.options.tools } : {}),

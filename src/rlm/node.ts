@@ -53,3 +53,12 @@ export interface SeatedSandbox {
   readonly sandbox: Sandbox;
   readonly seat: SandboxSeat;
 }
+
+/**
+ * The reason a root's signal aborts when its sandbox, started beside the first model call, failed
+ * to start or to load the context: the call in flight stops (no retries, nothing more paid) and
+ * the run fails with the sandbox's own error.
+ */
+export class SandboxSetupFailed {
+  constructor(readonly error: unknown) {}
+}

@@ -8,13 +8,16 @@
 import { RlmError } from "../errors/index.js";
 import { createModelPool, type ModelPool } from "../models/pool/index.js";
 import type { ChatMessage } from "../models/types.js";
+import { DEFAULT_RUNTIME, deferredSandbox } from "../sandbox/index.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { BackgroundWork } from "./background-work.js";
+import { describeContextOnHost } from "./context-description.js";
 import { openQuery } from "./conversation.js";
 import { resumeStart } from "./durable-start.js";
 import { runLoop } from "./loop.js";
-import type { RlmNode, SeatedSandbox } from "./node.js";
+import { type RlmNode, type SandboxSeat, SandboxSetupFailed, type SeatedSandbox } from "./node.js";
 import type { NodeFactory } from "./node-factory.js";
+import type { ContextDescription } from "./prompts.js";
 import { describeError } from "./query-handler.js";
 import { type DurableStart, Run } from "./run.js";
 import { RunError } from "./run-error.js";
@@ -69,11 +72,15 @@ export class RlmSession {
     this.busy = true;
     try {
       if (this.root === undefined) run.emit({ type: "run-step", depth: 0, step: "starting the sandbox" });
-      const node = await this.rootNode(run);
-      if (context !== undefined) run.emit({ type: "run-step", depth: 0, step: "loading the context" });
-      const description = await this.contexts.load(node.sandbox, context, run.budget.signal);
-      await this.contexts.setHistory(node.sandbox, this.history);
-      await seedRandom(node);
+      const early = await this.openRootEarly(run, context);
+      const node = early?.node ?? (await this.rootNode(run));
+      let description = early?.description;
+      if (description === undefined) {
+        if (context !== undefined) run.emit({ type: "run-step", depth: 0, step: "loading the context" });
+        description = await this.contexts.load(node.sandbox, context, run.budget.signal);
+        await this.contexts.setHistory(node.sandbox, this.history);
+        await seedRandom(node);
+      }
       const queryStart = openQuery(node, query, description, this.isSession);
       run.start(metadataLine(run, query, description, { context, inputs: completionOptions.inputs }));
       run.emit({ type: "run-start", runId: run.id, depth: 0, query });
@@ -176,6 +183,54 @@ export class RlmSession {
       });
     }
     return run;
+  }
+
+  /**
+   * The first query's root, when no spare sandbox is ready and the context can be described
+   * without Python: its sandbox starts, loads the context and seeds `random` in the background
+   * while the loop makes the first model call (which needs no Python), so a cold start costs the
+   * model's reply or the sandbox's boot, whichever is longer, not both. The node holds a sandbox
+   * whose calls wait for all that (`deferredSandbox`); a failed start fails the first code block.
+   */
+  private async openRootEarly(
+    run: Run,
+    context: ContextInput | undefined,
+  ): Promise<{ node: RlmNode; description: ContextDescription } | undefined> {
+    if (this.root !== undefined || this.spare !== undefined || context === undefined) return undefined;
+    const variable = this.isSession ? "context_0" : "context";
+    const description = describeContextOnHost(context, variable);
+    if (description === undefined) return undefined;
+    const seat: SandboxSeat = { node: undefined };
+    const started = this.nodes.startSandbox(seat).then(({ sandbox }) => sandbox);
+    let seatTaken: (node: RlmNode) => void = () => undefined;
+    const rootNode = new Promise<RlmNode>((resolve) => {
+      seatTaken = resolve;
+    });
+    const prepared = started.then(async (sandbox) => {
+      await this.contexts.load(sandbox, context, run.budget.signal);
+      await seedRandom(await rootNode, sandbox);
+    });
+    const runtime = this.nodes.options.sandbox?.runtime ?? DEFAULT_RUNTIME;
+    const sandbox = deferredSandbox(runtime, started, prepared);
+    // A sandbox that cannot start (or load the context) stops the model call in flight.
+    const setupFailed = new AbortController();
+    prepared.catch((error: unknown) => {
+      if (!run.budget.signal.aborted) setupFailed.abort(new SandboxSetupFailed(error));
+    });
+    const node = await this.nodes
+      .openRoot(run, {
+        sandbox: { sandbox, seat },
+        signal: AbortSignal.any([run.budget.signal, setupFailed.signal]),
+        conversation: this.conversation,
+        onRestart: (restarted) => this.contexts.setHistory(restarted, this.history),
+      })
+      .catch(async (error: unknown) => {
+        await sandbox.close();
+        throw error;
+      });
+    seatTaken(node);
+    this.root = node;
+    return { node, description };
   }
 
   private async rootNode(run: Run): Promise<RlmNode> {
