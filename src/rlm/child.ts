@@ -1,5 +1,6 @@
 /**
- * A child RLM's answer to an `rlm_query` prompt: the prompt is loaded as the child's `context`,
+ * A child RLM's answer to an `rlm_query` prompt: the prompt is loaded as the child's `context`
+ * (by `NodeFactory.runChild`, while the child's model reads its first message),
  * and the same loop runs on it with the depth's model, sharing the run's pool and budget. The
  * child writes no trajectory lines of its own: its iterations go back to the parent, nested in
  * the sub-call record. The `NodeFactory` makes the child's node and closes its sandbox.
@@ -7,11 +8,10 @@
 
 import { describeStop } from "../budget/index.js";
 import type { IterationRecord, StopReason } from "../trace/types.js";
-import { describeContext } from "./context-description.js";
+import { describeContextOnHost } from "./context-description.js";
 import { childQuery, openQuery } from "./conversation.js";
 import { runLoop } from "./loop.js";
 import type { RlmNode } from "./node.js";
-import { seedRandom } from "./seed-random.js";
 
 export interface ChildOutcome {
   answer: string;
@@ -24,10 +24,11 @@ export interface ChildOutcome {
 
 export async function runChildLoop(node: RlmNode, runId: string, prompt: string): Promise<ChildOutcome> {
   const { run } = node;
-  const load = await node.sandbox.load(prompt, { signal: node.signal });
-  await seedRandom(node);
+  // The prompt was measured here: its sandbox may still be starting (see NodeFactory.startDeferred).
+  const description = describeContextOnHost(prompt, "context");
+  if (description === undefined) throw new Error("a child's prompt is a str, which is always described");
   const query = childQuery(prompt);
-  const queryStart = openQuery(node, query, describeContext(prompt, load, "context"), false);
+  const queryStart = openQuery(node, query, description, false);
   run.emit({ type: "run-start", runId, depth: node.depth, query });
   const started = performance.now();
   const outcome = await runLoop(node, queryStart);

@@ -7,17 +7,18 @@
 
 import type { ModelRef } from "../models/model-ref.js";
 import type { ChatMessage } from "../models/types.js";
-import { createSandbox } from "../sandbox/index.js";
+import { createSandbox, DEFAULT_RUNTIME, deferredSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { CallSites } from "./call-sites.js";
 import { type ChildOutcome, runChildLoop } from "./child.js";
 import { ContextWindows } from "./context-windows.js";
-import type { RlmNode, SandboxSeat, SeatedSandbox } from "./node.js";
+import { type RlmNode, type SandboxSeat, SandboxSetupFailed, type SeatedSandbox } from "./node.js";
 import { replyTokens } from "./options.js";
 import { createBatchHandler } from "./preflight.js";
 import { subCallCapacity } from "./prompts.js";
 import { createQueryHandler } from "./query-handler.js";
 import type { Run } from "./run.js";
+import { seedRandom } from "./seed-random.js";
 import type { RLMOptions } from "./types.js";
 
 export interface RootSetup {
@@ -27,6 +28,15 @@ export interface RootSetup {
   onRestart: (sandbox: Sandbox) => Promise<void>;
   /** The root's signal; default the run's. */
   signal?: AbortSignal;
+}
+
+/** A sandbox still starting for a node about to be made (`NodeFactory.startDeferred`). */
+export interface DeferredStart {
+  sandbox: SeatedSandbox;
+  /** The node's signal: its cause's, and aborted when the sandbox cannot be set up. */
+  signal: AbortSignal;
+  /** Seats the node once made (its preparation, such as seeding `random`, may then finish). */
+  seat: (node: RlmNode) => RlmNode;
 }
 
 export class NodeFactory {
@@ -113,8 +123,16 @@ export class NodeFactory {
     const { run } = parent;
     const depth = parent.depth + 1;
     run.budget.enterDepth(depth);
-    const opened = await this.open(run, depth, model);
-    const node = seated({
+    // The prompt is the child's context: loaded while the child's model reads its first message.
+    const early = this.startDeferred(signal, async (sandbox, node) => {
+      await sandbox.load(prompt, { signal });
+      await seedRandom(await node, sandbox);
+    });
+    const opened = await this.open(run, depth, model, early.sandbox).catch(async (error: unknown) => {
+      await early.sandbox.sandbox.close();
+      throw error;
+    });
+    const node = early.seat({
       ...opened,
       run,
       depth,
@@ -123,7 +141,7 @@ export class NodeFactory {
         own: replyTokens(run.options.maxReplyTokens?.root, opened.contextWindow),
         sub: parent.replyTokens.sub,
       },
-      signal,
+      signal: early.signal,
       conversation: [],
       calls: { current: [], batches: [] },
       sites: new CallSites(CallSites.child(site)),
@@ -145,6 +163,42 @@ export class NodeFactory {
       sandbox ?? this.startSandbox(),
     ]);
     return { model: pooled, contextWindow, sandbox: started.sandbox, seat: started.seat };
+  }
+
+  /**
+   * A sandbox for a node about to be made, usable at once: it starts, and `prepare` runs in it
+   * (the context loaded, `random` seeded), while the node's first model call, which needs no
+   * Python, goes out. The node's calls into it wait for both (`deferredSandbox`), so a cold node
+   * costs its model's first reply or its sandbox's start, whichever is longer, not both. A start or
+   * preparation that fails aborts the returned signal with `SandboxSetupFailed`: the call in
+   * flight stops and the node's loop fails with the sandbox's error. Give the node `signal`, and
+   * hand it to `seat` once made.
+   */
+  startDeferred(
+    base: AbortSignal,
+    prepare: (sandbox: Sandbox, node: Promise<RlmNode>) => Promise<void>,
+  ): DeferredStart {
+    const seat: SandboxSeat = { node: undefined };
+    const started = this.startSandbox(seat).then(({ sandbox }) => sandbox);
+    let seatNode: (node: RlmNode) => void = () => undefined;
+    const node = new Promise<RlmNode>((resolve) => {
+      seatNode = resolve;
+    });
+    const prepared = started.then((sandbox) => prepare(sandbox, node));
+    const sandbox = deferredSandbox(this.options.sandbox?.runtime ?? DEFAULT_RUNTIME, started, prepared);
+    const setupFailed = new AbortController();
+    prepared.catch((error: unknown) => {
+      if (!base.aborted) setupFailed.abort(new SandboxSetupFailed(error));
+    });
+    return {
+      sandbox: { sandbox, seat },
+      signal: AbortSignal.any([base, setupFailed.signal]),
+      seat: (made) => {
+        seated(made);
+        seatNode(made);
+        return made;
+      },
+    };
   }
 
   /** A new sandbox whose calls are served for the node in `seat`. */

@@ -8,14 +8,13 @@
 import { RlmError } from "../errors/index.js";
 import { createModelPool, type ModelPool } from "../models/pool/index.js";
 import type { ChatMessage } from "../models/types.js";
-import { DEFAULT_RUNTIME, deferredSandbox } from "../sandbox/index.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { BackgroundWork } from "./background-work.js";
 import { describeContextOnHost } from "./context-description.js";
 import { openQuery } from "./conversation.js";
 import { resumeStart } from "./durable-start.js";
 import { runLoop } from "./loop.js";
-import { type RlmNode, type SandboxSeat, SandboxSetupFailed, type SeatedSandbox } from "./node.js";
+import type { RlmNode, SeatedSandbox } from "./node.js";
 import type { NodeFactory } from "./node-factory.js";
 import type { ContextDescription } from "./prompts.js";
 import { describeError } from "./query-handler.js";
@@ -200,35 +199,22 @@ export class RlmSession {
     const variable = this.isSession ? "context_0" : "context";
     const description = describeContextOnHost(context, variable);
     if (description === undefined) return undefined;
-    const seat: SandboxSeat = { node: undefined };
-    const started = this.nodes.startSandbox(seat).then(({ sandbox }) => sandbox);
-    let seatTaken: (node: RlmNode) => void = () => undefined;
-    const rootNode = new Promise<RlmNode>((resolve) => {
-      seatTaken = resolve;
-    });
-    const prepared = started.then(async (sandbox) => {
+    const early = this.nodes.startDeferred(run.budget.signal, async (sandbox, node) => {
       await this.contexts.load(sandbox, context, run.budget.signal);
-      await seedRandom(await rootNode, sandbox);
+      await seedRandom(await node, sandbox);
     });
-    const runtime = this.nodes.options.sandbox?.runtime ?? DEFAULT_RUNTIME;
-    const sandbox = deferredSandbox(runtime, started, prepared);
-    // A sandbox that cannot start (or load the context) stops the model call in flight.
-    const setupFailed = new AbortController();
-    prepared.catch((error: unknown) => {
-      if (!run.budget.signal.aborted) setupFailed.abort(new SandboxSetupFailed(error));
-    });
-    const node = await this.nodes
+    const opened = await this.nodes
       .openRoot(run, {
-        sandbox: { sandbox, seat },
-        signal: AbortSignal.any([run.budget.signal, setupFailed.signal]),
+        sandbox: early.sandbox,
+        signal: early.signal,
         conversation: this.conversation,
         onRestart: (restarted) => this.contexts.setHistory(restarted, this.history),
       })
       .catch(async (error: unknown) => {
-        await sandbox.close();
+        await early.sandbox.sandbox.close();
         throw error;
       });
-    seatTaken(node);
+    const node = early.seat(opened);
     this.root = node;
     return { node, description };
   }
