@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilePage } from "./__fixtures__/compile-page.js";
+import { measureViewer, writeFanOutTrajectory } from "./__fixtures__/fan-out-trajectory.js";
 import {
   CHILD_ANSWER,
   CHILD_CODE,
@@ -20,6 +21,8 @@ import {
   SCRIPT_IN_REPLY,
   writeTrajectory,
 } from "./__fixtures__/write-trajectory.js";
+import { parseTrajectoryText } from "./page/parse-trajectory-text.js";
+import { type Bar, layoutTimeline, TIMELINE_GEOMETRY } from "./page/timeline-layout.js";
 import { type RunningViewer, startViewer } from "./serve.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -173,7 +176,7 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
       await expect
         .poll(() => page.locator(".result .answer pre").textContent(), { timeout: 20_000 })
         .toBe(FINAL_ANSWER);
-      expect(await page.locator("h3").first().textContent()).toBe("Iterations (2)");
+      expect(await page.locator("h3.iteration-count").textContent()).toBe("Iterations (2)");
       expect(await page.locator(".unfinished").count()).toBe(0);
       expect(await subCall.getAttribute("open")).toBe("");
       await closePage(page);
@@ -218,4 +221,83 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     expect(await page.locator("details.iteration").count()).toBeGreaterThan(0);
     await closePage(page);
   });
+
+  /** Where a bar of the timeline is on the page (computed from the same layout as the page's). */
+  async function barPoint(page: Page, bar: Bar, duration: number): Promise<{ x: number; y: number }> {
+    const box = (await page.locator(".timeline-canvas").boundingBox())!;
+    const { GUTTER, AXIS, ROW } = TIMELINE_GEOMETRY;
+    const scale = (box.width - GUTTER) / duration;
+    return {
+      x: box.x + GUTTER + ((bar.start + bar.end) / 2) * scale,
+      y: box.y + AXIS + bar.lane * ROW + ROW / 2,
+    };
+  }
+
+  it("shows the overview first, then a timeline whose bars describe themselves and open on click", async () => {
+    const page = await openPage();
+    await expect.poll(() => page.locator(".result .answer pre").textContent()).toBe(FINAL_ANSWER);
+    // The overview comes before the timeline, the metadata and the iterations.
+    const order = await page.evaluate(() =>
+      [".result", ".timeline", ".metadata", ".iterations"].map(
+        (selector) => document.querySelector(selector)?.getBoundingClientRect().top ?? -1,
+      ),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    await expect(page.locator(".result").textContent()).resolves.toContain("Wall time");
+
+    const layout = layoutTimeline(parseTrajectoryText(readFileSync(tracePath, "utf8"), "t").runs[0]!);
+    const subCall = layout.lanes
+      .slice(2)
+      .flat()
+      .find((bar) => bar.target.iteration === 0)!;
+    expect(subCall).toBeDefined();
+    const point = await barPoint(page, subCall, layout.duration);
+    await page.mouse.move(point.x, point.y);
+    await expect.poll(() => page.locator(".timeline-tip").isVisible()).toBe(true);
+    expect(await page.locator(".timeline-tip").textContent()).toContain(subCall.label);
+    await page.mouse.click(point.x, point.y);
+    const opened = page.locator(
+      `details.iteration[data-iter="0"] details.sub-call[data-call="${subCall.target.call}"]`,
+    );
+    await expect.poll(() => opened.first().getAttribute("open")).toBe("");
+    await expect(opened.first().locator(".sub-prompt pre").textContent()).resolves.toBe(
+      subCall.subCall!.prompt,
+    );
+    await closePage(page);
+  });
+
+  it("opens and scrolls a 10,000 sub-call fan-out at concurrency 32 quickly (figures printed)", async () => {
+    const path = writeFanOutTrajectory(join(mkdtempSync(join(tmpdir(), "rlm-viewer-big-")), "big.jsonl"), {
+      calls: 10_000,
+      concurrency: 32,
+    });
+    const big = await startViewer({ tracePath: path, files: { pageDirectory } });
+    try {
+      const page = await openPage("about:blank");
+      const timings = await measureViewer(page, big.url);
+      console.log(
+        `viewer, 10,000 sub-calls: open ${timings.openMs} ms, timeline scroll ${timings.scrollSteps} steps ${Math.round(timings.scrollMs)} ms, page scroll ${Math.round(timings.pageScrollMs)} ms, ${timings.lanes} lanes`,
+      );
+      expect(timings.lanes).toBe(32);
+      // Generous bounds for a shared 2-core machine; the figures are what matter (bench/viewer).
+      expect(timings.openMs).toBeLessThan(20_000);
+      expect(timings.scrollMs / timings.scrollSteps).toBeLessThan(250);
+      // A call far past the first shown ones opens from its bar.
+      await page.evaluate(() => {
+        document.querySelector(".timeline-scroll")!.scrollTop = 0;
+        scrollTo(0, 0);
+      });
+      const layout = layoutTimeline(parseTrajectoryText(readFileSync(path, "utf8"), "t").runs[0]!);
+      const late = layout.lanes[2]!.filter((bar) => bar.target.block === 0).at(-1)!;
+      expect(late.target.call).toBeGreaterThan(9000);
+      await page.waitForTimeout(100);
+      const point = await barPoint(page, late, layout.duration);
+      await page.mouse.click(point.x, point.y);
+      const opened = page.locator(`details.sub-call[data-call="${late.target.call}"]`);
+      await expect.poll(() => opened.getAttribute("open")).toBe("");
+      await closePage(page);
+    } finally {
+      await big.close();
+    }
+  }, 120_000);
 });

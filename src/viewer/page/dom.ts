@@ -68,6 +68,12 @@ export function openAll(root: ParentNode): void {
   }
 }
 
+/** Opens one section, building its body at once. */
+export function openSection(details: HTMLDetailsElement): void {
+  builders.get(details)?.();
+  details.open = true;
+}
+
 export function closeAll(root: ParentNode): void {
   for (const details of root.querySelectorAll("details")) details.open = false;
 }

@@ -6,10 +6,12 @@
 
 import type { TrajectoryRun } from "../../trace/split-runs.js";
 import type { MetadataRecord } from "../../trace/types.js";
-import { element, facts, textBlock } from "./dom.js";
+import { element, facts, openSection, textBlock } from "./dom.js";
 import { formatCount } from "./format.js";
-import { renderIteration } from "./render-iteration.js";
+import { renderIteration, revealCall } from "./render-iteration.js";
 import { renderOutcome, renderResult } from "./render-result.js";
+import { createTimeline } from "./timeline.js";
+import type { BarTarget } from "./timeline-layout.js";
 
 const OPEN_UP_TO = 20;
 
@@ -23,18 +25,31 @@ export interface RunView {
 
 export function createRunView(run: TrajectoryRun, title: string): RunView {
   const heading = element("h2", undefined, title);
-  const count = element("h3");
+  const count = element("h3", "iteration-count");
   const iterations = element("div", "iterations");
   const ending = element("div", "ending");
-  const root = element("section", "run", heading, renderMetadata(run.metadata), count, iterations, ending);
+  const timeline = createTimeline(run, (target) => openTarget(iterations, target));
+  // Overview first (how it ended, the timeline), then the metadata, then every iteration.
+  const root = element(
+    "section",
+    "run",
+    heading,
+    ending,
+    element("h3", undefined, "Timeline"),
+    timeline.element,
+    renderMetadata(run.metadata),
+    count,
+    iterations,
+  );
   let shown = 0;
+  let first = true;
   let finished = false;
   const update = (next: TrajectoryRun): void => {
     const all = next.iterations;
     // A short run opens whole; a long one opens its last iteration, where it ended.
     for (; shown < all.length; shown++) {
       iterations.appendChild(
-        renderIteration(all[shown]!, all.length <= OPEN_UP_TO || shown === all.length - 1),
+        renderIteration(all[shown]!, all.length <= OPEN_UP_TO || shown === all.length - 1, shown),
       );
     }
     count.textContent = `Iterations (${formatCount(all.length)})`;
@@ -47,6 +62,8 @@ export function createRunView(run: TrajectoryRun, title: string): RunView {
         element("p", "unfinished", "No result line: the run did not finish (still running, or it crashed)."),
       );
     }
+    if (!first) timeline.update(next);
+    first = false;
   };
   update(run);
   return {
@@ -80,4 +97,39 @@ function renderMetadata(metadata: MetadataRecord): HTMLElement {
       ["Run id", metadata.run_id],
     ]),
   );
+}
+
+/**
+ * Opens an iteration, code block or sub-call in the detail view (its sections built on the way),
+ * scrolls to it and marks it for a moment. Returns what was opened, or undefined when it is not there.
+ */
+export function openTarget(iterations: HTMLElement, target: BarTarget): HTMLElement | undefined {
+  const iteration = iterations.querySelector<HTMLDetailsElement>(
+    `:scope > details.iteration[data-iter="${target.iteration}"]`,
+  );
+  if (!iteration) return undefined;
+  openSection(iteration);
+  let shown: HTMLElement = iteration;
+  if (target.call !== undefined) {
+    const block = iteration.querySelector<HTMLElement>(
+      `:scope > .reply > .code-block[data-block="${target.block ?? 0}"]`,
+    );
+    if (block) revealCall(block, target.call);
+    const call = iteration.querySelector<HTMLDetailsElement>(
+      `:scope > .reply > .code-block > details.sub-call[data-call="${target.call}"]`,
+    );
+    if (call) {
+      openSection(call);
+      shown = call;
+    }
+  } else if (target.block !== undefined) {
+    shown =
+      iteration.querySelector<HTMLElement>(`:scope > .reply > .code-block[data-block="${target.block}"]`) ??
+      iteration;
+  }
+  shown.scrollIntoView({ block: "start" });
+  shown.classList.remove("flash");
+  void shown.offsetWidth;
+  shown.classList.add("flash");
+  return shown;
 }
