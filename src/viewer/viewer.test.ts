@@ -300,4 +300,50 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
       await big.close();
     }
   }, 120_000);
+
+  it("navigates: a sidebar with markers and child runs, j/k and Enter, / to search, deep links", async () => {
+    const page = await openPage();
+    await page.locator(".result .answer pre").waitFor();
+    const items = page.locator("#sidebar .nav-item[data-iter]");
+    expect(await items.count()).toBe(2);
+    // The first iteration has a failing block; the last gave the answer; a child RLM hangs under the first.
+    await expect(items.nth(0).locator(".marker.error").count()).resolves.toBe(1);
+    await expect(items.nth(1).locator(".marker.final").count()).resolves.toBe(1);
+    await expect(page.locator("#sidebar .nav-child").first().textContent()).resolves.toContain("child RLM");
+
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("j");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    await page.keyboard.press("j");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=2");
+    await expect(page.locator("#sidebar .nav-item.current").textContent()).resolves.toContain("Iteration 2");
+    await page.keyboard.press("k");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    const first = page.locator('details.iteration[data-iter="0"]');
+    expect(await first.getAttribute("open")).toBe("");
+    await page.locator("#sidebar").click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press("Enter");
+    await expect.poll(() => first.getAttribute("open")).toBeNull();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => first.getAttribute("open")).toBe("");
+
+    // "/" searches prompts, code and outputs, sub-calls included.
+    await page.keyboard.press("/");
+    await page.keyboard.type("missing_name");
+    await expect.poll(() => page.locator(".search-hit").count()).toBeGreaterThan(0);
+    const inCode = page.locator(".search-hit", { hasText: "block 2 code" });
+    expect(await inCode.count()).toBe(1);
+    await inCode.click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    await page.locator("#search").focus();
+    await page.keyboard.type("xyz-nowhere");
+    await expect.poll(() => page.locator(".hit-count").textContent()).toBe("No match.");
+    await closePage(page);
+
+    // A deep link opens the sub-call it names.
+    const linked = await openPage(`${viewer!.url}#iter=1&call=1`);
+    const call = linked.locator('details.iteration[data-iter="0"] details.sub-call[data-call="0"]');
+    await expect.poll(() => call.first().getAttribute("open")).toBe("");
+    await closePage(linked);
+  });
 });

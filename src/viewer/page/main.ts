@@ -7,6 +7,7 @@
 
 import type { Trajectory } from "../../trace/split-runs.js";
 import { closeAll, element, openAll } from "./dom.js";
+import { createNavigation } from "./navigation.js";
 import { parseTrajectoryText, TrajectoryTextError } from "./parse-trajectory-text.js";
 import { createRunView, type RunView } from "./render-run.js";
 
@@ -23,6 +24,7 @@ const output = byId("trajectory", HTMLElement);
 const status = byId("status", HTMLElement);
 const fileInput = byId("file-input", HTMLInputElement);
 const reloadButton = byId("reload", HTMLButtonElement);
+const navigation = createNavigation(byId("sidebar", HTMLElement), byId("search", HTMLInputElement));
 
 /** What is on screen: its source, the text it came from, and one view per run. */
 let shown: { source: string; text: string; views: RunView[]; warning: HTMLElement } | undefined;
@@ -32,11 +34,11 @@ let followTimer: ReturnType<typeof setTimeout> | undefined;
 function show(text: string, source: string): void {
   const trajectory = parseTrajectoryText(text, source);
   const warning = element("p", "warning");
-  const views = trajectory.runs.map((run, index) =>
-    createRunView(run, runTitle(index, trajectory.runs.length)),
-  );
+  const views: RunView[] = trajectory.runs.map((run, index) => newView(run, index, trajectory.runs.length));
   output.replaceChildren(warning, ...views.map((view) => view.element));
   shown = { source, text, views, warning };
+  navigation.refresh(views);
+  navigation.followHash();
   showTruncation(trajectory);
   status.replaceChildren(element("span", "source", source));
   document.title = `${source} · RLM trajectory`;
@@ -58,14 +60,22 @@ function extend(text: string, source: string): boolean {
     const view = views[index];
     if (view) view.update(run);
     else {
-      const added = createRunView(run, runTitle(index, trajectory.runs.length));
+      const added = newView(run, index, trajectory.runs.length);
       views.push(added);
       output.appendChild(added.element);
     }
   });
   shown.text = text;
   showTruncation(trajectory);
+  navigation.refresh(views);
   return true;
+}
+
+function newView(run: Trajectory["runs"][number], index: number, total: number): RunView {
+  const view: RunView = createRunView(run, runTitle(index, total), (target) =>
+    navigation.opened(view, target),
+  );
+  return view;
 }
 
 function runTitle(index: number, total: number): string {

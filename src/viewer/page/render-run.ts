@@ -21,14 +21,31 @@ export interface RunView {
   update(run: TrajectoryRun): void;
   /** Whether the result line is shown. */
   readonly finished: boolean;
+  /** The run as last shown. */
+  readonly run: TrajectoryRun;
+  /** Opens an iteration, block or sub-call in the detail view and scrolls to it. */
+  open(target: BarTarget): HTMLElement | undefined;
+  /** The rendered iteration `index` (0-based). */
+  iteration(index: number): HTMLDetailsElement | undefined;
 }
 
-export function createRunView(run: TrajectoryRun, title: string): RunView {
+export function createRunView(
+  run: TrajectoryRun,
+  title: string,
+  /** Told of what a click on the timeline (or `open`) showed, for the address and the sidebar. */
+  onOpen?: (target: BarTarget) => void,
+): RunView {
   const heading = element("h2", undefined, title);
   const count = element("h3", "iteration-count");
   const iterations = element("div", "iterations");
   const ending = element("div", "ending");
-  const timeline = createTimeline(run, (target) => openTarget(iterations, target));
+  let current = run;
+  const open = (target: BarTarget): HTMLElement | undefined => {
+    const shown = openTarget(iterations, withBlock(current, target));
+    onOpen?.(target);
+    return shown;
+  };
+  const timeline = createTimeline(run, open);
   // Overview first (how it ended, the timeline), then the metadata, then every iteration.
   const root = element(
     "section",
@@ -45,6 +62,7 @@ export function createRunView(run: TrajectoryRun, title: string): RunView {
   let first = true;
   let finished = false;
   const update = (next: TrajectoryRun): void => {
+    current = next;
     const all = next.iterations;
     // A short run opens whole; a long one opens its last iteration, where it ended.
     for (; shown < all.length; shown++) {
@@ -72,6 +90,13 @@ export function createRunView(run: TrajectoryRun, title: string): RunView {
     get finished() {
       return finished;
     },
+    get run() {
+      return current;
+    },
+    open,
+    iteration: (index) =>
+      iterations.querySelector<HTMLDetailsElement>(`:scope > details.iteration[data-iter="${index}"]`) ??
+      undefined,
   };
 }
 
@@ -97,6 +122,18 @@ function renderMetadata(metadata: MetadataRecord): HTMLElement {
       ["Run id", metadata.run_id],
     ]),
   );
+}
+
+/** A target named by its sub-call alone (a deep link) gets the block that call is in. */
+function withBlock(run: TrajectoryRun, target: BarTarget): BarTarget {
+  if (target.call === undefined || target.block !== undefined) return target;
+  let first = 0;
+  const blocks = run.iterations[target.iteration]?.code_blocks ?? [];
+  for (const [block, code] of blocks.entries()) {
+    first += code.result.rlm_calls.length;
+    if (target.call < first) return { ...target, block };
+  }
+  return target;
 }
 
 /**
