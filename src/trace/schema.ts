@@ -170,6 +170,7 @@ export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = 
       .object({ type: z.string(), total_chars: z.number(), parts: z.number() })
       .default({ type: "unknown", total_chars: 0, parts: 0 }),
     limits: z.record(z.preprocess(nullToUndefined, z.number().optional())).default({}),
+    system_prompt: z.string().optional(),
     context_sha256: z.string().optional(),
     inputs: z.array(z.string()).optional(),
     context_value: z.unknown().optional(),

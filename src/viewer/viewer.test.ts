@@ -346,4 +346,37 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     await expect.poll(() => call.first().getAttribute("open")).toBe("");
     await closePage(linked);
   });
+
+  it("highlights Python, folds long outputs with their length, marks failed turns, shows the system prompt and conversation", async () => {
+    const page = await openPage();
+    await page.locator(".result .answer pre").waitFor();
+    const code = page
+      .locator('details.iteration[data-iter="0"] .code-block')
+      .first()
+      .locator(".text-block.code pre");
+    expect(await code.textContent()).toBe(`${ROOT_CODE}\n`);
+    expect(await code.locator(".tok-builtin", { hasText: "rlm_query" }).count()).toBe(1);
+    expect(await code.locator(".tok-string").count()).toBeGreaterThan(0);
+    const failing = page.locator('details.iteration[data-iter="0"] .code-block').nth(1);
+    await expect(failing.locator(".stdout .label").textContent()).resolves.toContain(
+      `${(CONTEXT.length + 1).toLocaleString("en-US")} characters, the first 5,000 shown`,
+    );
+    await expect(
+      page.locator('details.iteration[data-iter="0"] > summary .badge.error').count(),
+    ).resolves.toBe(1);
+
+    const system = page.locator("details.system-prompt");
+    await expect(system.locator("summary").textContent()).resolves.toMatch(
+      /System prompt \([\d,]+ characters\)/,
+    );
+    await system.locator("summary").click();
+    await expect(system.locator(".text-block.system pre").textContent()).resolves.toContain("llm_query");
+    const conversation = page.locator("details.conversation");
+    await conversation.locator("summary").click();
+    const roles = await conversation.locator(".text-block > .label").allTextContents();
+    expect(roles[0]).toBe("system");
+    expect(roles).toContain("assistant");
+    expect(roles.filter((role) => role === "assistant")).toHaveLength(2);
+    await closePage(page);
+  });
 });

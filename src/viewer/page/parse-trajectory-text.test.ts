@@ -108,6 +108,8 @@ describe("parseTrajectoryText", () => {
     expect(
       page.runs[0]?.iterations[0]?.code_blocks[0]?.result.rlm_calls[0]?.children?.length,
     ).toBeGreaterThan(0);
+    // The system prompt the root model was sent is recorded in the metadata line.
+    expect(page.runs[0]?.metadata.system_prompt).toContain("llm_query");
 
     const cut = text.slice(0, text.lastIndexOf("\n", text.length - 2) + 20);
     const partial = parseTrajectoryText(cut, "run.jsonl");

@@ -84,6 +84,7 @@ export function readMetadata(fields: Fields): MetadataRecord {
       parts: number(context.parts),
     },
     limits,
+    ...(typeof fields.system_prompt === "string" ? { system_prompt: fields.system_prompt } : {}),
     ...(typeof fields.context_sha256 === "string" ? { context_sha256: fields.context_sha256 } : {}),
     ...(Array.isArray(fields.inputs) ? { inputs: fields.inputs.map(text) } : {}),
     ...(fields.context_value !== undefined ? { context_value: fields.context_value } : {}),

@@ -7,6 +7,7 @@
 import type { CodeBlockRecord, IterationRecord, SubCallRecord } from "../../trace/types.js";
 import { badge, type Child, element, facts, section, textBlock } from "./dom.js";
 import { formatCount, formatSeconds, formatTokens } from "./format.js";
+import { highlightPython } from "./highlight.js";
 import { renderReply } from "./render-reply.js";
 
 /** `index` (0-based, in its run) is set as `data-iter`, for the timeline and deep links. */
@@ -20,6 +21,8 @@ export function renderIteration(
     iteration.depth > 0 && badge(`depth ${iteration.depth}`, "depth"),
     element("span", "meta", `${formatSeconds(iteration.iteration_time)} · ${formatTokens(iteration.usage)}`),
     iteration.code_blocks.length > 0 && badge(plural(iteration.code_blocks.length, "code block")),
+    failed(iteration) && badge("error", "error"),
+    iteration.code_blocks.length === 0 && iteration.final_answer === undefined && badge("no code", "note"),
     iteration.final_answer !== undefined && badge("final answer", "final"),
     iteration.stop_reason && badge(`stopped: ${iteration.stop_reason}`, "stop"),
     iteration.compacted_messages && badge(`${iteration.compacted_messages} messages summarized`, "note"),
@@ -70,7 +73,7 @@ function renderCodeBlock(block: CodeBlockRecord, index: number, firstCall: numbe
       result.error !== undefined && badge("error", "error"),
       result.restarted && badge("sandbox restarted", "stop"),
     ),
-    textBlock("code", block.code, "code"),
+    textBlock("code", block.code, "code", highlightPython),
     textBlock("stdout", result.stdout, "stdout"),
     result.stderr !== "" && textBlock("stderr", result.stderr, "stderr"),
     result.error !== undefined && textBlock("error", result.error, "error"),
@@ -146,4 +149,12 @@ function preview(text: string): string {
 
 function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** Whether a block of the iteration failed, or one of its sub-calls. */
+export function failed(iteration: IterationRecord): boolean {
+  return iteration.code_blocks.some(
+    (block) =>
+      block.result.error !== undefined || block.result.rlm_calls.some((call) => call.error !== undefined),
+  );
 }

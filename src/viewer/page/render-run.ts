@@ -6,7 +6,7 @@
 
 import type { TrajectoryRun } from "../../trace/split-runs.js";
 import type { MetadataRecord } from "../../trace/types.js";
-import { element, facts, openSection, textBlock } from "./dom.js";
+import { element, facts, openSection, section, textBlock } from "./dom.js";
 import { formatCount } from "./format.js";
 import { renderIteration, revealCall } from "./render-iteration.js";
 import { renderOutcome, renderResult } from "./render-result.js";
@@ -40,6 +40,7 @@ export function createRunView(
   const iterations = element("div", "iterations");
   const ending = element("div", "ending");
   let current = run;
+  const conversationSection = element("div", "conversation-holder");
   const open = (target: BarTarget): HTMLElement | undefined => {
     const shown = openTarget(iterations, withBlock(current, target));
     onOpen?.(target);
@@ -55,11 +56,24 @@ export function createRunView(
     element("h3", undefined, "Timeline"),
     timeline.element,
     renderMetadata(run.metadata),
+    conversationSection,
     count,
     iterations,
   );
   let shown = 0;
   let first = true;
+  // Every message the root model was sent, in order, built when opened (it reads `current`).
+  const renderConversation = (): void => {
+    const messages = rootConversation(current);
+    conversationSection.replaceChildren(
+      section(
+        "conversation",
+        [`Conversation with the root model (${formatCount(messages.length)} messages)`],
+        () => messages.map((message) => textBlock(message.role, message.content, `message ${message.role}`)),
+        false,
+      ),
+    );
+  };
   let finished = false;
   const update = (next: TrajectoryRun): void => {
     current = next;
@@ -81,6 +95,8 @@ export function createRunView(
       );
     }
     if (!first) timeline.update(next);
+    const open = conversationSection.querySelector("details")?.open ?? false;
+    if (!open) renderConversation();
     first = false;
   };
   update(run);
@@ -109,6 +125,13 @@ function renderMetadata(metadata: MetadataRecord): HTMLElement {
     "div",
     "metadata",
     textBlock("Query", metadata.query, "query"),
+    metadata.system_prompt !== undefined &&
+      section(
+        "system-prompt",
+        [`System prompt (${formatCount(metadata.system_prompt.length)} characters)`],
+        () => [textBlock("system", metadata.system_prompt ?? "", "system")],
+        false,
+      ),
     facts([
       ["Root model", metadata.root_model],
       ["Sub-model", metadata.sub_model],
@@ -169,4 +192,19 @@ export function openTarget(iterations: HTMLElement, target: BarTarget): HTMLElem
   void shown.offsetWidth;
   shown.classList.add("flash");
   return shown;
+}
+
+/**
+ * The root model's conversation as sent: the system prompt (when recorded), then per iteration the
+ * messages added before its call and the model's reply. Compacted turns show as they were first sent.
+ */
+function rootConversation(run: TrajectoryRun): { role: string; content: string }[] {
+  const messages: { role: string; content: string }[] = [];
+  if (run.metadata.system_prompt !== undefined)
+    messages.push({ role: "system", content: run.metadata.system_prompt });
+  for (const iteration of run.iterations) {
+    messages.push(...iteration.prompt);
+    messages.push({ role: "assistant", content: iteration.response });
+  }
+  return messages;
 }
