@@ -379,4 +379,30 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     expect(roles.filter((role) => role === "assistant")).toHaveLength(2);
     await closePage(page);
   });
+
+  it("skips lines of unknown types with a warning, and shows what a log does not give as unknown", async () => {
+    const page = await openPage(viewer!.url.replace(/\?.*$/, ""));
+    const log = [
+      { type: "metadata", timestamp: "2025-01-01T00:00:00", root_model: "gpt-5", max_depth: 1 },
+      { type: "run_context", environment: "local" },
+      { type: "iteration", iteration: 1, prompt: "q", response: "no code here", iteration_time: null },
+      { type: "iteration", iteration: 2, prompt: "q", response: "FINAL(x)", final_answer: "x" },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join("\n");
+    await page.setInputFiles("#file-input", {
+      name: "official.jsonl",
+      mimeType: "text/plain",
+      buffer: Buffer.from(log),
+    });
+    await expect
+      .poll(() => page.locator(".warning").textContent())
+      .toContain('Line 2 was skipped: unknown type "run_context".');
+    const summary = page.locator('details.iteration[data-iter="0"] > summary');
+    await expect(summary.textContent()).resolves.toContain("unknown time");
+    await expect(summary.textContent()).resolves.toContain("tokens unknown");
+    await expect(summary.locator(".badge.note").textContent()).resolves.toBe("no code");
+    await expect(page.locator(".metadata").textContent()).resolves.toContain("unknown characters");
+    await closePage(page);
+  });
 });

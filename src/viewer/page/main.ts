@@ -84,10 +84,15 @@ function runTitle(index: number, total: number): string {
 
 function showTruncation(trajectory: Trajectory): void {
   if (!shown) return;
-  shown.warning.textContent = trajectory.truncated
-    ? "The last line is cut off mid-write (the run is still going, or its process died)."
-    : "";
-  shown.warning.hidden = !trajectory.truncated;
+  const notes = [
+    ...(trajectory.truncated
+      ? ["The last line is cut off mid-write (the run is still going, or its process died)."]
+      : []),
+    ...trajectory.warnings.slice(0, 5),
+    ...(trajectory.warnings.length > 5 ? [`${trajectory.warnings.length - 5} more lines were skipped.`] : []),
+  ];
+  shown.warning.textContent = notes.join(" ");
+  shown.warning.hidden = notes.length === 0;
 }
 
 function showError(error: unknown, source: string): void {

@@ -81,11 +81,11 @@ export function layoutTimeline(run: TrajectoryRun): TimelineLayout {
   const calls: Bar[] = [];
   let previousEnd = 0;
   run.iterations.forEach((iteration, index) => {
-    const duration = Math.max(0, iteration.iteration_time * 1000);
+    const duration = known(iteration.iteration_time) * 1000;
     const ended = iteration.timestamp ? Date.parse(iteration.timestamp) - started : Number.NaN;
     const start = Number.isFinite(ended) ? Math.max(0, ended - duration) : previousEnd;
     const codeTime = iteration.code_blocks.reduce(
-      (sum, block) => sum + block.result.execution_time * 1000,
+      (sum, block) => sum + known(block.result.execution_time) * 1000,
       0,
     );
     const recordedTurn = turnElapsed.get(String(iteration.iteration));
@@ -101,7 +101,7 @@ export function layoutTimeline(run: TrajectoryRun): TimelineLayout {
     let at = start + turn;
     let callIndex = 0;
     iteration.code_blocks.forEach((block, blockIndex) => {
-      const blockTime = block.result.execution_time * 1000;
+      const blockTime = known(block.result.execution_time) * 1000;
       fixed.push({
         start: at,
         end: at + blockTime,
@@ -113,7 +113,7 @@ export function layoutTimeline(run: TrajectoryRun): TimelineLayout {
       for (const [start, subCall] of scheduleSubCalls(block.result.rlm_calls, at, blockTime)) {
         calls.push({
           start,
-          end: start + subCall.execution_time * 1000,
+          end: start + known(subCall.execution_time) * 1000,
           lane: 0,
           kind: subCall.error !== undefined ? "error" : subCall.kind,
           target: { iteration: index, block: blockIndex, call: callIndex },
@@ -135,13 +135,18 @@ export function layoutTimeline(run: TrajectoryRun): TimelineLayout {
   return { lanes, duration, bars: fixed.length + calls.length };
 }
 
+/** A time the trajectory gave, in seconds; an unknown (NaN) or negative one counts as 0 here. */
+function known(seconds: number): number {
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}
+
 /** Start times of a block's sub-calls (see the file comment). */
 function scheduleSubCalls(
   subCalls: SubCallRecord[],
   blockStart: number,
   blockTime: number,
 ): [number, SubCallRecord][] {
-  const total = subCalls.reduce((sum, call) => sum + call.execution_time * 1000, 0);
+  const total = subCalls.reduce((sum, call) => sum + known(call.execution_time) * 1000, 0);
   const slots =
     total <= blockTime * 1.01 || blockTime <= 0 ? 1 : Math.min(subCalls.length, Math.ceil(total / blockTime));
   // A pool of `slots`: each call starts when the earliest slot frees.
@@ -149,7 +154,7 @@ function scheduleSubCalls(
   for (let slot = 0; slot < slots; slot++) free.push(blockStart, slot);
   return subCalls.map((call) => {
     const [start, slot] = free.pop();
-    free.push(start + call.execution_time * 1000, slot);
+    free.push(start + known(call.execution_time) * 1000, slot);
     return [start, call];
   });
 }
