@@ -8,6 +8,7 @@
  */
 
 import type {
+  BatchRecord,
   CallRecord,
   CodeBlockRecord,
   IterationRecord,
@@ -170,6 +171,8 @@ function readCodeBlock(fields: Fields): CodeBlockRecord {
       locals,
       execution_time: number(result.execution_time, Number.NaN),
       rlm_calls: list(result.rlm_calls).map((call) => readSubCall(fieldsOf(call))),
+      // Kept as written: the page does not show the preflight's estimates yet.
+      ...(Array.isArray(result.batches) ? { batches: result.batches as BatchRecord[] } : {}),
       ...(result.restarted === true ? { restarted: true } : {}),
     },
   };
