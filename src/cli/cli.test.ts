@@ -75,6 +75,7 @@ describe("rlm ask (built binary)", () => {
       cwd: directory,
     });
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain("rlm: trajectory in run.jsonl (open it with: rlm view run.jsonl)");
     const lines = (await readFile(join(directory, "run.jsonl"), "utf8")).trim().split("\n");
     const all = lines.map((line) => JSON.parse(line) as { type: string; site?: string });
     // Each model reply is recorded (a `call` line) the moment it arrives, before its turn's line.
