@@ -1,8 +1,8 @@
 /**
- * Two runs compared (`rlm view a.jsonl b.jsonl`, typically a recorded run and its replay): the
- * first turn where they differ, found by the same `firstDifference` that `rlm replay` uses (so the
- * page and the terminal agree), and the two runs' answer, stop reason, cost, time, turns, sub-calls
- * and tokens side by side with the change. Below it, the two runs are shown in two columns.
+ * Two runs compared (`rlm view a.jsonl b.jsonl`, typically a recorded run and its replay): their
+ * answer, stop reason, cost, time, turns, sub-calls and tokens side by side with the change, then
+ * the first turn where they differ, found by the same `firstDifference` that `rlm replay` uses (so
+ * the page and the terminal agree). Below it, the two runs are shown in two columns.
  */
 
 import { firstDifference } from "../../replay/compare-runs.js";
@@ -69,20 +69,6 @@ export function renderComparison(
     "comparison",
     element("h2", undefined, "Comparison"),
     element(
-      "p",
-      difference === undefined ? "first-difference same" : "first-difference",
-      difference === undefined
-        ? "The two runs take the same turns, run the same code with the same outputs, and give the same answer."
-        : `First difference: ${difference.where}.`,
-    ),
-    difference !== undefined &&
-      element(
-        "div",
-        "difference-texts",
-        textBlock(first.name, difference.expected, "expected"),
-        textBlock(second.name, difference.actual, "actual"),
-      ),
-    element(
       "table",
       "comparison-table",
       element(
@@ -111,6 +97,20 @@ export function renderComparison(
         number("Tokens", a.tokens, b.tokens, formatCount),
       ),
     ),
+    element(
+      "p",
+      difference === undefined ? "first-difference same" : "first-difference",
+      difference === undefined
+        ? "The two runs take the same turns, run the same code with the same outputs, and give the same answer."
+        : `First difference: ${difference.where}.`,
+    ),
+    difference !== undefined &&
+      element(
+        "div",
+        "difference-texts",
+        textBlock(first.name, difference.expected, "expected"),
+        textBlock(second.name, difference.actual, "actual"),
+      ),
   );
 }
 
