@@ -138,6 +138,15 @@ describe("rlm view A B", () => {
       readFileSync(second, "utf8"),
     );
   });
+
+  it("refuses a folder and a file together", async () => {
+    const folder = folderOfRuns();
+    const refused = runViewCommand(folder, { compare: join(folder, "newer.jsonl"), handleSignals: false });
+    await expect(refused).rejects.toMatchObject({
+      code: "usage",
+      message: expect.stringContaining("is a folder"),
+    });
+  });
 });
 
 describe("rlm view --open", () => {

@@ -5,6 +5,7 @@
  */
 
 import { stat } from "node:fs/promises";
+import { RlmError } from "../errors/index.js";
 import { formatTrajectoryList, listTrajectories } from "./list-trajectories.js";
 import { openBrowser } from "./open-browser.js";
 import { type RunningViewer, startViewer } from "./serve.js";
@@ -33,6 +34,17 @@ export async function runViewCommand(
   tracePath: string,
   options: ViewCommandOptions = {},
 ): Promise<RunningViewer> {
+  if (
+    options.compare !== undefined &&
+    (await stat(tracePath).then(
+      (found) => found.isDirectory(),
+      () => false,
+    ))
+  ) {
+    throw new RlmError("usage", `${tracePath} is a folder: rlm view lists a folder, or compares two files.`, {
+      hint: `Pick a file of it: rlm view ${tracePath}/NAME.jsonl ${options.compare}`,
+    });
+  }
   const viewer = await startViewer({
     tracePath,
     port: options.port,

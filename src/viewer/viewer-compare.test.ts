@@ -124,11 +124,13 @@ describe.skipIf(!hasChromium)("viewer comparison and folder list in chromium", (
   });
 
   it("lists a folder's trajectories and opens one under its real name", async () => {
+    // A name with characters that end a URL's path ("#", "?") opens too.
+    copyFileSync(recorded, join(folder, "odd #1?.jsonl"));
     const viewer = await startViewer({ tracePath: folder, files: { pageDirectory } });
     viewers.push(viewer);
     const { page, errors } = await open(viewer.url);
     const rows = page.locator(".trajectory-list tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(3);
     await expect(rows.locator("td.file").allTextContents()).resolves.toEqual(
       expect.arrayContaining(["recorded.jsonl", "replayed.jsonl"]),
     );
@@ -137,6 +139,10 @@ describe.skipIf(!hasChromium)("viewer comparison and folder list in chromium", (
     await expect.poll(() => page.locator("#status .source").textContent()).toBe("replayed.jsonl");
     await expect(page.locator(".result .answer pre").textContent()).resolves.toBe(CHANGED_ANSWER);
     expect(await page.title()).toBe("replayed.jsonl · RLM trajectory");
+    await page.goBack();
+    await page.locator(".trajectory-list a", { hasText: "odd #1?.jsonl" }).click();
+    await expect.poll(() => page.locator("#status .source").textContent()).toBe("odd #1?.jsonl");
+    await expect(page.locator(".result .answer pre").textContent()).resolves.toBe(FINAL_ANSWER);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -10,7 +10,11 @@ import type { TrajectorySummary } from "./trajectory-summary.js";
 
 export function renderTrajectoryList(summaries: TrajectorySummary[], folder: string): HTMLElement {
   const rows = summaries.map((summary) => {
-    const query = new URLSearchParams({ trace: `files/${summary.file}`, name: summary.file });
+    // Encoded: a name may hold "#" or "?", which would end a relative URL early.
+    const query = new URLSearchParams({
+      trace: `files/${encodeURIComponent(summary.file)}`,
+      name: summary.file,
+    });
     const link = element("a", undefined, summary.file);
     link.href = `?${query.toString()}`;
     return element(
