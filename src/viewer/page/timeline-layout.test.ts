@@ -72,4 +72,45 @@ describe("layoutTimeline", () => {
       [1600, 2600, 1],
     ]);
   });
+
+  it("lays out an official log that gives no times: every bar has a finite place, none is NaN", () => {
+    const lines = [
+      { type: "metadata", root_model: "gpt-5", max_depth: 1 },
+      {
+        type: "iteration",
+        iteration: 1,
+        prompt: "q",
+        response: "```repl\nllm_query('x')\n```",
+        code_blocks: [
+          {
+            code: "llm_query('x')",
+            result: {
+              stdout: "",
+              stderr: "",
+              rlm_calls: [{ root_model: "gpt-5-mini", prompt: "x", response: "y" }],
+            },
+          },
+        ],
+      },
+      {
+        type: "iteration",
+        iteration: 2,
+        prompt: "q",
+        response: "FINAL(y)",
+        final_answer: "y",
+        iteration_time: 1.5,
+      },
+    ];
+    const run = runOf(lines.map((line) => JSON.stringify(line)).join("\n"));
+    expect(run.iterations[0]?.iteration_time).toBeNaN();
+    const layout = layoutTimeline(run);
+    const bars = layout.lanes.flat();
+    expect(bars.length).toBeGreaterThan(0);
+    for (const bar of bars) {
+      expect(Number.isFinite(bar.start) && Number.isFinite(bar.end), JSON.stringify(bar)).toBe(true);
+    }
+    expect(Number.isFinite(layout.duration)).toBe(true);
+    // The unknown turn takes no time; the known one, its 1.5 s.
+    expect(layout.duration).toBe(1500);
+  });
 });
