@@ -104,6 +104,10 @@ describe.skipIf(!hasChromium)("viewer comparison and folder list in chromium", (
     await expect(page.locator("#status .source").textContent()).resolves.toBe(
       "recorded.jsonl ↔ replayed.jsonl",
     );
+    await expect(page.locator("#sidebar .nav-run-title").allTextContents()).resolves.toEqual([
+      "recorded.jsonl",
+      "replayed.jsonl",
+    ]);
     expect(await page.locator("main img").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(errors).toEqual([]);

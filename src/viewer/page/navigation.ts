@@ -75,7 +75,7 @@ export function createNavigation(sidebar: HTMLElement, search: HTMLInputElement)
         element(
           "div",
           "nav-run",
-          views.length > 1 && element("div", "nav-run-title", `Run ${runIndex + 1}`),
+          views.length > 1 && element("div", "nav-run-title", view.title),
           ...view.run.iterations.map((iteration, index) =>
             element(
               "div",

@@ -23,6 +23,8 @@ export interface RunView {
   readonly finished: boolean;
   /** The run as last shown. */
   readonly run: TrajectoryRun;
+  /** Its title ("Run 2", or a file's name when two are compared), for the sidebar too. */
+  readonly title: string;
   /** Opens an iteration, block or sub-call in the detail view and scrolls to it. */
   open(target: BarTarget): HTMLElement | undefined;
   /** The rendered iteration `index` (0-based). */
@@ -109,6 +111,7 @@ export function createRunView(
     get run() {
       return current;
     },
+    title,
     open,
     iteration: (index) =>
       iterations.querySelector<HTMLDetailsElement>(`:scope > details.iteration[data-iter="${index}"]`) ??
