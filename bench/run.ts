@@ -26,8 +26,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(`HTML report: ${report}`);
     return 0;
   }
-  // The bare command is the CI check: simulated, with the direct baseline beside it.
-  const baseline = argv.length === 0 ? "direct" : parsed.baseline;
+  // The bare command is the CI check: simulated, with the direct baseline beside it. A simulated
+  // report gets the baseline too (it costs nothing, and its charts are drawn against it).
+  const baseline =
+    argv.length === 0 || (parsed.simulated && parsed.report !== undefined) ? "direct" : parsed.baseline;
   let backend: SimulatedBackend | undefined;
   if (parsed.simulated) backend = await startSimulatedBackend();
   try {
