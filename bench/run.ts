@@ -5,6 +5,7 @@
  */
 
 import { isRlmError } from "../src/errors/index.js";
+import { readSavedResults, writeHtmlReport } from "./report/write-report.js";
 import { parseCommand } from "./runner/cli.js";
 import { simulatedFailures } from "./runner/report.js";
 import { runTasks } from "./runner/run-tasks.js";
@@ -19,8 +20,16 @@ async function main(argv: string[]): Promise<number> {
     return runSystemBench(command.rest);
   }
   const parsed = command.settings;
-  // The bare command is the CI check: simulated, with the direct baseline beside it.
-  const baseline = argv.length === 0 ? "direct" : parsed.baseline;
+  if (parsed.from !== undefined) {
+    const report = parsed.report ?? "report.html";
+    writeHtmlReport(report, readSavedResults(parsed.from));
+    console.log(`HTML report: ${report}`);
+    return 0;
+  }
+  // The bare command is the CI check: simulated, with the direct baseline beside it. A simulated
+  // report gets the baseline too (it costs nothing, and its charts are drawn against it).
+  const baseline =
+    argv.length === 0 || (parsed.simulated && parsed.report !== undefined) ? "direct" : parsed.baseline;
   let backend: SimulatedBackend | undefined;
   if (parsed.simulated) backend = await startSimulatedBackend();
   try {
@@ -34,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
     if (settings.simulated) console.log(`\n${SIMULATION_NOTE}`);
     const report = await runTasks(settings, backend);
     console.log(`\nReport with trajectories: ${settings.out}`);
+    if (parsed.report !== undefined) {
+      writeHtmlReport(parsed.report, { tasks: report });
+      console.log(`HTML report: ${parsed.report}`);
+    }
     const errors = report.results.filter((result) => result.rlm.stopReason === "error");
     if (errors.length > 0) {
       console.error(

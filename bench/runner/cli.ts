@@ -26,6 +26,10 @@ export interface ParsedCommand {
     subModel: string | undefined;
     baseline: "direct" | undefined;
     directModel: string | undefined;
+    /** `--report FILE`: also write the results as an HTML page of charts. */
+    report: string | undefined;
+    /** `--from FILES`: draw the report from saved results instead of running. */
+    from: string[] | undefined;
   };
 }
 
@@ -74,6 +78,11 @@ export function parseCommand(argv: string[]): ParsedCommand {
     .option("--runtime <runtime>", `sandbox runtime: ${USER_RUNTIMES.join(" or ")}`, DEFAULT_RUNTIME)
     .option("--prices <file>", "JSON price table: spec -> {inputPerMillion, outputPerMillion}")
     .option("--out <file>", "where to save the JSON report (default runs/bench-<time>.json)")
+    .option("--report <file>", "also write the results as an offline HTML page of charts")
+    .option(
+      "--from <files>",
+      "with --report: comma-separated saved results (bench or --system JSON); runs nothing",
+    )
     .allowExcessArguments(false)
     .allowUnknownOption(false)
     .exitOverride();
@@ -133,6 +142,10 @@ export function parseCommand(argv: string[]): ParsedCommand {
       timeoutMs: text("timeout") === undefined ? undefined : positive("timeout", text("timeout")!),
       out,
       traceDirectory: out.replace(/\.json$/, ""),
+      report: text("report"),
+      from: text("from")
+        ?.split(",")
+        .map((path) => path.trim()),
     },
   };
 }

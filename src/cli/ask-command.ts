@@ -128,6 +128,10 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     process.off("SIGINT", onInterrupt);
   }
 
+  // Said even with -q: the path is what `rlm view` needs next (a resumed run's file was named by the user).
+  if (values.trace !== undefined && result.tracePath !== undefined) {
+    stderr.write(`rlm: trajectory in ${result.tracePath} (open it with: rlm view ${result.tracePath})\n`);
+  }
   if (result.stopReason === "aborted") return EXIT.interrupted;
   if (values.json) {
     const { failure: _failure, ...shown } = result;

@@ -75,6 +75,7 @@ describe("rlm ask (built binary)", () => {
       cwd: directory,
     });
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain("rlm: trajectory in run.jsonl (open it with: rlm view run.jsonl)");
     const lines = (await readFile(join(directory, "run.jsonl"), "utf8")).trim().split("\n");
     const all = lines.map((line) => JSON.parse(line) as { type: string; site?: string });
     // Each model reply is recorded (a `call` line) the moment it arrives, before its turn's line.
@@ -111,6 +112,41 @@ describe("rlm ask (built binary)", () => {
     const missing = await runCli(["view", "nope.jsonl"], { env: environment, cwd: directory });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("Cannot read the trajectory file");
+  });
+
+  it("rlm view DIR --open lists the folder and runs the platform opener (a fake xdg-open on PATH)", async () => {
+    const traces = join(directory, "traces");
+    const bin = join(directory, "fake-bin");
+    await mkdir(traces, { recursive: true });
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(traces, "one.jsonl"),
+      `${JSON.stringify({ type: "metadata", query: "Which codes?", started_at: "2026-01-01T00:00:00.000Z" })}\n`,
+    );
+    const seen = join(bin, "seen.txt");
+    await writeFile(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$@" > '${seen}'\n`, { mode: 0o755 });
+    const viewer = spawn(process.execPath, [BINARY, "view", "traces", "--open", "--port", "0"], {
+      cwd: directory,
+      env: { ...environment, PATH: `${bin}:${environment.PATH ?? ""}` },
+    });
+    try {
+      let output = "";
+      viewer.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+      });
+      while (!/ at (http:\S+)/.test(output)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = (/ at (http:\S+)/.exec(output) as RegExpExecArray)[1] as string;
+      expect(output).toMatch(/^2026-01-01 00:00:00 {2}unfinished .* one\.jsonl {2}Which codes\?$/m);
+      expect(url).toContain("?list=list.json&name=traces");
+      let opened = "";
+      while (opened === "") {
+        opened = await readFile(seen, "utf8").catch(() => "");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(opened).toBe(`${url}\n`);
+    } finally {
+      viewer.kill("SIGTERM");
+    }
   });
 
   it("reads stdin (in the pyodide sandbox, chosen by flag over the config file)", async () => {

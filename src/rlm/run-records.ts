@@ -41,7 +41,10 @@ export function metadataLine(
   query: string,
   context: ContextDescription,
   given: RunInputs,
+  /** The root node's conversation: its first message, the system prompt, is recorded. */
+  conversation: readonly { role: string; content: string }[] = [],
 ): MetadataRecord {
+  const system = conversation[0]?.role === "system" ? conversation[0].content : undefined;
   return {
     type: "metadata",
     format: TRAJECTORY_FORMAT,
@@ -54,6 +57,7 @@ export function metadataLine(
     depth: 0,
     context: { type: context.type, total_chars: context.totalChars, parts: context.partLengths.length },
     limits: { ...run.limits },
+    ...(system !== undefined ? { system_prompt: system } : {}),
     ...(run.record !== undefined ? durableFields(run, given) : {}),
   };
 }

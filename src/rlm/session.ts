@@ -81,7 +81,15 @@ export class RlmSession {
         await seedRandom(node);
       }
       const queryStart = openQuery(node, query, description, this.isSession);
-      run.start(metadataLine(run, query, description, { context, inputs: completionOptions.inputs }));
+      run.start(
+        metadataLine(
+          run,
+          query,
+          description,
+          { context, inputs: completionOptions.inputs },
+          node.conversation,
+        ),
+      );
       run.emit({ type: "run-start", runId: run.id, depth: 0, query });
       const outcome = await runLoop(node, queryStart);
       this.history.push({ query, answer: outcome.answer });

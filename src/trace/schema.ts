@@ -3,7 +3,8 @@
  * as `z.ZodType<Record>`, so the two cannot drift). Fields we added beside the official Python
  * `rlm` log fields get defaults, so a log written by the official library reads too: its metadata
  * has no `format` or `query`, its `prompt` may be a plain string, its `final_answer` may be null
- * and its sub-calls are named by `root_model`.
+ * and its sub-calls are named by `root_model`. A number a log does not give (a time, token counts,
+ * the context's size) reads as NaN, which the viewer shows as unknown rather than as 0.
  */
 
 import { z } from "zod";
@@ -49,6 +50,10 @@ const messages = z.preprocess(
 );
 
 const nullToUndefined = (value: unknown) => (value === null ? undefined : value);
+/** A number the log may leave out or set to null: NaN then (zod refuses NaN as a default). */
+const unknownNumber = z
+  .preprocess(nullToUndefined, z.number().optional())
+  .transform((value) => value ?? Number.NaN);
 const text = z.preprocess((value) => {
   if (value === null || value === undefined) return "";
   return typeof value === "string" ? value : JSON.stringify(value);
@@ -67,7 +72,7 @@ export const subCallSchema: z.ZodType<SubCallRecord, z.ZodTypeDef, unknown> = z.
       prompt: text,
       response: text,
       error: z.preprocess(nullToUndefined, z.string().optional()),
-      execution_time: z.number().default(0),
+      execution_time: unknownNumber,
       usage: z.preprocess(nullToUndefined, tokenUsage.optional()),
       children: z.preprocess(nullToUndefined, z.array(iterationSchema).optional()),
     }),
@@ -124,7 +129,7 @@ export const codeBlockSchema: z.ZodType<CodeBlockRecord, z.ZodTypeDef, unknown> 
     stderr: text,
     error: z.preprocess(nullToUndefined, z.string().optional()),
     locals: z.record(text).default({}),
-    execution_time: z.number().default(0),
+    execution_time: unknownNumber,
     rlm_calls: z.array(subCallSchema).default([]),
     batches: z.preprocess(nullToUndefined, z.array(batchSchema).optional()),
     restarted: z.boolean().optional(),
@@ -144,8 +149,10 @@ export const iterationSchema: z.ZodType<IterationRecord, z.ZodTypeDef, unknown> 
     (value) => (value === null ? undefined : Array.isArray(value) ? String(value.at(-1) ?? "") : value),
     z.string().optional(),
   ),
-  iteration_time: z.preprocess(nullToUndefined, z.number().default(0)),
-  usage: tokenUsage.default({ promptTokens: 0, completionTokens: 0 }),
+  iteration_time: unknownNumber,
+  usage: tokenUsage
+    .optional()
+    .transform((value) => value ?? { promptTokens: Number.NaN, completionTokens: Number.NaN }),
   stop_reason: stopReasonSchema.optional(),
   compacted_messages: z.number().optional(),
 });
@@ -168,8 +175,10 @@ export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = 
     depth: z.number().default(0),
     context: z
       .object({ type: z.string(), total_chars: z.number(), parts: z.number() })
-      .default({ type: "unknown", total_chars: 0, parts: 0 }),
+      .optional()
+      .transform((value) => value ?? { type: "unknown", total_chars: Number.NaN, parts: Number.NaN }),
     limits: z.record(z.preprocess(nullToUndefined, z.number().optional())).default({}),
+    system_prompt: z.string().optional(),
     context_sha256: z.string().optional(),
     inputs: z.array(z.string()).optional(),
     context_value: z.unknown().optional(),

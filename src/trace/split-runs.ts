@@ -6,6 +6,8 @@
  * - A metadata line starts a run (a session's file holds several); official logs may start with
  *   iterations and no metadata, which start an implicit run.
  * - A last line cut off mid-write (the writer's process died) is reported, not fatal.
+ * - A line of a type we do not know (the official logs add some, such as `run_context`) is skipped
+ *   with a warning, so the rest of the file still shows; a line that is not JSON is an error.
  * - A `resume` line says the next run continues the one before it: that run's iterations and result
  *   are replaced by the resumed run's (it re-runs the recorded turns), its calls are kept.
  */
@@ -17,6 +19,8 @@ export interface Trajectory {
   runs: TrajectoryRun[];
   /** True when the last line was cut off mid-write. */
   truncated: boolean;
+  /** Lines skipped, one sentence each (a type we do not know). */
+  warnings: string[];
 }
 
 export interface TrajectoryRun {
@@ -39,7 +43,7 @@ export interface RecordReaders {
   result(value: unknown, index: number): ResultRecord;
   call(value: unknown, index: number): CallRecord;
   window(value: unknown, index: number): WindowRecord;
-  /** Raised for a line that is not JSON or has an unknown type. */
+  /** Raised for a line that is not JSON. */
   lineError(index: number, what: string, cause?: unknown): Error;
 }
 
@@ -49,6 +53,7 @@ export function splitRuns(text: string, readers: RecordReaders): Trajectory {
   const runs: TrajectoryRun[] = [];
   let truncated = false;
   let resuming = false;
+  const warnings: string[] = [];
   const current = (): TrajectoryRun => {
     let run = runs.at(-1);
     if (run === undefined) {
@@ -101,10 +106,12 @@ export function splitRuns(text: string, readers: RecordReaders): Trajectory {
         resuming = true;
         break;
       default:
-        throw readers.lineError(index, `has an unknown type ${JSON.stringify(type) ?? "(none)"}`);
+        warnings.push(
+          `Line ${index + 1} was skipped: ${type === undefined ? "it has no type" : `unknown type ${JSON.stringify(type)}`}.`,
+        );
     }
   }
-  return { runs, truncated };
+  return { runs, truncated, warnings };
 }
 
 function newRun(metadata: MetadataRecord): TrajectoryRun {

@@ -113,6 +113,8 @@ export interface MetadataRecord {
   depth: number;
   context: { type: string; total_chars: number; parts: number };
   limits: Record<string, number | undefined>;
+  /** The root model's system prompt (the first message of its conversation), as sent. */
+  system_prompt?: string;
   /** sha256 (hex) of the context as loaded: a resume or replay refuses another context. */
   context_sha256?: string;
   /** What the context was read from (paths, `-` for stdin), when the CLI or server read it. */

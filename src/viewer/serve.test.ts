@@ -76,7 +76,7 @@ describe("startViewer", () => {
     const folder = mkdtempSync(join(tmpdir(), "rlm-viewer-"));
     const tracePath = writeTrace(folder);
     viewer = await startViewer({ tracePath, files: { pageDirectory: pageFolder(folder) } });
-    expect(viewer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?trace=trace\.jsonl$/);
+    expect(viewer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?trace=trace\.jsonl&name=run\.jsonl$/);
 
     const page = await get(viewer.url, "/");
     expect(page).toMatchObject({ status: 200, type: "text/html; charset=utf-8" });

@@ -1,21 +1,27 @@
 /**
  * A small static server for the viewer: the page, its compiled module, and one trajectory at
  * `/trace.jsonl`, read afresh on each request so reloading shows a run that is still being written.
+ * With a second file it serves that at `/compare.jsonl` (the page compares the two); given a folder,
+ * it serves the folder's listing at `/list.json` and each trajectory in it at `/files/NAME`.
  * It listens on 127.0.0.1 by default and answers only requests addressed to it by name (a Host
  * check), so a web page elsewhere cannot read the trajectory through DNS rebinding.
  */
 
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { RlmError } from "../errors/index.js";
 import { allowedHostHeaders, hostAllowed } from "../net/allowed-hosts.js";
 import { readTrajectory } from "../trace/index.js";
+import { listTrajectories, TRAJECTORY_FILE } from "./list-trajectories.js";
 import { findViewerFiles, type ViewerFiles } from "./viewer-files.js";
 
 export interface ViewerOptions {
+  /** A trajectory file, or a folder of them (the page then lists them). */
   tracePath: string;
+  /** A second trajectory, compared with the first side by side. */
+  comparePath?: string;
   /** Default 0: any free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -25,7 +31,7 @@ export interface ViewerOptions {
 }
 
 export interface RunningViewer {
-  /** The page, already pointed at the trajectory. */
+  /** The page, already pointed at the trajectory (or the comparison, or the folder's list). */
   url: string;
   close(): Promise<void>;
 }
@@ -39,19 +45,28 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const PAGE_MODULE = /^\/page\/[a-z0-9-]+\.js(\.map)?$/;
-/** Modules of `src/trace` the page imports (shared with the Node reader); compiled beside the page's own. */
-const TRACE_MODULE = /^\/trace\/split-runs\.js(\.map)?$/;
+/** Modules the page shares with node (`src/trace/split-runs.ts`, `src/replay/compare-runs.ts`); compiled beside the page. */
+const SHARED_MODULE = /^\/(trace\/split-runs|replay\/compare-runs)\.js(\.map)?$/;
 
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   const tracePath = resolve(options.tracePath);
+  const comparePath = options.comparePath === undefined ? undefined : resolve(options.comparePath);
+  // A missing path is left to readTrajectory, whose error says so with a hint.
+  const isFolder = await stat(tracePath).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
+  const directory = isFolder ? tracePath : undefined;
   // Fail here, with the line number, rather than with an error page in the browser.
-  await readTrajectory(tracePath);
+  if (directory === undefined) await readTrajectory(tracePath);
+  if (comparePath !== undefined) await readTrajectory(comparePath);
+  const served: Served = { tracePath, comparePath, directory };
   const files = findViewerFiles(options.files);
   const host = options.host ?? "127.0.0.1";
   // Empty until the port is known: nothing is answered before then.
   let allowedHosts: ReadonlySet<string> | "any" = new Set();
   const server = createServer((request, response) => {
-    void answer(request, response, files, tracePath, allowedHosts).catch((error: unknown) => {
+    void answer(request, response, files, served, allowedHosts).catch((error: unknown) => {
       send(response, 500, "text/plain; charset=utf-8", `Cannot serve ${request.url}: ${String(error)}`);
     });
   });
@@ -63,7 +78,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   allowedHosts = allowedHostHeaders([host], port);
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   return {
-    url: `http://${shownHost}:${port}/?trace=trace.jsonl`,
+    url: `http://${shownHost}:${port}/?${pageQuery(served)}`,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());
@@ -72,11 +87,45 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   };
 }
 
+interface Served {
+  tracePath: string;
+  comparePath: string | undefined;
+  directory: string | undefined;
+}
+
+/** What the page is asked to show; `name`s are the real file names, shown in its header. */
+function pageQuery(served: Served): string {
+  const query = new URLSearchParams();
+  if (served.directory !== undefined) {
+    query.set("list", "list.json");
+    query.set("name", basename(served.directory));
+  } else {
+    query.set("trace", "trace.jsonl");
+    query.set("name", basename(served.tracePath));
+  }
+  if (served.comparePath !== undefined) {
+    query.set("compare", "compare.jsonl");
+    query.set("compare-name", basename(served.comparePath));
+  }
+  return query.toString();
+}
+
+/** The file behind a trajectory's path on the server, if it is one. */
+function trajectoryFile(path: string, served: Served): string | undefined {
+  if (served.directory === undefined) {
+    if (path === "/trace.jsonl") return served.tracePath;
+  } else if (path.startsWith("/files/")) {
+    const name = decodeURIComponent(path.slice("/files/".length));
+    return TRAJECTORY_FILE.test(name) ? join(served.directory, name) : undefined;
+  }
+  return path === "/compare.jsonl" ? served.comparePath : undefined;
+}
+
 async function answer(
   request: IncomingMessage,
   response: ServerResponse,
   files: ViewerFiles,
-  tracePath: string,
+  served: Served,
   allowedHosts: ReadonlySet<string> | "any",
 ): Promise<void> {
   if (!hostAllowed(allowedHosts, request.headers.host)) {
@@ -88,17 +137,22 @@ async function answer(
   const path = new URL(request.url ?? "/", "http://viewer").pathname;
   // Browsers ask for an icon on their own; there is none, and that is not an error.
   if (path === "/favicon.ico") return send(response, 204, "text/plain; charset=utf-8", undefined);
+  if (path === "/list.json" && served.directory !== undefined) {
+    const list = JSON.stringify(await listTrajectories(served.directory));
+    return send(response, 200, "application/json; charset=utf-8", list, request.method === "HEAD");
+  }
+  const trajectory = trajectoryFile(path, served);
   const file =
     path === "/" || path === "/index.html"
       ? join(files.staticDirectory, "index.html")
       : path === "/style.css"
         ? join(files.staticDirectory, "style.css")
-        : path === "/trace.jsonl"
-          ? tracePath
+        : trajectory !== undefined
+          ? trajectory
           : PAGE_MODULE.test(path)
             ? join(files.pageDirectory, path.slice("/page/".length))
-            : TRACE_MODULE.test(path)
-              ? join(files.pageDirectory, "..", "..", "trace", path.slice("/trace/".length))
+            : SHARED_MODULE.test(path)
+              ? join(files.pageDirectory, "..", "..", path.slice(1))
               : undefined;
   if (!file) return send(response, 404, "text/plain; charset=utf-8", `No ${path} here.`);
   let body: Buffer;
@@ -111,7 +165,7 @@ async function answer(
   send(
     response,
     200,
-    path === "/trace.jsonl" ? CONTENT_TYPES[".jsonl"]! : type,
+    trajectory !== undefined ? CONTENT_TYPES[".jsonl"]! : type,
     body,
     request.method === "HEAD",
   );

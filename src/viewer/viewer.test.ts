@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilePage } from "./__fixtures__/compile-page.js";
+import { measureViewer, writeFanOutTrajectory } from "./__fixtures__/fan-out-trajectory.js";
 import {
   CHILD_ANSWER,
   CHILD_CODE,
@@ -20,6 +21,8 @@ import {
   SCRIPT_IN_REPLY,
   writeTrajectory,
 } from "./__fixtures__/write-trajectory.js";
+import { parseTrajectoryText } from "./page/parse-trajectory-text.js";
+import { type Bar, layoutTimeline, TIMELINE_GEOMETRY } from "./page/timeline-layout.js";
 import { type RunningViewer, startViewer } from "./serve.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -173,7 +176,7 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
       await expect
         .poll(() => page.locator(".result .answer pre").textContent(), { timeout: 20_000 })
         .toBe(FINAL_ANSWER);
-      expect(await page.locator("h3").first().textContent()).toBe("Iterations (2)");
+      expect(await page.locator("h3.iteration-count").textContent()).toBe("Iterations (2)");
       expect(await page.locator(".unfinished").count()).toBe(0);
       expect(await subCall.getAttribute("open")).toBe("");
       await closePage(page);
@@ -216,6 +219,190 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     await expect.poll(() => page.locator(".warning").textContent()).toContain("cut off");
     expect(await page.locator(".unfinished").textContent()).toContain("did not finish");
     expect(await page.locator("details.iteration").count()).toBeGreaterThan(0);
+    await closePage(page);
+  });
+
+  /** Where a bar of the timeline is on the page (computed from the same layout as the page's). */
+  async function barPoint(page: Page, bar: Bar, duration: number): Promise<{ x: number; y: number }> {
+    const box = (await page.locator(".timeline-canvas").boundingBox())!;
+    const { GUTTER, AXIS, ROW } = TIMELINE_GEOMETRY;
+    const scale = (box.width - GUTTER) / duration;
+    return {
+      x: box.x + GUTTER + ((bar.start + bar.end) / 2) * scale,
+      y: box.y + AXIS + bar.lane * ROW + ROW / 2,
+    };
+  }
+
+  it("shows the overview first, then a timeline whose bars describe themselves and open on click", async () => {
+    const page = await openPage();
+    await expect.poll(() => page.locator(".result .answer pre").textContent()).toBe(FINAL_ANSWER);
+    // The overview comes before the timeline, the metadata and the iterations.
+    const order = await page.evaluate(() =>
+      [".result", ".timeline", ".metadata", ".iterations"].map(
+        (selector) => document.querySelector(selector)?.getBoundingClientRect().top ?? -1,
+      ),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    await expect(page.locator(".result").textContent()).resolves.toContain("Wall time");
+
+    const layout = layoutTimeline(parseTrajectoryText(readFileSync(tracePath, "utf8"), "t").runs[0]!);
+    const subCall = layout.lanes
+      .slice(2)
+      .flat()
+      .find((bar) => bar.target.iteration === 0)!;
+    expect(subCall).toBeDefined();
+    const point = await barPoint(page, subCall, layout.duration);
+    await page.mouse.move(point.x, point.y);
+    await expect.poll(() => page.locator(".timeline-tip").isVisible()).toBe(true);
+    expect(await page.locator(".timeline-tip").textContent()).toContain(subCall.label);
+    await page.mouse.click(point.x, point.y);
+    const opened = page.locator(
+      `details.iteration[data-iter="0"] details.sub-call[data-call="${subCall.target.call}"]`,
+    );
+    await expect.poll(() => opened.first().getAttribute("open")).toBe("");
+    await expect(opened.first().locator(".sub-prompt pre").textContent()).resolves.toBe(
+      subCall.subCall!.prompt,
+    );
+    await closePage(page);
+  });
+
+  it("opens and scrolls a 10,000 sub-call fan-out at concurrency 32 quickly (figures printed)", async () => {
+    const path = writeFanOutTrajectory(join(mkdtempSync(join(tmpdir(), "rlm-viewer-big-")), "big.jsonl"), {
+      calls: 10_000,
+      concurrency: 32,
+    });
+    const big = await startViewer({ tracePath: path, files: { pageDirectory } });
+    try {
+      const page = await openPage("about:blank");
+      const timings = await measureViewer(page, big.url);
+      console.log(
+        `viewer, 10,000 sub-calls: open ${timings.openMs} ms, timeline scroll ${timings.scrollSteps} steps ${Math.round(timings.scrollMs)} ms, page scroll ${Math.round(timings.pageScrollMs)} ms, ${timings.lanes} lanes`,
+      );
+      expect(timings.lanes).toBe(32);
+      // Generous bounds for a shared 2-core machine; the figures are what matter (bench/viewer).
+      expect(timings.openMs).toBeLessThan(20_000);
+      expect(timings.scrollMs / timings.scrollSteps).toBeLessThan(250);
+      // A call far past the first shown ones opens from its bar.
+      await page.evaluate(() => {
+        document.querySelector(".timeline-scroll")!.scrollTop = 0;
+        scrollTo(0, 0);
+      });
+      const layout = layoutTimeline(parseTrajectoryText(readFileSync(path, "utf8"), "t").runs[0]!);
+      const late = layout.lanes[2]!.filter((bar) => bar.target.block === 0).at(-1)!;
+      expect(late.target.call).toBeGreaterThan(9000);
+      await page.waitForTimeout(100);
+      const point = await barPoint(page, late, layout.duration);
+      await page.mouse.click(point.x, point.y);
+      const opened = page.locator(`details.sub-call[data-call="${late.target.call}"]`);
+      await expect.poll(() => opened.getAttribute("open")).toBe("");
+      await closePage(page);
+    } finally {
+      await big.close();
+    }
+  }, 120_000);
+
+  it("navigates: a sidebar with markers and child runs, j/k and Enter, / to search, deep links", async () => {
+    const page = await openPage();
+    await page.locator(".result .answer pre").waitFor();
+    const items = page.locator("#sidebar .nav-item[data-iter]");
+    expect(await items.count()).toBe(2);
+    // The first iteration has a failing block; the last gave the answer; a child RLM hangs under the first.
+    await expect(items.nth(0).locator(".marker.error").count()).resolves.toBe(1);
+    await expect(items.nth(1).locator(".marker.final").count()).resolves.toBe(1);
+    await expect(page.locator("#sidebar .nav-child").first().textContent()).resolves.toContain("child RLM");
+
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("j");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    await page.keyboard.press("j");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=2");
+    await expect(page.locator("#sidebar .nav-item.current").textContent()).resolves.toContain("Iteration 2");
+    await page.keyboard.press("k");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    const first = page.locator('details.iteration[data-iter="0"]');
+    expect(await first.getAttribute("open")).toBe("");
+    await page.locator("#sidebar").click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press("Enter");
+    await expect.poll(() => first.getAttribute("open")).toBeNull();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => first.getAttribute("open")).toBe("");
+
+    // "/" searches prompts, code and outputs, sub-calls included.
+    await page.keyboard.press("/");
+    await page.keyboard.type("missing_name");
+    await expect.poll(() => page.locator(".search-hit").count()).toBeGreaterThan(0);
+    const inCode = page.locator(".search-hit", { hasText: "block 2 code" });
+    expect(await inCode.count()).toBe(1);
+    await inCode.click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#iter=1");
+    await page.locator("#search").focus();
+    await page.keyboard.type("xyz-nowhere");
+    await expect.poll(() => page.locator(".hit-count").textContent()).toBe("No match.");
+    await closePage(page);
+
+    // A deep link opens the sub-call it names.
+    const linked = await openPage(`${viewer!.url}#iter=1&call=1`);
+    const call = linked.locator('details.iteration[data-iter="0"] details.sub-call[data-call="0"]');
+    await expect.poll(() => call.first().getAttribute("open")).toBe("");
+    await closePage(linked);
+  });
+
+  it("highlights Python, folds long outputs with their length, marks failed turns, shows the system prompt and conversation", async () => {
+    const page = await openPage();
+    await page.locator(".result .answer pre").waitFor();
+    const code = page
+      .locator('details.iteration[data-iter="0"] .code-block')
+      .first()
+      .locator(".text-block.code pre");
+    expect(await code.textContent()).toBe(`${ROOT_CODE}\n`);
+    expect(await code.locator(".tok-builtin", { hasText: "rlm_query" }).count()).toBe(1);
+    expect(await code.locator(".tok-string").count()).toBeGreaterThan(0);
+    const failing = page.locator('details.iteration[data-iter="0"] .code-block').nth(1);
+    await expect(failing.locator(".stdout .label").textContent()).resolves.toContain(
+      `${(CONTEXT.length + 1).toLocaleString("en-US")} characters, the first 5,000 shown`,
+    );
+    await expect(
+      page.locator('details.iteration[data-iter="0"] > summary .badge.error').count(),
+    ).resolves.toBe(1);
+
+    const system = page.locator("details.system-prompt");
+    await expect(system.locator("summary").textContent()).resolves.toMatch(
+      /System prompt \([\d,]+ characters\)/,
+    );
+    await system.locator("summary").click();
+    await expect(system.locator(".text-block.system pre").textContent()).resolves.toContain("llm_query");
+    const conversation = page.locator("details.conversation");
+    await conversation.locator("summary").click();
+    const roles = await conversation.locator(".text-block > .label").allTextContents();
+    expect(roles[0]).toBe("system");
+    expect(roles).toContain("assistant");
+    expect(roles.filter((role) => role === "assistant")).toHaveLength(2);
+    await closePage(page);
+  });
+
+  it("skips lines of unknown types with a warning, and shows what a log does not give as unknown", async () => {
+    const page = await openPage(viewer!.url.replace(/\?.*$/, ""));
+    const log = [
+      { type: "metadata", timestamp: "2025-01-01T00:00:00", root_model: "gpt-5", max_depth: 1 },
+      { type: "run_context", environment: "local" },
+      { type: "iteration", iteration: 1, prompt: "q", response: "no code here", iteration_time: null },
+      { type: "iteration", iteration: 2, prompt: "q", response: "FINAL(x)", final_answer: "x" },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join("\n");
+    await page.setInputFiles("#file-input", {
+      name: "official.jsonl",
+      mimeType: "text/plain",
+      buffer: Buffer.from(log),
+    });
+    await expect
+      .poll(() => page.locator(".warning").textContent())
+      .toContain('Line 2 was skipped: unknown type "run_context".');
+    const summary = page.locator('details.iteration[data-iter="0"] > summary');
+    await expect(summary.textContent()).resolves.toContain("unknown time");
+    await expect(summary.textContent()).resolves.toContain("tokens unknown");
+    await expect(summary.locator(".badge.note").textContent()).resolves.toBe("no code");
+    await expect(page.locator(".metadata").textContent()).resolves.toContain("unknown characters");
     await closePage(page);
   });
 });

@@ -5,9 +5,14 @@
  * markup (`<script>`, `<img onerror>`), which the page must show as text.
  */
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RLM } from "../../rlm/index.js";
-import { code, scripted } from "../../../test/policies/conversation.js";
-import { fakeModels, traceFile } from "../../../test/policies/harness.js";
+// The fake server itself, not test/policies/harness.ts: that imports vitest, and
+// scripts/screenshots.ts runs this fixture outside a test.
+import { startFakeOpenAI } from "../../../test/fakes/fake-openai.js";
+import { byModel, code, scripted } from "../../../test/policies/conversation.js";
 
 export const QUERY = "What does the <document> say?";
 export const ROOT_CODE = "print(len(context))\nsummary = rlm_query('summarize: ' + context[:40])\nprint('child said', summary)";
@@ -26,13 +31,17 @@ export async function writeTrajectory(): Promise<string> {
     () => `FINAL(${FINAL_ANSWER})`,
   ]);
   const child = scripted([() => code(CHILD_CODE), () => `FINAL(${CHILD_ANSWER})`]);
-  const models = await fakeModels({ root, child, sub: () => ({ text: `sub reply ${IMAGE_IN_SUB_REPLY}` }) });
+  const server = await startFakeOpenAI(
+    byModel({ root, child, sub: () => ({ text: `sub reply ${IMAGE_IN_SUB_REPLY}` }) }),
+    { contextLength: 8192 },
+  );
+  const spec = (name: string) => `openai-compatible:${server.url}/v1#${name}`;
   try {
-    const trace = traceFile("viewer");
+    const trace = join(mkdtempSync(join(tmpdir(), "rlm-test-")), "viewer.jsonl");
     const rlm = new RLM({
-      model: models.spec("root"),
-      subModel: models.spec("sub"),
-      depthModels: [models.spec("root"), models.spec("child")],
+      model: spec("root"),
+      subModel: spec("sub"),
+      depthModels: [spec("root"), spec("child")],
       maxDepth: 2,
       sandbox: { runtime: "process" },
       trace,
@@ -41,6 +50,6 @@ export async function writeTrajectory(): Promise<string> {
     if (result.answer !== FINAL_ANSWER) throw new Error(`The fixture run answered ${JSON.stringify(result.answer)}.`);
     return trace;
   } finally {
-    await models.close();
+    await server.close();
   }
 }

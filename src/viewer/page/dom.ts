@@ -68,6 +68,12 @@ export function openAll(root: ParentNode): void {
   }
 }
 
+/** Opens one section, building its body at once. */
+export function openSection(details: HTMLDetailsElement): void {
+  builders.get(details)?.();
+  details.open = true;
+}
+
 export function closeAll(root: ParentNode): void {
   for (const details of root.querySelectorAll("details")) details.open = false;
 }
@@ -79,16 +85,39 @@ function closedSections(root: ParentNode): HTMLDetailsElement[] {
 /** Characters of a text shown before a "show all" button: laying out megabytes of prompts is slow. */
 const SHOWN_CHARS = 5000;
 
-/** A labelled block of preformatted text (code, stdout, prompts); long text shows its start first. */
-export function textBlock(label: string, text: string, className = ""): HTMLElement {
-  const pre = element("pre", undefined, text === "" ? element("span", "empty", "(empty)") : text);
-  const block = element("div", `text-block ${className}`.trim(), element("div", "label", label), pre);
-  if (text.length > SHOWN_CHARS) {
-    pre.textContent = text.slice(0, SHOWN_CHARS);
-    const more = element("button", "show-all", `Show all ${text.length.toLocaleString("en-US")} characters`);
+/**
+ * A labelled block of preformatted text (code, stdout, prompts); long text shows its start first,
+ * its full length in the label and on the button. `render` turns text into nodes (highlighting).
+ */
+export function textBlock(
+  label: string,
+  text: string,
+  className = "",
+  render: (text: string) => Child[] = (shown) => [shown],
+): HTMLElement {
+  const long = text.length > SHOWN_CHARS;
+  const pre = element("pre");
+  if (text === "") pre.appendChild(element("span", "empty", "(empty)"));
+  else append(pre, render(long ? text.slice(0, SHOWN_CHARS) : text));
+  const length = `${text.length.toLocaleString("en-US")} characters`;
+  const block = element(
+    "div",
+    `text-block ${className}`.trim(),
+    element(
+      "div",
+      "label",
+      label,
+      long &&
+        element("span", "folded", ` · ${length}, the first ${SHOWN_CHARS.toLocaleString("en-US")} shown`),
+    ),
+    pre,
+  );
+  if (long) {
+    const more = element("button", "show-all", `Show all ${length}`);
     more.type = "button";
     more.addEventListener("click", () => {
-      pre.textContent = text;
+      pre.replaceChildren();
+      append(pre, render(text));
       more.remove();
     });
     block.appendChild(more);

@@ -108,6 +108,8 @@ describe("parseTrajectoryText", () => {
     expect(
       page.runs[0]?.iterations[0]?.code_blocks[0]?.result.rlm_calls[0]?.children?.length,
     ).toBeGreaterThan(0);
+    // The system prompt the root model was sent is recorded in the metadata line.
+    expect(page.runs[0]?.metadata.system_prompt).toContain("llm_query");
 
     const cut = text.slice(0, text.lastIndexOf("\n", text.length - 2) + 20);
     const partial = parseTrajectoryText(cut, "run.jsonl");
@@ -119,16 +121,27 @@ describe("parseTrajectoryText", () => {
     const page = parseTrajectoryText(OFFICIAL_LOG, "official.jsonl");
     expect(page).toEqual(parseTrajectory(OFFICIAL_LOG, "official.jsonl"));
     expect(page.runs[0]?.iterations[0]?.final_answer).toBe("done");
+    // What the log does not give is unknown (NaN, shown as such), not 0.
+    expect(page.runs[0]?.iterations[0]?.iteration_time).toBeNaN();
+    expect(page.runs[0]?.iterations[0]?.usage.promptTokens).toBeNaN();
+    expect(page.runs[0]?.metadata.context.total_chars).toBeNaN();
+    expect(page.runs[0]?.iterations[0]?.code_blocks[0]?.result.execution_time).toBe(0.4);
   });
 
   it("names the bad line, as the node reader does", () => {
     const bad = `${OFFICIAL_LOG}\nnot json\n${OFFICIAL_LOG}\n`;
     expect(() => parseTrajectory(bad, "bad.jsonl")).toThrow("Line 3 of bad.jsonl is not valid JSON.");
     expect(() => parseTrajectoryText(bad, "bad.jsonl")).toThrow("Line 3 of bad.jsonl is not valid JSON.");
-    const unknown = `${OFFICIAL_LOG}\n{"type":"summary"}\n`;
-    expect(() => parseTrajectoryText(unknown, "bad.jsonl")).toThrow(
-      'Line 3 of bad.jsonl has an unknown type "summary".',
-    );
+    // A line of an unknown type is skipped with a warning, by both readers.
+    const unknown = `{"type":"run_context","x":1}\n${OFFICIAL_LOG}\n{"type":"summary"}\n[1]\n`;
+    const skipped = parseTrajectoryText(unknown, "bad.jsonl");
+    expect(skipped).toEqual(parseTrajectory(unknown, "bad.jsonl"));
+    expect(skipped.warnings).toEqual([
+      'Line 1 was skipped: unknown type "run_context".',
+      'Line 4 was skipped: unknown type "summary".',
+      "Line 5 was skipped: it has no type.",
+    ]);
+    expect(skipped.runs[0]?.iterations).toHaveLength(1);
     const empty = (() => {
       try {
         parseTrajectoryText("\n\n", "empty.jsonl");

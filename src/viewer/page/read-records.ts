@@ -3,10 +3,12 @@
  * The page cannot load the zod schemas the node reader uses (it has no dependencies), so it reads
  * each field with a fallback instead: a log of the official Python `rlm` (no `format` or `query`,
  * a prompt that is a plain string, a null `final_answer`, sub-calls named by `root_model`) shows
- * too, and a missing field shows as empty rather than breaking the page.
+ * too, and a missing field shows as empty rather than breaking the page; a missing time, token
+ * count or context size reads as NaN, shown as unknown (as the node reader's defaults).
  */
 
 import type {
+  BatchRecord,
   CallRecord,
   CodeBlockRecord,
   IterationRecord,
@@ -58,6 +60,8 @@ function stopReason(value: unknown): StopReason | undefined {
 }
 
 function tokenUsage(value: unknown): { promptTokens: number; completionTokens: number } {
+  if (value === undefined || value === null)
+    return { promptTokens: Number.NaN, completionTokens: Number.NaN };
   const fields = fieldsOf(value);
   return { promptTokens: number(fields.promptTokens), completionTokens: number(fields.completionTokens) };
 }
@@ -80,10 +84,11 @@ export function readMetadata(fields: Fields): MetadataRecord {
     depth: number(fields.depth),
     context: {
       type: text(context.type) || "unknown",
-      total_chars: number(context.total_chars),
-      parts: number(context.parts),
+      total_chars: number(context.total_chars, fields.context === undefined ? Number.NaN : 0),
+      parts: number(context.parts, fields.context === undefined ? Number.NaN : 0),
     },
     limits,
+    ...(typeof fields.system_prompt === "string" ? { system_prompt: fields.system_prompt } : {}),
     ...(typeof fields.context_sha256 === "string" ? { context_sha256: fields.context_sha256 } : {}),
     ...(Array.isArray(fields.inputs) ? { inputs: fields.inputs.map(text) } : {}),
     ...(fields.context_value !== undefined ? { context_value: fields.context_value } : {}),
@@ -144,7 +149,7 @@ export function readIteration(fields: Fields): IterationRecord {
     reasoning: optionalText(fields.reasoning),
     code_blocks: list(fields.code_blocks).map((block) => readCodeBlock(fieldsOf(block))),
     final_answer: optionalText(final),
-    iteration_time: number(fields.iteration_time),
+    iteration_time: number(fields.iteration_time, Number.NaN),
     usage: tokenUsage(fields.usage),
     ...(reason ? { stop_reason: reason } : {}),
     ...(typeof fields.compacted_messages === "number"
@@ -164,8 +169,10 @@ function readCodeBlock(fields: Fields): CodeBlockRecord {
       stderr: text(result.stderr),
       error: optionalText(result.error),
       locals,
-      execution_time: number(result.execution_time),
+      execution_time: number(result.execution_time, Number.NaN),
       rlm_calls: list(result.rlm_calls).map((call) => readSubCall(fieldsOf(call))),
+      // Kept as written: the page does not show the preflight's estimates yet.
+      ...(Array.isArray(result.batches) ? { batches: result.batches as BatchRecord[] } : {}),
       ...(result.restarted === true ? { restarted: true } : {}),
     },
   };
@@ -181,7 +188,7 @@ function readSubCall(fields: Fields): SubCallRecord {
     prompt: text(fields.prompt),
     response: text(fields.response),
     error: optionalText(fields.error),
-    execution_time: number(fields.execution_time),
+    execution_time: number(fields.execution_time, Number.NaN),
     usage: fields.usage ? tokenUsage(fields.usage) : undefined,
     ...(children ? { children } : {}),
   };

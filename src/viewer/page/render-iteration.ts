@@ -7,22 +7,39 @@
 import type { CodeBlockRecord, IterationRecord, SubCallRecord } from "../../trace/types.js";
 import { badge, type Child, element, facts, section, textBlock } from "./dom.js";
 import { formatCount, formatSeconds, formatTokens } from "./format.js";
+import { highlightPython } from "./highlight.js";
 import { renderReply } from "./render-reply.js";
 
-export function renderIteration(iteration: IterationRecord, open: boolean): HTMLDetailsElement {
+/** `index` (0-based, in its run) is set as `data-iter`, for the timeline and deep links. */
+export function renderIteration(
+  iteration: IterationRecord,
+  open: boolean,
+  index?: number,
+): HTMLDetailsElement {
   const summary: Child[] = [
     element("span", "title", `Iteration ${iteration.iteration}`),
     iteration.depth > 0 && badge(`depth ${iteration.depth}`, "depth"),
     element("span", "meta", `${formatSeconds(iteration.iteration_time)} · ${formatTokens(iteration.usage)}`),
     iteration.code_blocks.length > 0 && badge(plural(iteration.code_blocks.length, "code block")),
+    failed(iteration) && badge("error", "error"),
+    iteration.code_blocks.length === 0 && iteration.final_answer === undefined && badge("no code", "note"),
     iteration.final_answer !== undefined && badge("final answer", "final"),
     iteration.stop_reason && badge(`stopped: ${iteration.stop_reason}`, "stop"),
     iteration.compacted_messages && badge(`${iteration.compacted_messages} messages summarized`, "note"),
   ];
-  return section("iteration", summary, () => iterationBody(iteration), open);
+  const details = section("iteration", summary, () => iterationBody(iteration), open);
+  if (index !== undefined) details.dataset.iter = String(index);
+  return details;
 }
 
 function iterationBody(iteration: IterationRecord): Child[] {
+  // Sub-calls are numbered across the iteration's blocks (`data-call`, as in `#iter=3&call=17`).
+  const firstCalls: number[] = [];
+  let calls = 0;
+  for (const block of iteration.code_blocks) {
+    firstCalls.push(calls);
+    calls += block.result.rlm_calls.length;
+  }
   return [
     iteration.timestamp && element("div", "meta", `Ended ${iteration.timestamp}`),
     iteration.prompt.length > 0 &&
@@ -35,15 +52,17 @@ function iterationBody(iteration: IterationRecord): Child[] {
     iteration.reasoning &&
       section("reasoning", ["Reasoning"], () => [element("pre", undefined, iteration.reasoning)], false),
     element("div", "label", "Reply"),
-    renderReply(iteration.response, iteration.code_blocks, renderCodeBlock),
+    renderReply(iteration.response, iteration.code_blocks, (block, index) =>
+      renderCodeBlock(block, index, firstCalls[index] ?? 0),
+    ),
     iteration.final_answer !== undefined && textBlock("Final answer", iteration.final_answer, "final-answer"),
   ];
 }
 
-function renderCodeBlock(block: CodeBlockRecord, index: number): HTMLElement {
+function renderCodeBlock(block: CodeBlockRecord, index: number, firstCall: number): HTMLElement {
   const { result } = block;
   const locals = Object.entries(result.locals);
-  return element(
+  const rendered = element(
     "div",
     "code-block",
     element(
@@ -54,15 +73,48 @@ function renderCodeBlock(block: CodeBlockRecord, index: number): HTMLElement {
       result.error !== undefined && badge("error", "error"),
       result.restarted && badge("sandbox restarted", "stop"),
     ),
-    textBlock("code", block.code, "code"),
+    textBlock("code", block.code, "code", highlightPython),
     textBlock("stdout", result.stdout, "stdout"),
     result.stderr !== "" && textBlock("stderr", result.stderr, "stderr"),
     result.error !== undefined && textBlock("error", result.error, "error"),
     locals.length > 0 && element("div", "label", "Variables"),
     locals.length > 0 && facts(locals),
-    result.rlm_calls.length > 0 && element("div", "label", `Sub-calls (${result.rlm_calls.length})`),
-    ...result.rlm_calls.map((call, callIndex) => renderSubCall(call, callIndex)),
+    result.rlm_calls.length > 0 &&
+      element("div", "label", `Sub-calls (${formatCount(result.rlm_calls.length)})`),
   );
+  rendered.dataset.block = String(index);
+  // A wide fan-out shows its first calls; the rest on request (or when the timeline opens one).
+  let shownCalls = 0;
+  const more = element("button", "show-all");
+  more.type = "button";
+  const showCalls = (upTo: number): void => {
+    const end = Math.min(result.rlm_calls.length, Math.max(upTo, shownCalls));
+    const added: Node[] = [];
+    for (; shownCalls < end; shownCalls++) {
+      const details = renderSubCall(result.rlm_calls[shownCalls]!, shownCalls);
+      details.dataset.call = String(firstCall + shownCalls);
+      added.push(details);
+    }
+    more.before(...added);
+    const left = result.rlm_calls.length - shownCalls;
+    more.textContent = `Show ${formatCount(Math.min(left, CALLS_PER_PAGE))} more sub-calls (${formatCount(left)} not shown)`;
+    more.hidden = left === 0;
+  };
+  rendered.appendChild(more);
+  more.addEventListener("click", () => showCalls(shownCalls + CALLS_PER_PAGE));
+  showCalls(CALLS_PER_PAGE);
+  callRevealers.set(rendered, (call) => showCalls(call - firstCall + 1));
+  return rendered;
+}
+
+/** Sub-calls of a block shown at first, and added per click. */
+const CALLS_PER_PAGE = 100;
+
+const callRevealers = new WeakMap<HTMLElement, (call: number) => void>();
+
+/** Makes sure sub-call `call` (numbered across its iteration) of a rendered code block is shown. */
+export function revealCall(block: HTMLElement, call: number): void {
+  callRevealers.get(block)?.(call);
 }
 
 function renderSubCall(call: SubCallRecord, index: number): HTMLDetailsElement {
@@ -97,4 +149,12 @@ function preview(text: string): string {
 
 function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** Whether a block of the iteration failed, or one of its sub-calls. */
+export function failed(iteration: IterationRecord): boolean {
+  return iteration.code_blocks.some(
+    (block) =>
+      block.result.error !== undefined || block.result.rlm_calls.some((call) => call.error !== undefined),
+  );
 }

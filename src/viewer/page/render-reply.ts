@@ -6,6 +6,9 @@
 
 import type { CodeBlockRecord } from "../../trace/types.js";
 import { type Child, element } from "./dom.js";
+import { highlightPython } from "./highlight.js";
+
+const PYTHON = /^(repl|python|py|code)$/i;
 
 const FENCE = /```([^\n`]*)\n([\s\S]*?)```/g;
 
@@ -33,7 +36,7 @@ export function renderReply(
           "div",
           "fence",
           element("div", "label", `${language} (not run)`),
-          element("pre", "code", code),
+          element("pre", "code", ...(PYTHON.test(language) ? highlightPython(code) : [code])),
         ),
       );
     }

@@ -41,12 +41,12 @@ export function renderResult(result: ResultRecord): HTMLElement {
     ["Iterations", formatCount(result.iterations)],
     ["Sub-calls", formatCount(result.sub_calls)],
     ["Depth reached", formatCount(result.depth_reached)],
-    ["Elapsed", formatMilliseconds(result.elapsed_ms)],
+    ["Wall time", formatMilliseconds(result.elapsed_ms)],
   ];
   return element(
     "div",
     "result",
-    element("h3", undefined, "Result"),
+    element("h3", undefined, "Overview"),
     textBlock("Answer", result.answer, "answer"),
     result.error !== undefined && textBlock("Error", result.error, "error"),
     facts(details),
