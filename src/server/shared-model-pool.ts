@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { RlmError } from "../errors/index.js";
-import { CallCache } from "../models/pool/call-cache.js";
+import { CallCache, type ReplyStore } from "../models/pool/call-cache.js";
 import { createModelPool, type ModelPool, type ModelPoolOptions } from "../models/pool/index.js";
 import { UsageCounter, withUsage } from "../models/pool/usage.js";
 import { withCache } from "../models/pool/with-cache.js";
@@ -18,8 +18,11 @@ import type { ChatMessage, ChatOptions, LanguageModel } from "../models/types.js
  */
 
 export interface SharedModelPool {
-  /** A pool for one run: the shared backends, this run's usage, cancelled by its own `close()`. */
-  forRun(): ModelPool;
+  /**
+   * A pool for one run: the shared backends, this run's usage, cancelled by its own `close()`.
+   * `store`: a reply cache for this run only (a batch task's, in Redis), instead of `cacheDir`'s.
+   */
+  forRun(store?: ReplyStore): ModelPool;
   /** Closes the shared pool: every run's calls still in flight are cancelled. */
   close(): Promise<void>;
 }
@@ -29,12 +32,12 @@ export function createSharedModelPool(options: ModelPoolOptions): SharedModelPoo
   const shared = createModelPool(sharedOptions);
   const cache = cacheDir === undefined ? undefined : new CallCache(cacheDir);
   return {
-    forRun: () => runPool(shared, options, cache),
+    forRun: (store) => runPool(shared, options, store ?? cache),
     close: () => shared.close(),
   };
 }
 
-function runPool(shared: ModelPool, options: ModelPoolOptions, cache: CallCache | undefined): ModelPool {
+function runPool(shared: ModelPool, options: ModelPoolOptions, cache: ReplyStore | undefined): ModelPool {
   const counter = new UsageCounter();
   const closing = new AbortController();
   // Every call of the run listens to this signal; a run with many sub-calls is normal, not a leak.
