@@ -27,7 +27,11 @@ export function checkQueueUrl(url: string): void {
 
 export function redisConnection(url: string): Redis {
   checkQueueUrl(url);
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  // ioredis reconnects by itself and each command fails with the error; without a listener it
+  // would also print "Unhandled error event" for every try.
+  redis.on("error", () => undefined);
+  return redis;
 }
 
 /** Connects and pings within `timeoutMs`; the error names the URL without its password. */
