@@ -11,7 +11,7 @@
  * recovery, on the workers' side.
  */
 
-import { type Job, Queue, QueueEvents } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { type BatchSummary, invalidOutcome, pendingTasks } from "./embedded.js";
 import type { BatchProgress } from "./progress.js";
 import { batchKeyOf, jobBytes, jobIdOf, MAX_JOB_BYTES, type QueuedTask } from "./queue-job.js";
@@ -134,25 +134,28 @@ async function submitAndCollect(
   // Ids BullMQ already has are ignored: a rerun re-adds only what is missing.
   for (let start = 0; start < jobs.length; start += 100) await queue.addBulk(jobs.slice(start, start + 100));
 
-  const collect = async (jobId: string, job: Job<QueuedTask, TaskOutcome> | undefined): Promise<void> => {
+  /** Writes a finished job's line and removes the job; leaves a job that is not finished. */
+  const collect = async (jobId: string, state: string): Promise<void> => {
     const task = pending.get(jobId);
     if (task === undefined) return;
-    if (job === undefined) {
+    if (state === "unknown") {
       // Removed by someone else (an `obliterate`, a cleanup): queue it again.
       const again = jobs.find((candidate) => candidate.opts.jobId === jobId);
       if (again) await queue.add(again.name, again.data, again.opts);
       return;
     }
-    const state = await job.getState();
+    if (state !== "completed" && state !== "failed") return;
+    // Read after its state: a job read first may have completed in between, without its value.
+    const job = await queue.getJob(jobId);
+    if (job === undefined) return;
     if (state === "completed") {
+      if (job.returnvalue === null || job.returnvalue === undefined) return;
       write(task, job.returnvalue);
-    } else if (state === "failed") {
+    } else {
       write(
         task,
         failedOutcome(task, batch.model, "run-failed", `The job failed on every try: ${job.failedReason}`),
       );
-    } else {
-      return;
     }
     pending.delete(jobId);
     await job.remove().catch(() => undefined);
@@ -161,8 +164,8 @@ async function submitAndCollect(
     const ids = [...pending.keys()];
     for (let start = 0; start < ids.length; start += 50) {
       const chunk = ids.slice(start, start + 50);
-      const found = await Promise.all(chunk.map((id) => queue.getJob(id)));
-      for (const [index, id] of chunk.entries()) await collect(id, found[index]);
+      const states = await Promise.all(chunk.map((id) => queue.getJobState(id)));
+      for (const [index, id] of chunk.entries()) await collect(id, states[index] ?? "unknown");
     }
     batch.progress?.setRunning(Math.min(pending.size, await queue.getActiveCount()));
   };
