@@ -136,6 +136,46 @@ describe("rlm batch, embedded (built binary)", () => {
     expect(readLines(out)).toHaveLength(6);
   }, 180_000);
 
+  it("Ctrl-C stops cleanly (exit 130, no line for an unfinished task); the same command then finishes the batch", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "rlm-batch-int-"));
+    const env = cleanEnvironment(directory, {});
+    const dataset = writeBatchDataset(directory, 4);
+    const out = join(directory, "results.jsonl");
+    const models = await testModels(fanOutPolicies({ subDelayMs: 25 }));
+    const args = [
+      ...["batch", dataset.tasksFile, "--out", out, "--parallel", "1"],
+      ...["-m", models.spec("root"), "-s", models.spec("sub"), "--sandbox", "process", "--no-check"],
+    ];
+    const run = startCli(args, { env, cwd: directory });
+    await until(() => readLines(out).length >= 1);
+    const subs = promptsAt(models.server, "sub").length;
+    await until(() => promptsAt(models.server, "sub").length >= subs + 4);
+    run.child.kill("SIGINT");
+    const interrupted = await run.done;
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain("interrupted: stopping; run the same command again to go on");
+    expect(interrupted.stderr).toMatch(
+      /rlm batch: \d tasks not finished; run the same command again to resume them/,
+    );
+    // The status line: done / failed / running, tokens, cost, elapsed.
+    expect(interrupted.stderr).toMatch(
+      /batch: \d\/4 done, 0 failed, 0 running, [\d.]+k? tokens, \$0\.0000, \d+s/,
+    );
+    const written = readLines(out);
+    expect(written.every((line) => line.status === "ok")).toBe(true);
+    expect(written.length).toBeLessThan(4);
+
+    const rerun = await runCli(args, { env, cwd: directory });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/batch: \d\/\d done \(\d already in the results\), 0 failed/);
+    const lines = readLines(out);
+    expect(lines.map((line) => line.id).sort()).toEqual(dataset.tasks.map((task) => task.id));
+    for (const task of dataset.tasks) {
+      const line = lines.find((candidate) => candidate.id === task.id)!;
+      expect(line.answer).toMatch(new RegExp(`^total=${task.words} `));
+    }
+  }, 120_000);
+
   it("reads OpenAI Batch lines and answers in OpenAI's Batch output format; bad lines fail alone, named by line", async () => {
     const directory = mkdtempSync(join(tmpdir(), "rlm-batch-openai-"));
     const env = cleanEnvironment(directory, {});
