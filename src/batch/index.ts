@@ -13,6 +13,7 @@ export { BatchProgress, type BatchProgressOptions } from "./progress.js";
 export { MAX_JOB_BYTES } from "./queue-job.js";
 export { type QueuedBatch, runQueued } from "./queue-submit.js";
 export { type QueueWorker, type QueueWorkerOptions, startQueueWorker } from "./queue-worker.js";
+export { type QueuedEngines, queuedEngines } from "./queued-engine.js";
 export { readTaskFile, type TaskFile } from "./read-tasks.js";
 export { checkQueueUrl, DEFAULT_QUEUE_NAME } from "./redis.js";
 export { ResultsFile } from "./results-file.js";

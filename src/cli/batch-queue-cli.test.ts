@@ -4,14 +4,15 @@
  * tasks; one is killed with SIGKILL while it runs tasks. BullMQ's stalled-job check (lock 2 s,
  * checked every 1 s: `--lock-duration`, `--stalled-interval`) hands its jobs to the other worker,
  * which gets the replies the dead one had paid for from Redis. Every answer is right, each id is
- * written once, and no sub-call the dead worker had answered is asked again.
+ * written once, and no sub-call the dead worker had answered is asked again. `rlm serve --queue`
+ * hands a chat request to a worker.
  */
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { promptsAt, writeBatchDataset } from "../../test/policies/batch.js";
+import { letterWords, promptsAt, writeBatchDataset } from "../../test/policies/batch.js";
 import { fanOutPolicies } from "../../test/policies/durable.js";
 import { testModels } from "../../test/policies/harness.js";
 import { type RedisServer, redisServerMissing, startRedis } from "../../test/redis/start-redis.js";
@@ -141,6 +142,58 @@ describe.skipIf(missing !== undefined)(
       expect(readLines(out)).toHaveLength(8);
       expect(models.server.requests.length).toBe(before);
     }, 180_000);
+
+    it("rlm serve --queue hands its runs to the workers", async () => {
+      const directory = mkdtempSync(join(tmpdir(), "rlm-queue-serve-"));
+      const env = cleanEnvironment(directory, {});
+      const models = await testModels(fanOutPolicies());
+      const queueFlags = ["--queue", redis!.url, "--queue-name", "serve-test"];
+      const worker = startCli(
+        [
+          ...["worker", ...queueFlags, "--trace-dir", join(directory, "traces")],
+          ...["-m", models.spec("root"), "-s", models.spec("sub"), "--sandbox", "process", "--no-check"],
+        ],
+        { env, cwd: directory },
+      );
+      // The server has no model of its own that works: only the workers' can answer.
+      const serve = startCli(
+        ["serve", "--port", "0", ...queueFlags, "-m", "openai-compatible:http://127.0.0.1:1/v1#none"],
+        {
+          env,
+          cwd: directory,
+        },
+      );
+      let output = "";
+      serve.child.stderr?.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+      });
+      await until(() => /listening on (\S+)/.test(output), 30_000);
+      expect(output).toContain("runs go to the rlm workers of queue serve-test");
+      const url = (/listening on (\S+)/.exec(output) as RegExpExecArray)[1] as string;
+      const response = await fetch(`${url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "rlm",
+          messages: [
+            { role: "user", content: letterWords("m", 1800) },
+            { role: "user", content: "How many words are there?" },
+          ],
+        }),
+      });
+      const body = (await response.json()) as {
+        choices: { message: { content: string } }[];
+        rlm: { stop_reason: string };
+      };
+      expect(response.status).toBe(200);
+      expect(body.choices[0]?.message.content).toMatch(/^total=1800 picked=\[/);
+      expect(body.rlm.stop_reason).toBe("answer");
+      expect(promptsAt(models.server, "sub")).toHaveLength(18);
+      serve.child.kill("SIGTERM");
+      worker.child.kill("SIGTERM");
+      expect((await serve.done).code).toBe(0);
+      expect((await worker.done).code).toBe(0);
+    }, 60_000);
 
     it("refuses a task whose inline context is over the job bound, and a Redis that does not answer", async () => {
       const directory = mkdtempSync(join(tmpdir(), "rlm-queue-bound-"));
