@@ -129,8 +129,8 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
   batch: {
     rlm: "any",
     inputs: "any",
-    models: ["models/pool/index.ts", "models/pool/call-cache.ts", "models/types.ts"],
-    server: ["server/chat-request.ts", "server/completion-response.ts", "server/shared-model-pool.ts"],
+    models: ["models/pool/index.ts", "models/types.ts"],
+    server: ["server/chat-request.ts", "server/completion-response.ts"],
     sandbox: ["sandbox/types.ts"],
     trace: ["trace/types.ts"],
   },

@@ -4,8 +4,8 @@
  * shares its pool across requests the same way).
  */
 
+import { createSharedModelPool, type SharedModelPool } from "../models/pool/index.js";
 import type { RLMOptions } from "../rlm/types.js";
-import { createSharedModelPool, type SharedModelPool } from "../server/shared-model-pool.js";
 
 export function batchPool(rlm: RLMOptions): SharedModelPool {
   return createSharedModelPool({

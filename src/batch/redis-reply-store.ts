@@ -7,7 +7,7 @@
  */
 
 import type { Redis } from "ioredis";
-import type { ReplyStore } from "../models/pool/call-cache.js";
+import type { ReplyStore } from "../models/pool/index.js";
 import type { ChatResult } from "../models/types.js";
 
 /** How long a task's replies stay in Redis. */
