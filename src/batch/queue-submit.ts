@@ -12,10 +12,12 @@
  */
 
 import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
 import { type BatchSummary, invalidOutcome, pendingTasks } from "./embedded.js";
 import type { BatchProgress } from "./progress.js";
 import { batchKeyOf, jobBytes, jobIdOf, MAX_JOB_BYTES, type QueuedTask } from "./queue-job.js";
 import { connectRedis } from "./redis.js";
+import { replyKeyPrefix } from "./redis-reply-store.js";
 import { resultLine } from "./result-line.js";
 import type { ResultsFile } from "./results-file.js";
 import { type BatchTask, type InvalidLine, isFailed, type TaskOutcome } from "./task.js";
@@ -58,12 +60,22 @@ function failedOutcome(
   };
 }
 
+/** Deletes a finished task's replies kept in Redis (they would expire after a week anyway). */
+async function dropReplies(redis: Redis, jobId: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${replyKeyPrefix(jobId)}*`, "COUNT", 500);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
+
 export async function runQueued(batch: QueuedBatch): Promise<BatchSummary> {
   const redis = await connectRedis(batch.url);
   const events = new QueueEvents(batch.queueName, { connection: redis.duplicate() });
   const queue = new Queue<QueuedTask, TaskOutcome>(batch.queueName, { connection: redis });
   try {
-    return await submitAndCollect(batch, queue, events);
+    return await submitAndCollect(batch, queue, events, (jobId) => dropReplies(redis, jobId));
   } finally {
     await events.close();
     await queue.close();
@@ -75,6 +87,7 @@ async function submitAndCollect(
   batch: QueuedBatch,
   queue: Queue<QueuedTask, TaskOutcome>,
   events: QueueEvents,
+  answered: (jobId: string) => Promise<void>,
 ): Promise<BatchSummary> {
   const key = batchKeyOf(batch.results.path);
   const skipped = batch.tasks.length - pendingTasks(batch.tasks, batch.results).length;
@@ -151,6 +164,8 @@ async function submitAndCollect(
     if (state === "completed") {
       if (job.returnvalue === null || job.returnvalue === undefined) return;
       write(task, job.returnvalue);
+      // A failed task keeps its replies, so `--retry-failed` does not pay for them again.
+      if (!isFailed(job.returnvalue)) await answered(jobId).catch(() => undefined);
     } else {
       write(
         task,

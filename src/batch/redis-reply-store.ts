@@ -3,7 +3,8 @@
  * runs again on another worker (its worker died, its job stalled) gets every reply already paid for
  * from Redis instead of the backend: the same root turn, then the same code, then the same
  * sub-call prompts. Keys are per job (`rlm:replies:<job id>:<call key>`) and expire after a week;
- * a read or write that fails is a miss, never a failed call.
+ * a read or write that fails is a miss, never a failed call. The collector deletes a task's keys
+ * once its answer is written (a failed task keeps them for `--retry-failed`).
  */
 
 import type { Redis } from "ioredis";
@@ -13,6 +14,11 @@ import type { ChatResult } from "../models/types.js";
 /** How long a task's replies stay in Redis. */
 export const REPLY_TTL_SECONDS = 7 * 24 * 3600;
 
+/** The keys of one job's replies start with this. */
+export function replyKeyPrefix(jobId: string): string {
+  return `rlm:replies:${jobId}:`;
+}
+
 export class RedisReplyStore implements ReplyStore {
   readonly location: string;
   private readonly redis: Redis;
@@ -20,7 +26,7 @@ export class RedisReplyStore implements ReplyStore {
 
   constructor(redis: Redis, jobId: string) {
     this.redis = redis;
-    this.prefix = `rlm:replies:${jobId}:`;
+    this.prefix = replyKeyPrefix(jobId);
     this.location = `redis ${this.prefix}*`;
   }
 

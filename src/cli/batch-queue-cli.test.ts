@@ -11,11 +11,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { letterWords, promptsAt, writeBatchDataset } from "../../test/policies/batch.js";
 import { fanOutPolicies } from "../../test/policies/durable.js";
 import { testModels } from "../../test/policies/harness.js";
 import { type RedisServer, redisServerMissing, startRedis } from "../../test/redis/start-redis.js";
+import { batchKeyOf } from "../batch/queue-job.js";
 import { BUILD_TIMEOUT_MS, cleanEnvironment, ensureBuilt, runCli, startCli } from "./__fixtures__/run-cli.js";
 
 const missing = redisServerMissing();
@@ -132,6 +134,14 @@ describe.skipIf(missing !== undefined)(
       // At most the calls in flight in the dead worker at the kill (its --concurrency) were asked twice.
       expect(asked.length).toBeLessThanOrEqual(chunks + 4);
 
+      // The replies kept in Redis for the tasks are deleted once their answers are written.
+      const client = new Redis(url);
+      try {
+        expect(await client.keys(`rlm:replies:${batchKeyOf(out)}-*`)).toEqual([]);
+      } finally {
+        client.disconnect();
+      }
+
       // Run again: nothing to collect, nothing queued, nothing asked.
       const before = models.server.requests.length;
       const rerun = await runCli(
@@ -189,6 +199,13 @@ describe.skipIf(missing !== undefined)(
       expect(body.choices[0]?.message.content).toMatch(/^total=1800 picked=\[/);
       expect(body.rlm.stop_reason).toBe("answer");
       expect(promptsAt(models.server, "sub")).toHaveLength(18);
+      // The worker kept the run's replies in Redis, under the job's id (a server's jobs keep them).
+      const client = new Redis(redis!.url);
+      try {
+        expect((await client.keys("rlm:replies:serve-*")).length).toBe(1 + 18 + 1);
+      } finally {
+        client.disconnect();
+      }
       serve.child.kill("SIGTERM");
       worker.child.kill("SIGTERM");
       expect((await serve.done).code).toBe(0);
