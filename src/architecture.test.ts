@@ -96,6 +96,7 @@ const CROSSING = IMPORTS.filter(
  */
 const ARROWS: Record<string, Record<string, "any" | string[]>> = {
   cli: {
+    batch: "any",
     server: "any",
     mcp: "any",
     demo: "any",
@@ -122,6 +123,14 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
     inputs: "any",
     models: "any",
     budget: "any",
+    sandbox: ["sandbox/types.ts"],
+    trace: ["trace/types.ts"],
+  },
+  batch: {
+    rlm: "any",
+    inputs: "any",
+    models: ["models/pool/index.ts", "models/types.ts"],
+    server: ["server/chat-request.ts", "server/completion-response.ts"],
     sandbox: ["sandbox/types.ts"],
     trace: ["trace/types.ts"],
   },

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
- * The `rlm` command: `ask` (answer a question over files or stdin), `demo` (a whole run with a
+ * The `rlm` command: `ask` (answer a question over files or stdin), `batch` (a file of tasks, in
+ * this process or on workers), `demo` (a whole run with a
  * scripted model, no server), `doctor` (check the setup), `mcp` (a Model Context Protocol server on
  * stdio), `replay` (re-run a recorded trajectory with no model), `serve` (an OpenAI-compatible
- * server), `view` (the trajectory viewer). Every failure ends here: the error's message and hint on
+ * server), `view` (the trajectory viewer), `worker` (runs
+ * queued batch tasks). Every failure ends here: the error's message and hint on
  * stderr (or as JSON with --json) and an exit code from `exit-codes.ts`.
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isRlmError } from "../errors/index.js";
 import { addAskCommand } from "./ask-command.js";
+import { addBatchCommand } from "./batch-command.js";
 import { addDemoCommand, demoKeepsRunning } from "./demo-command.js";
 import { addDoctorCommand } from "./doctor-command.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
@@ -17,6 +20,7 @@ import { addMcpCommand } from "./mcp-command.js";
 import { addReplayCommand } from "./replay-command.js";
 import { addServeCommand } from "./serve-command.js";
 import { addViewCommand } from "./view-command.js";
+import { addWorkerCommand } from "./worker-command.js";
 
 function packageVersion(): string {
   try {
@@ -56,12 +60,14 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   addAskCommand(program);
+  addBatchCommand(program);
   addDemoCommand(program);
   addDoctorCommand(program);
   addMcpCommand(program, packageVersion());
   addReplayCommand(program);
   addServeCommand(program);
   addViewCommand(program);
+  addWorkerCommand(program);
   try {
     await program.parseAsync(argv);
     // `serve`, `view` and `demo --view` keep running; every other command is done once its action

@@ -22,6 +22,8 @@ interface ServeOptionValues extends SharedOptionValues {
   insecureNoKey?: boolean;
   maxConcurrentRuns?: number;
   maxQueuedRuns?: number;
+  queue?: string;
+  queueName?: string;
 }
 
 /** A queue bound may be 0 (no waiting: busy means 503), unlike the other counts. */
@@ -49,6 +51,11 @@ export function addServeCommand(program: Command): void {
     )
     .option("--max-concurrent-runs <n>", "runs at once; later requests wait (default 8)", positiveInteger)
     .option("--max-queued-runs <n>", "requests waiting for a run; beyond, 503 (default 32)", wholeNumber)
+    .option(
+      "--queue <url>",
+      "hand each run to the `rlm worker`s of this Redis (redis://host:6379/0) instead of running it here",
+    )
+    .option("--queue-name <name>", "BullMQ queue name for --queue (default rlm-batch)")
     .option("--no-check", "skip checking the backends at start");
   addRunOptions(command).action(async (values: ServeOptionValues) => {
     const config = await resolveConfig({
@@ -62,7 +69,8 @@ export function addServeCommand(program: Command): void {
       apiKey: config.server.apiKey,
       insecureNoKey: values.insecureNoKey,
     });
-    if (values.check !== false) {
+    // With --queue the workers' backends answer, not this machine's.
+    if (values.check !== false && values.queue === undefined) {
       // A server should start even when its backend is down (it may come up later): warn only.
       await preflight(config).catch((error: Error & { describe?: () => string }) => {
         process.stderr.write(`warning: ${error.describe ? error.describe() : error.message}\n`);
@@ -70,10 +78,19 @@ export function addServeCommand(program: Command): void {
     }
     const { model: _root, ...shared } = rlmOptionsFrom(config);
     const { RLM } = await import("../rlm/index.js");
+    // With --queue, the workers run the requests (their models, limits and sandbox).
+    const queued =
+      values.queue === undefined
+        ? undefined
+        : await import("../batch/index.js").then(({ DEFAULT_QUEUE_NAME, checkQueueUrl, queuedEngines }) => {
+            checkQueueUrl(values.queue as string);
+            return queuedEngines(values.queue as string, values.queueName ?? DEFAULT_QUEUE_NAME);
+          });
     const server = createRlmServer({
       models: { rlm: config.model, [config.model]: config.model },
       rlm: shared,
-      createEngine: (options) => new RLM(options),
+      createEngine: (options) =>
+        queued ? queued.engine({ instructions: options.instructions }) : new RLM(options),
       apiKey: config.server.apiKey,
       ...(values.insecureNoKey ? { insecureNoKey: true } : {}),
       ...(values.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: values.maxConcurrentRuns } : {}),
@@ -91,11 +108,16 @@ export function addServeCommand(program: Command): void {
     });
     const url = await server.listen(config.server.port, config.server.host);
     process.stderr.write(
-      `rlm serve: listening on ${url}/v1 (model "rlm" = ${config.model}, sub-model ${config.subModel}${config.server.apiKey ? ", bearer key required" : ""})\n`,
+      queued
+        ? `rlm serve: listening on ${url}/v1 (runs go to the rlm workers of queue ${values.queueName ?? "rlm-batch"}${config.server.apiKey ? ", bearer key required" : ""})\n`
+        : `rlm serve: listening on ${url}/v1 (model "rlm" = ${config.model}, sub-model ${config.subModel}${config.server.apiKey ? ", bearer key required" : ""})\n`,
     );
     const stop = (): void => {
       process.stderr.write("rlm serve: stopping\n");
-      void server.close().then(() => process.exit(0));
+      void server
+        .close()
+        .then(() => queued?.close())
+        .then(() => process.exit(0));
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -26,6 +26,8 @@ export const EXIT = {
   limit: 6,
   /** `rlm replay`: the replay did not reproduce the recorded run (the first difference is shown). */
   diverged: 7,
+  /** `rlm batch`: at least one task failed (its result line says why); the others were written. */
+  tasksFailed: 8,
   /** Interrupted with Ctrl-C. */
   interrupted: 130,
 } as const;
@@ -45,6 +47,8 @@ export const EXIT_MEANINGS: Record<ExitKind, string> = {
   limit:
     "a limit (iterations, tokens, cost, time, sub-calls, errors) stopped the run before the model submitted an answer; its best answer so far was printed",
   diverged: "`rlm replay`: the replay did not reproduce the recorded run; the first difference was shown",
+  tasksFailed:
+    "`rlm batch`: at least one task failed (its line in the results file says why; `--retry-failed` runs the failed ones again)",
   interrupted: "interrupted (Ctrl-C)",
 };
 
@@ -128,6 +132,18 @@ export const ERRORS = {
     ...badRequest,
     meaning:
       "a resume or replay was given another question or other inputs than its trajectory records, or a trajectory it cannot follow",
+  },
+
+  // Batch runs (`rlm batch`, `rlm worker`).
+  "queue-unreachable": {
+    exit: "backend",
+    ...serverError,
+    meaning: "the Redis of `--queue` does not answer",
+  },
+  "batch-task-too-large": {
+    exit: "input",
+    ...badRequest,
+    meaning: "a queued task's inline context is over the 8 MiB a job may carry (its result line says so)",
   },
 
   // Model backends (model calls).

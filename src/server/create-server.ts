@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createSharedModelPool } from "../models/pool/index.js";
 import { allowedHostHeaders } from "../net/allowed-hosts.js";
 import { RunAdmission } from "./admission.js";
 import { authorize } from "./authorize.js";
@@ -9,7 +10,6 @@ import { errorBody, HttpError, writeError } from "./http-error.js";
 import { handleOllamaChat, ollamaTags } from "./ollama-handler.js";
 import { checkHost, requireJsonContent } from "./request-guards.js";
 import type { RlmServerOptions } from "./server-options.js";
-import { createSharedModelPool } from "./shared-model-pool.js";
 
 /**
  * The HTTP server: routing, the guards every request passes (its `Host`, the bearer key, a JSON

@@ -18,15 +18,31 @@ const entrySchema = z.object({
 });
 
 /**
+ * Where the cache layer (`with-cache.ts`) keeps replies: the on-disk `CallCache` below, or another
+ * store (the batch workers keep one in Redis per task). A read that fails is a miss; a write that
+ * fails only costs the entry.
+ */
+export interface ReplyStore {
+  /** Where the replies are kept, for messages (a directory, a Redis key prefix). */
+  readonly location: string;
+  read(key: string): Promise<ChatResult | undefined>;
+  write(key: string, spec: string, result: ChatResult): Promise<void>;
+}
+
+/**
  * The on-disk call cache: one JSON file per call under `dir/ab/abcd...json`. Writes go to a
  * temporary file that is then renamed over the final name, so a crash mid-write never leaves a
  * half-written entry; an unreadable entry (hand-edited, from another version) counts as a miss.
  */
-export class CallCache {
+export class CallCache implements ReplyStore {
   readonly dir: string;
 
   constructor(dir: string) {
     this.dir = dir;
+  }
+
+  get location(): string {
+    return this.dir;
   }
 
   private path(key: string): string {

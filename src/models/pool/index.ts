@@ -7,6 +7,9 @@
  * (a fleet) gets its calls spread by least in-flight, and a failing endpoint is taken out until it
  * answers again.
  */
+
+export type { ReplyStore } from "./call-cache.js";
 export { createModelPool } from "./create-model-pool.js";
 export { DEFAULT_PRICES, lookupPrice } from "./prices.js";
+export { createSharedModelPool, type SharedModelPool } from "./shared-pool.js";
 export type { ModelPool, ModelPoolOptions } from "./types.js";

@@ -1,20 +1,20 @@
 import type { ChatChunk, ChatMessage, ChatOptions, ChatResult, LanguageModel } from "../types.js";
 import { cacheKey } from "./cache-key.js";
-import type { CallCache } from "./call-cache.js";
+import type { ReplyStore } from "./call-cache.js";
 import { storedChunks, storingStream } from "./stored-reply.js";
 import type { UsageCounter } from "./usage.js";
 
-function writeFailedWarning(error: unknown, dir: string): string {
+function writeFailedWarning(error: unknown, location: string): string {
   const reason = error instanceof Error ? error.message : String(error);
-  return `The reply could not be stored in the call cache at ${dir} (${reason}); the call itself succeeded.`;
+  return `The reply could not be stored in the call cache at ${location} (${reason}); the call itself succeeded.`;
 }
 
 /**
- * Answers a call from the on-disk cache when the same (model, messages, options) was answered
+ * Answers a call from the cache (on disk, or any `ReplyStore`) when the same (model, messages, options) was answered
  * before, without any request; stores every new complete reply. A cache hit costs nothing and is
  * counted as `cachedCalls`, not in the token totals. A failed write never fails the call.
  */
-export function withCache(model: LanguageModel, cache: CallCache, counter: UsageCounter): LanguageModel {
+export function withCache(model: LanguageModel, cache: ReplyStore, counter: UsageCounter): LanguageModel {
   return {
     spec: model.spec,
     info: (options) => model.info(options),
@@ -30,7 +30,10 @@ export function withCache(model: LanguageModel, cache: CallCache, counter: Usage
         await cache.write(key, model.spec, result);
         return result;
       } catch (error) {
-        return { ...result, warnings: [...(result.warnings ?? []), writeFailedWarning(error, cache.dir)] };
+        return {
+          ...result,
+          warnings: [...(result.warnings ?? []), writeFailedWarning(error, cache.location)],
+        };
       }
     },
     async *stream(messages: ChatMessage[], options?: ChatOptions): AsyncIterable<ChatChunk> {

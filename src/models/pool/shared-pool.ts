@@ -1,15 +1,17 @@
 import { setMaxListeners } from "node:events";
-import { RlmError } from "../errors/index.js";
-import { CallCache } from "../models/pool/call-cache.js";
-import { createModelPool, type ModelPool, type ModelPoolOptions } from "../models/pool/index.js";
-import { UsageCounter, withUsage } from "../models/pool/usage.js";
-import { withCache } from "../models/pool/with-cache.js";
-import { withPoolSignal } from "../models/pool/with-signal.js";
-import type { ChatMessage, ChatOptions, LanguageModel } from "../models/types.js";
+import { RlmError } from "../../errors/index.js";
+import type { ChatMessage, ChatOptions, LanguageModel } from "../types.js";
+import { CallCache, type ReplyStore } from "./call-cache.js";
+import { createModelPool } from "./create-model-pool.js";
+import type { ModelPool, ModelPoolOptions } from "./types.js";
+import { UsageCounter, withUsage } from "./usage.js";
+import { withCache } from "./with-cache.js";
+import { withPoolSignal } from "./with-signal.js";
 
 /**
- * One model pool for every request of the server, so `--concurrency` bounds the calls in flight to
- * a backend across all runs (a pool per run would multiply it by the number of requests). Each run
+ * One model pool for many runs (every request of `rlm serve`, every task of `rlm batch` and
+ * `rlm worker`), so `--concurrency` bounds the calls in flight to a backend across all runs (a
+ * pool per run would multiply it by the number of runs). Each run
  * sees it through a pool of its own (`forRun`), handed to its RLM as `createPool`: calls go through
  * the shared concurrency limit, retries, endpoints and timeouts, while usage is counted per run (its
  * budget and its response must not include other requests' tokens) and closing the run's pool
@@ -18,8 +20,11 @@ import type { ChatMessage, ChatOptions, LanguageModel } from "../models/types.js
  */
 
 export interface SharedModelPool {
-  /** A pool for one run: the shared backends, this run's usage, cancelled by its own `close()`. */
-  forRun(): ModelPool;
+  /**
+   * A pool for one run: the shared backends, this run's usage, cancelled by its own `close()`.
+   * `store`: a reply cache for this run only (a batch task's, in Redis), instead of `cacheDir`'s.
+   */
+  forRun(store?: ReplyStore): ModelPool;
   /** Closes the shared pool: every run's calls still in flight are cancelled. */
   close(): Promise<void>;
 }
@@ -29,12 +34,12 @@ export function createSharedModelPool(options: ModelPoolOptions): SharedModelPoo
   const shared = createModelPool(sharedOptions);
   const cache = cacheDir === undefined ? undefined : new CallCache(cacheDir);
   return {
-    forRun: () => runPool(shared, options, cache),
+    forRun: (store) => runPool(shared, options, store ?? cache),
     close: () => shared.close(),
   };
 }
 
-function runPool(shared: ModelPool, options: ModelPoolOptions, cache: CallCache | undefined): ModelPool {
+function runPool(shared: ModelPool, options: ModelPoolOptions, cache: ReplyStore | undefined): ModelPool {
   const counter = new UsageCounter();
   const closing = new AbortController();
   // Every call of the run listens to this signal; a run with many sub-calls is normal, not a leak.
