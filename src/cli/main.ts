@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isRlmError } from "../errors/index.js";
+import { snapshotWritesSettled } from "../sandbox/index.js";
 import { addAskCommand } from "./ask-command.js";
 import { addBatchCommand } from "./batch-command.js";
 import { addDemoCommand, demoKeepsRunning } from "./demo-command.js";
@@ -81,11 +82,24 @@ async function main(argv: string[]): Promise<void> {
   await exitAfterFlush();
 }
 
+/** How long a finished command waits for the sandbox's start-up snapshot to be stored. */
+const SNAPSHOT_WAIT_MS = 15_000;
+
 /**
- * Exits once stdout and stderr have flushed: keep-alive sockets and sandbox workers must not keep a
- * finished command alive, and a piped answer must not be cut short by exiting early.
+ * Exits once stdout and stderr have flushed and a start-up snapshot being stored is stored:
+ * keep-alive sockets and sandbox workers must not keep a finished command alive, a piped answer
+ * must not be cut short by exiting early, and a snapshot cut short would make every later cold
+ * start pay the full boot (and leave a temporary file in the cache).
  */
 async function exitAfterFlush(): Promise<never> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    snapshotWritesSettled(),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, SNAPSHOT_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
   await Promise.all(
     [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))),
   );

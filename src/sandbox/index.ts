@@ -15,6 +15,7 @@ export { type EncodedContext, encodeContext } from "./context-encoding.js";
 export { deferredSandbox } from "./deferred-sandbox.js";
 export { answerHostCall, type HostCallHandlers, type HostReply } from "./host-calls.js";
 export { type BwrapOptions, bwrapAvailable, bwrapCommand, createProcessSandbox } from "./process/index.js";
+export { snapshotWritesSettled } from "./pyodide/snapshot-store.js";
 export { driverPath, pythonDirectory } from "./python-files.js";
 export { REPL, REPL_NAMES, type ReplName } from "./repl-names.js";
 export {

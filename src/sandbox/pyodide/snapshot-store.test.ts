@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -102,5 +102,30 @@ await sandbox.close();`;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(readFileSync(location.path).equals(planted)).toBe(true);
     expect(recordMatches()).toBe(false);
+  });
+
+  it("is stored before a process that exits at once is gone, and a dead store's leftovers are removed", async () => {
+    rmSync(location.path, { force: true });
+    rmSync(record, { force: true });
+    // A store cut short by a killed process: its pid is gone.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leftover = `${location.path}.${dead}.1700000000000.tmp`;
+    writeFileSync(leftover, "partial");
+    const script = `import { createPyodideSandbox } from ${JSON.stringify(new URL("./index.ts", import.meta.url).href)};
+import { snapshotWritesSettled } from ${JSON.stringify(new URL("./snapshot-store.ts", import.meta.url).href)};
+const sandbox = await createPyodideSandbox({ timeoutMs: 20000, spareWorker: false });
+process.stdout.write((await sandbox.exec("print(6 * 7)")).stdout);
+await sandbox.close();
+await snapshotWritesSettled();
+process.exit(0);`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, RLM_CACHE_DIR: cache },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.stdout).toBe("42\n");
+    // No waiting here: the process was gone only once the store had finished.
+    expect(recordMatches()).toBe(true);
+    expect(readdirSync(cache).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 });

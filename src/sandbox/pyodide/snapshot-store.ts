@@ -8,8 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 export interface SnapshotLocation {
   path: string;
@@ -36,10 +36,33 @@ export function expectedSnapshot(location: SnapshotLocation): { path: string; di
   return { path: location.path, digest };
 }
 
+/** Stores still writing: see `snapshotWritesSettled`. */
+const writing = new Set<Promise<void>>();
+
+/**
+ * Resolves when every snapshot store of this process has finished. A command that exits with
+ * `process.exit` waits for it: a store cut short saves nothing (every later cold start pays the
+ * full boot again) and leaves its temporary file behind.
+ */
+export async function snapshotWritesSettled(): Promise<void> {
+  await Promise.allSettled([...writing]);
+}
+
 /** Stores a snapshot a worker made, with its record; a failure costs the next start time only. */
-export async function storeSnapshot(location: SnapshotLocation, bytes: Uint8Array): Promise<void> {
+export function storeSnapshot(location: SnapshotLocation, bytes: Uint8Array): Promise<void> {
+  const stored = store(location, bytes);
+  writing.add(stored);
+  const done = () => {
+    writing.delete(stored);
+  };
+  stored.then(done, done);
+  return stored;
+}
+
+async function store(location: SnapshotLocation, bytes: Uint8Array): Promise<void> {
   const directory = dirname(location.path);
   await mkdir(directory, { recursive: true, mode: 0o700 });
+  await removeAbandoned(location.path);
   const suffix = `${process.pid}.${Date.now()}.tmp`;
   const record: SnapshotRecord = {
     binding: location.binding,
@@ -60,5 +83,30 @@ export async function storeSnapshot(location: SnapshotLocation, bytes: Uint8Arra
   } finally {
     await rm(temporary.snapshot, { force: true });
     await rm(temporary.record, { force: true });
+  }
+}
+
+/** `<snapshot>[.json].<pid>.<time>.tmp`: the temporary files of a store. */
+const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the temporary files of stores whose process died before finishing (killed, crashed). */
+async function removeAbandoned(path: string): Promise<void> {
+  const name = basename(path);
+  const entries = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const pid = TEMPORARY.exec(entry)?.[1];
+    if (!entry.startsWith(`${name}.`) || pid === undefined) continue;
+    if (Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    await rm(join(dirname(path), entry), { force: true });
   }
 }
