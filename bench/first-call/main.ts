@@ -7,7 +7,10 @@
  * and the sandbox's own cold start (create + first exec), which the first call no longer waits
  * for: the sandbox boots while the root model reads the first message.
  *
- *   npm run build && node --import tsx bench/first-call/main.ts [--runs 5]
+ *   npm run build && node --import tsx bench/first-call/main.ts [--runs 5] [--before DIR]
+ *
+ * `--before DIR` times a second checkout's build (for example the commit before a change) in the
+ * same run, alternating with this one.
  */
 
 import { spawn } from "node:child_process";
@@ -30,6 +33,8 @@ function argument(name: string, fallback: string): string {
 }
 
 const runs = Math.max(1, Number(argument("runs", "5")));
+/** `--before DIR`: also time the built `rlm` of another checkout (`DIR/dist/...`), side by side. */
+const before = process.argv.includes("--before") ? argument("before", "") : undefined;
 const home = mkdtempSync(join(tmpdir(), "rlm-bench-first-call-"));
 const document = join(home, "notes.md");
 writeFileSync(document, "The vault code is 4471.\n".repeat(1_000));
@@ -85,7 +90,8 @@ const runtimes: { label: string; sandbox: SandboxOptions | undefined }[] = [
   { label: "pyodide (default)", sandbox: undefined },
   { label: "process (python3)", sandbox: { runtime: "process" } },
 ];
-if (bwrapAvailable()) {
+// The launcher binds this checkout's Python driver only: no bubblewrap row beside `--before`.
+if (bwrapAvailable() && before === undefined) {
   runtimes.push({
     label: "process under bubblewrap",
     sandbox: { runtime: "process", command: bwrapCommand() },
@@ -97,22 +103,35 @@ const floor: number[] = [];
 for (let run = 0; run < runs; run++) floor.push((await timeProcess(["-e", ""], environment)).exit);
 rows.push(["node -e '' (process floor)", "-", `${formatNumber(median(floor))} ms`, "-", "-"]);
 
+const binaries: { name: string; path: string }[] = [{ name: "this build", path: BINARY }];
+if (before) binaries.push({ name: "before", path: join(before, "dist", "src", "cli", "main.js") });
+
 for (const { label, sandbox } of runtimes) {
   const config = configFor(sandbox);
-  const first: number[] = [];
-  const whole: number[] = [];
-  // One run first, not counted: the start-up snapshot is made once per cache directory.
-  await timeProcess(
-    [BINARY, "ask", "What is the code?", document, "--config", config, "-q", "-m", spec, "-s", spec],
-    environment,
-  );
+  const ask = (binary: string) => [
+    binary,
+    "ask",
+    "What is the code?",
+    document,
+    "--config",
+    config,
+    "-q",
+    "-m",
+    spec,
+    "-s",
+    spec,
+  ];
+  const first = new Map<string, number[]>(binaries.map(({ name }) => [name, []]));
+  const whole = new Map<string, number[]>(binaries.map(({ name }) => [name, []]));
+  // One run of each first, not counted: the start-up snapshot is made once per cache directory.
+  for (const { path } of binaries) await timeProcess(ask(path), environment);
+  // Alternated, so that a change in the machine's speed weighs on both alike.
   for (let run = 0; run < runs; run++) {
-    const timed = await timeProcess(
-      [BINARY, "ask", "What is the code?", document, "--config", config, "-q", "-m", spec, "-s", spec],
-      environment,
-    );
-    if (timed.first !== undefined) first.push(timed.first);
-    whole.push(timed.exit);
+    for (const { name, path } of binaries) {
+      const timed = await timeProcess(ask(path), environment);
+      if (timed.first !== undefined) first.get(name)?.push(timed.first);
+      whole.get(name)?.push(timed.exit);
+    }
   }
   const boots: number[] = [];
   for (let run = 0; run < runs; run++) {
@@ -122,14 +141,16 @@ for (const { label, sandbox } of runtimes) {
     boots.push(performance.now() - started);
     await box.close();
   }
-  const firstMs = median(first);
-  rows.push([
-    `rlm ask, ${label}`,
-    `${formatNumber(firstMs)} ms`,
-    `${formatNumber(median(whole))} ms`,
-    `${formatNumber(median(boots))} ms`,
-    firstMs < TARGET_MS ? `ok (< ${TARGET_MS} ms)` : `MISSED (< ${TARGET_MS} ms)`,
-  ]);
+  for (const { name } of binaries) {
+    const firstMs = median(first.get(name) ?? []);
+    rows.push([
+      `rlm ask, ${label}${binaries.length > 1 ? ` (${name})` : ""}`,
+      `${formatNumber(firstMs)} ms`,
+      `${formatNumber(median(whole.get(name) ?? []))} ms`,
+      `${formatNumber(median(boots))} ms`,
+      firstMs < TARGET_MS ? `ok (< ${TARGET_MS} ms)` : `MISSED (< ${TARGET_MS} ms)`,
+    ]);
+  }
 }
 rows.push(["official rlm (no sandbox)", OFFICIAL_FIRST_CALL, "-", "-", "-"]);
 
