@@ -25,12 +25,8 @@ import type { FakeReply } from "../../test/fakes/types.js";
 import { writeBatchDataset } from "../../test/policies/batch.js";
 import { fanOutPolicies } from "../../test/policies/durable.js";
 import { redisServerMissing, startRedis } from "../../test/redis/start-redis.js";
+import { argument } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 
 const tasks = Number(argument("tasks", "200"));
 const workerCounts = argument("workers", "1,2,4").split(",").map(Number);

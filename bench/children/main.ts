@@ -21,6 +21,7 @@ import { RLM } from "../../src/rlm/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
 import { code, turnOf } from "../../test/policies/conversation.js";
+import { argument, median } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 import { watchPeak } from "../system/process-memory.js";
 
@@ -28,22 +29,12 @@ const LEAF_MS = 50;
 const OFFICIAL: Record<number, string> = { 2: "1.0 s (quoted)", 3: "1.5 s, 38 MB (quoted)" };
 const TARGET_RSS_MB = 600;
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 const runs = Math.max(1, Number(argument("runs", "3")));
 const beforeDir = process.argv.includes("--before") ? argument("before", "") : undefined;
 const engines: { name: string; RLM: typeof RLM }[] = [{ name: "this build", RLM }];
 if (beforeDir) {
   const before = (await import(join(beforeDir, "src", "rlm", "index.ts"))) as { RLM: typeof RLM };
   engines.push({ name: "before", RLM: before.RLM });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const server = await startFakeOpenAI(

@@ -20,23 +20,13 @@ import type { RLMOptions } from "../../src/rlm/types.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
 import type { FakePolicy } from "../../test/fakes/types.js";
 import { code, turnOf } from "../../test/policies/conversation.js";
+import { argument, median } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 
 const runs = Math.max(1, Number(argument("runs", "5")));
 const latencyMs = Number(argument("latency", "20"));
 const directory = mkdtempSync(join(tmpdir(), "rlm-bench-durable-"));
 const CONTEXT = "lorem ipsum dolor sit amet ".repeat(2_000);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** `turns` turns that each run `perTurn` sub-calls (0: trivial code), then FINAL. */
 function policies(turns: number, perTurn: number): Record<string, FakePolicy> {

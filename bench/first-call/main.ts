@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { bwrapAvailable, bwrapCommand, createSandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
 import { code, lastStdout, turnOf } from "../../test/policies/conversation.js";
+import { argument, median } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 
 const BINARY = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
@@ -27,23 +28,12 @@ const TARGET_MS = 300;
 /** Quoted from issue 17 (the official Python rlm has no sandbox); not measured here: it cannot be installed offline. */
 const OFFICIAL_FIRST_CALL = "5-30 ms (quoted, not measured here)";
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
 const runs = Math.max(1, Number(argument("runs", "5")));
 /** `--before DIR`: also time the built `rlm` of another checkout (`DIR/dist/...`), side by side. */
 const before = process.argv.includes("--before") ? argument("before", "") : undefined;
 const home = mkdtempSync(join(tmpdir(), "rlm-bench-first-call-"));
 const document = join(home, "notes.md");
 writeFileSync(document, "The vault code is 4471.\n".repeat(1_000));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 let firstCallAt: number | undefined;
 const server = await startFakeOpenAI(

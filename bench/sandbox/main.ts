@@ -11,6 +11,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { createSandbox } from "../../src/sandbox/index.js";
 import { runtimeEntry, SANDBOX_RUNTIMES, type SandboxRuntimeName } from "../../src/sandbox/runtimes.js";
 import type { SandboxOptions } from "../../src/sandbox/types.js";
+import { argument, median } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 import { watchPeak } from "../system/process-memory.js";
 import {
@@ -23,11 +24,6 @@ import {
   spareStart,
 } from "./measure.js";
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
 interface Row {
   label: string;
   samples: number[];
@@ -35,12 +31,6 @@ interface Row {
   target: string;
   /** CPU ms per sample, where measured. */
   cpu: number[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function show(value: number, unit: Row["unit"]): string {

@@ -88,8 +88,4 @@ export async function steadyState<T>(
   return { median: sorted[Math.floor(sorted.length / 2)]!, steady, keys: all.map(key) };
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+export { median } from "../runner/command-line.js";

@@ -7,29 +7,17 @@
  *   node --import tsx bench/viewer/main.ts [--runs 3] [--calls 1000,10000]
  */
 
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, hasChromium, launchChromium } from "../../src/viewer/__fixtures__/chromium.js";
 import { compilePage } from "../../src/viewer/__fixtures__/compile-page.js";
 import { measureViewer, writeFanOutTrajectory } from "../../src/viewer/__fixtures__/fan-out-trajectory.js";
 import { startViewer } from "../../src/viewer/serve.js";
+import { argument, median } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   console.error(`bench/viewer needs ${CHROMIUM} (apt-get install chromium).`);
   process.exit(1);
 }
@@ -38,10 +26,7 @@ const runs = Math.max(1, Number(argument("runs", "3")));
 const sizes = argument("calls", "1000,10000").split(",").map(Number);
 const directory = mkdtempSync(join(tmpdir(), "rlm-bench-viewer-"));
 const pageDirectory = await compilePage();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launchChromium();
 const load = loadavg()[0]!;
 const rows: string[][] = [];
 try {

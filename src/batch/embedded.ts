@@ -9,7 +9,7 @@ import type { BatchProgress } from "./progress.js";
 import { resultLine } from "./result-line.js";
 import type { ResultsFile } from "./results-file.js";
 import { runTask, type TaskEnvironment } from "./run-task.js";
-import { type BatchTask, type InvalidLine, isFailed, type TaskOutcome } from "./task.js";
+import { type BatchTask, type InvalidLine, isFailed, outcomeWithoutRun, type TaskOutcome } from "./task.js";
 
 export interface BatchSummary {
   /** Tasks that got a line in this run. */
@@ -32,19 +32,7 @@ export interface EmbeddedBatch {
 }
 
 export function invalidOutcome(line: InvalidLine, model: string): TaskOutcome {
-  return {
-    id: line.id,
-    answer: null,
-    stopReason: "invalid",
-    usage: {},
-    iterations: 0,
-    subCalls: 0,
-    depth: 0,
-    elapsedMs: 0,
-    trajectory: null,
-    error: { code: "invalid-request", message: line.error },
-    model,
-  };
+  return outcomeWithoutRun(line.id, model, "invalid", { code: "invalid-request", message: line.error });
 }
 
 /** Writes the lines that could not be read (once: a rerun finds them in the file). */

@@ -20,7 +20,7 @@ import { connectRedis } from "./redis.js";
 import { replyKeyPrefix } from "./redis-reply-store.js";
 import { resultLine } from "./result-line.js";
 import type { ResultsFile } from "./results-file.js";
-import { type BatchTask, type InvalidLine, isFailed, type TaskOutcome } from "./task.js";
+import { type BatchTask, type InvalidLine, isFailed, outcomeWithoutRun, type TaskOutcome } from "./task.js";
 
 export interface QueuedBatch {
   url: string;
@@ -36,28 +36,6 @@ export interface QueuedBatch {
   sweepMs?: number;
   /** Tries per job when its processor throws. Default 3. */
   attempts?: number;
-}
-
-function failedOutcome(
-  task: BatchTask,
-  model: string,
-  code: string,
-  message: string,
-  hint?: string,
-): TaskOutcome {
-  return {
-    id: task.id,
-    answer: null,
-    stopReason: "error",
-    usage: {},
-    iterations: 0,
-    subCalls: 0,
-    depth: 0,
-    elapsedMs: 0,
-    trajectory: null,
-    error: { code, message, ...(hint ? { hint } : {}) },
-    model,
-  };
 }
 
 /** Deletes a finished task's replies kept in Redis (they would expire after a week anyway). */
@@ -112,13 +90,11 @@ async function submitAndCollect(
     if (bytes > MAX_JOB_BYTES) {
       write(
         task,
-        failedOutcome(
-          task,
-          batch.model,
-          "batch-task-too-large",
-          `The task's inline context is ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; a queued task carries at most ${MAX_JOB_BYTES / 1024 / 1024} MiB.`,
-          "Give the context as paths that every worker can read (the same path on each machine), or run the batch without --queue.",
-        ),
+        outcomeWithoutRun(task.id, batch.model, "error", {
+          code: "batch-task-too-large",
+          message: `The task's inline context is ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; a queued task carries at most ${MAX_JOB_BYTES / 1024 / 1024} MiB.`,
+          hint: "Give the context as paths that every worker can read (the same path on each machine), or run the batch without --queue.",
+        }),
       );
       continue;
     }
@@ -169,7 +145,10 @@ async function submitAndCollect(
     } else {
       write(
         task,
-        failedOutcome(task, batch.model, "run-failed", `The job failed on every try: ${job.failedReason}`),
+        outcomeWithoutRun(task.id, batch.model, "error", {
+          code: "run-failed",
+          message: `The job failed on every try: ${job.failedReason}`,
+        }),
       );
     }
     pending.delete(jobId);

@@ -16,7 +16,8 @@ import type { CompletionOptions, CompletionResult } from "../rlm/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { jobBytes, MAX_JOB_BYTES, type QueuedTask } from "./queue-job.js";
 import { connectRedis } from "./redis.js";
-import { isFailed, type TaskOutcome } from "./task.js";
+import { completionOf } from "./result-line.js";
+import { isFailed, outcomeWithoutRun, type TaskOutcome } from "./task.js";
 
 /** The batch key of the server's jobs (their trace folder on the workers). */
 const SERVE_BATCH = "serve";
@@ -30,16 +31,7 @@ export interface QueuedEngines {
 }
 
 function resultOf(outcome: TaskOutcome): CompletionResult {
-  const result: CompletionResult = {
-    answer: outcome.answer ?? "",
-    stopReason: outcome.stopReason === "invalid" ? "error" : outcome.stopReason,
-    usage: outcome.usage,
-    iterations: outcome.iterations,
-    subCalls: outcome.subCalls,
-    depth: outcome.depth,
-    elapsedMs: outcome.elapsedMs,
-    tracePath: outcome.trajectory ?? undefined,
-  };
+  const result = completionOf(outcome);
   if (outcome.error === null) return result;
   const code = isErrorCode(outcome.error.code) ? outcome.error.code : "run-failed";
   return {
@@ -103,11 +95,11 @@ export async function queuedEngines(url: string, queueName: string): Promise<Que
           outcome = await Promise.race([job.waitUntilFinished(events), aborted]);
         } catch (error) {
           if (options.signal?.aborted) {
-            return { ...resultOf({ ...emptyOutcome(id), stopReason: "aborted" }), stopReason: "aborted" };
+            return { ...resultOf(outcomeWithoutRun(id, "", "aborted", null)), stopReason: "aborted" };
           }
           const message = error instanceof Error ? error.message : String(error);
           throw new RunError({
-            ...resultOf(emptyOutcome(id)),
+            ...resultOf(outcomeWithoutRun(id, "", "error", null)),
             stopReason: "error",
             error: `The queued run failed on every try: ${message}`,
             failure: new RlmError("run-failed", `The queued run failed on every try: ${message}`),
@@ -125,21 +117,5 @@ export async function queuedEngines(url: string, queueName: string): Promise<Que
       await queue.close();
       redis.disconnect();
     },
-  };
-}
-
-function emptyOutcome(id: string): TaskOutcome {
-  return {
-    id,
-    answer: null,
-    stopReason: "error",
-    usage: {},
-    iterations: 0,
-    subCalls: 0,
-    depth: 0,
-    elapsedMs: 0,
-    trajectory: null,
-    error: null,
-    model: "",
   };
 }

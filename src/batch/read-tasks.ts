@@ -10,8 +10,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { RlmError } from "../errors/index.js";
-import { ChatContextError, type ChatContextMessage, chatContext } from "../inputs/index.js";
-import { chatRequestSchema, type RequestMessage } from "../server/chat-request.js";
+import { ChatContextError, chatContext } from "../inputs/index.js";
+import { chatMessagesOf, chatRequestSchema } from "../server/chat-request.js";
 import type { BatchTask, InvalidLine, TaskFormat } from "./task.js";
 
 const jsonValue: z.ZodType<unknown> = z.lazy(() =>
@@ -52,16 +52,6 @@ function firstIssue(error: z.ZodError): string {
   return path === "" ? issue.message : `${path}: ${issue.message}`;
 }
 
-function partsOf(content: RequestMessage["content"]): ChatContextMessage["parts"] {
-  if (content === null) return [];
-  if (typeof content === "string") return [{ type: "text", text: content }];
-  return content.map((part) =>
-    part.type === "text"
-      ? { type: "text", text: part.text }
-      : { type: "file", data: part.file.file_data, filename: part.file.filename },
-  );
-}
-
 type LineResult = { task: BatchTask } | { error: string; id?: string; format: TaskFormat };
 
 async function readOpenAiLine(value: unknown, line: number, base: string): Promise<LineResult> {
@@ -70,7 +60,7 @@ async function readOpenAiLine(value: unknown, line: number, base: string): Promi
   const parsed = openaiLineSchema.safeParse(value);
   if (!parsed.success) return { error: firstIssue(parsed.error), id, format: "openai" };
   const { body } = parsed.data;
-  const messages = body.messages.map((message) => ({ role: message.role, parts: partsOf(message.content) }));
+  const messages = chatMessagesOf(body.messages);
   try {
     const split = await chatContext(messages, {
       context: body.rlm_context,

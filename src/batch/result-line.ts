@@ -14,6 +14,20 @@ import { isFailed, type TaskFormat, type TaskOutcome } from "./task.js";
 
 const hex = () => randomUUID().replaceAll("-", "");
 
+/** A task's outcome as the library's result (a bad line's `invalid` stop as `error`); no error fields. */
+export function completionOf(outcome: TaskOutcome): CompletionResult {
+  return {
+    answer: outcome.answer ?? "",
+    stopReason: outcome.stopReason === "invalid" ? "error" : outcome.stopReason,
+    usage: outcome.usage,
+    iterations: outcome.iterations,
+    subCalls: outcome.subCalls,
+    depth: outcome.depth,
+    elapsedMs: outcome.elapsedMs,
+    tracePath: outcome.trajectory ?? undefined,
+  };
+}
+
 function rlmLine(outcome: TaskOutcome) {
   return {
     id: outcome.id,
@@ -58,17 +72,12 @@ function openAiLine(outcome: TaskOutcome, model: string) {
       error: null,
     };
   }
-  const result: CompletionResult = {
-    answer: outcome.answer ?? "",
-    stopReason,
-    usage: outcome.usage,
-    iterations: outcome.iterations,
-    subCalls: outcome.subCalls,
-    depth: outcome.depth,
-    elapsedMs: outcome.elapsedMs,
-    tracePath: outcome.trajectory ?? undefined,
-  };
-  const body = completionBody(`chatcmpl-rlm-${hex()}`, model, Math.floor(Date.now() / 1000), result);
+  const body = completionBody(
+    `chatcmpl-rlm-${hex()}`,
+    model,
+    Math.floor(Date.now() / 1000),
+    completionOf(outcome),
+  );
   return {
     id,
     custom_id: outcome.id,

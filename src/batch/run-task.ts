@@ -18,7 +18,7 @@ import { RLM, RunError } from "../rlm/index.js";
 import type { CompletionResult, RLMOptions } from "../rlm/types.js";
 import type { ContextInput } from "../sandbox/types.js";
 import type { RlmEvent } from "../trace/types.js";
-import type { BatchTask, TaskError, TaskOutcome } from "./task.js";
+import { type BatchTask, outcomeWithoutRun, type TaskError, type TaskOutcome } from "./task.js";
 
 export interface TaskEnvironment {
   /** Models, limits, sandbox: the same for every task (no `trace`, no `createPool`). */
@@ -43,22 +43,6 @@ function errorOf(error: unknown): TaskError {
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   }
   return { code: "run-failed", message: error instanceof Error ? error.message : String(error) };
-}
-
-function failedOutcome(task: BatchTask, model: string, error: unknown, started: number): TaskOutcome {
-  return {
-    id: task.id,
-    answer: null,
-    stopReason: "error",
-    usage: {},
-    iterations: 0,
-    subCalls: 0,
-    depth: 0,
-    elapsedMs: performance.now() - started,
-    trajectory: null,
-    error: errorOf(error),
-    model,
-  };
 }
 
 function outcomeOf(task: BatchTask, model: string, result: CompletionResult): TaskOutcome {
@@ -109,7 +93,7 @@ export async function runTask(
   try {
     context = await contextOf(task, environment);
   } catch (error) {
-    return failedOutcome(task, model, error, started);
+    return outcomeWithoutRun(task.id, model, "error", errorOf(error), performance.now() - started);
   }
   const trace = join(environment.traceDirectory, traceName(task.id));
   const instructions = [environment.rlm.instructions, task.instructions].filter(Boolean).join("\n\n");
@@ -144,7 +128,7 @@ export async function runTask(
   } catch (error) {
     if (signal.aborted) return undefined;
     if (error instanceof RunError) return outcomeOf(task, model, error.result);
-    return failedOutcome(task, model, error, started);
+    return outcomeWithoutRun(task.id, model, "error", errorOf(error), performance.now() - started);
   } finally {
     await rlm.close();
   }

@@ -64,6 +64,29 @@ export interface TaskOutcome {
   model: string;
 }
 
+/** The outcome of a task that produced no run (a bad line, a failure before or around the run). */
+export function outcomeWithoutRun(
+  id: string,
+  model: string,
+  stopReason: TaskOutcome["stopReason"],
+  error: TaskError | null,
+  elapsedMs = 0,
+): TaskOutcome {
+  return {
+    id,
+    answer: null,
+    stopReason,
+    usage: {},
+    iterations: 0,
+    subCalls: 0,
+    depth: 0,
+    elapsedMs,
+    trajectory: null,
+    error,
+    model,
+  };
+}
+
 /** Failed: no answer came out (a run error or a bad line); a limit's best answer is not a failure. */
 export function isFailed(outcome: Pick<TaskOutcome, "stopReason" | "error" | "answer">): boolean {
   return outcome.stopReason === "error" || outcome.stopReason === "invalid" || outcome.answer === null;

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { letterWords, promptsAt, rootRequestsOf, writeBatchDataset } from "../../test/policies/batch.js";
 import { fanOutPolicies } from "../../test/policies/durable.js";
 import { testModels } from "../../test/policies/harness.js";
+import { answeredPrompts, readLines, until } from "./__fixtures__/batch-files.js";
 import { BUILD_TIMEOUT_MS, cleanEnvironment, ensureBuilt, runCli, startCli } from "./__fixtures__/run-cli.js";
 
 beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
@@ -37,31 +38,12 @@ interface OutputLine {
   } | null;
 }
 
-function readLines(path: string): Record<string, unknown>[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.endsWith("}"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 /** Sub-call prompts the trajectories under `directory` record as answered. */
-function answeredPrompts(directory: string): string[] {
+function answeredIn(directory: string): string[] {
   if (!existsSync(directory)) return [];
   return readdirSync(directory)
     .filter((name) => name.endsWith(".jsonl"))
-    .flatMap((name) => readFileSync(join(directory, name), "utf8").split("\n"))
-    .filter((line) => line.startsWith('{"type":"call"'))
-    .map((line) => JSON.parse(line) as { prompt?: string })
-    .flatMap((call) => (call.prompt === undefined ? [] : [call.prompt]));
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    .flatMap((name) => answeredPrompts(readFileSync(join(directory, name), "utf8")));
 }
 
 describe("rlm batch, embedded (built binary)", () => {
@@ -88,7 +70,7 @@ describe("rlm batch, embedded (built binary)", () => {
     const finishedBefore = readLines(out).map((line) => line.id as string);
     expect(finishedBefore.length).toBeGreaterThanOrEqual(2);
     expect(finishedBefore.length).toBeLessThan(6);
-    const paid = answeredPrompts(traces);
+    const paid = answeredIn(traces);
     const rootBefore = new Map(
       dataset.tasks.map((task) => [task.id, rootRequestsOf(models.server, task.query)]),
     );

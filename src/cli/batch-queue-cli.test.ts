@@ -18,6 +18,7 @@ import { fanOutPolicies } from "../../test/policies/durable.js";
 import { testModels } from "../../test/policies/harness.js";
 import { type RedisServer, redisServerMissing, startRedis } from "../../test/redis/start-redis.js";
 import { batchKeyOf } from "../batch/queue-job.js";
+import { answeredPrompts, readLines, until } from "./__fixtures__/batch-files.js";
 import { BUILD_TIMEOUT_MS, cleanEnvironment, ensureBuilt, runCli, startCli } from "./__fixtures__/run-cli.js";
 
 const missing = redisServerMissing();
@@ -33,14 +34,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function readLines(path: string): Record<string, unknown>[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.endsWith("}"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 /** Every trajectory a worker wrote (under its trace dir, one folder per batch). */
 function trajectories(directory: string): { text: string; finished: boolean }[] {
   if (!existsSync(directory)) return [];
@@ -48,22 +41,6 @@ function trajectories(directory: string): { text: string; finished: boolean }[] 
     .filter((name) => name.endsWith(".jsonl"))
     .map((name) => readFileSync(join(directory, name), "utf8"))
     .map((text) => ({ text, finished: text.includes('{"type":"result"') }));
-}
-
-function answeredPrompts(text: string): string[] {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith('{"type":"call"'))
-    .map((line) => JSON.parse(line) as { prompt?: string })
-    .flatMap((call) => (call.prompt === undefined ? [] : [call.prompt]));
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.skipIf(missing !== undefined)(

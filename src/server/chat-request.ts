@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ChatContextMessage } from "../inputs/index.js";
 import { HttpError } from "./http-error.js";
 
 /**
@@ -59,4 +60,19 @@ export function parseChatRequest(body: unknown): ChatRequest {
     param: param || undefined,
     hint: "Send a Chat Completions body: {model, messages: [{role, content}], stream?}.",
   });
+}
+
+function partsOf(content: RequestMessage["content"]): ChatContextMessage["parts"] {
+  if (content === null) return [];
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  return content.map((part) =>
+    part.type === "text"
+      ? { type: "text", text: part.text }
+      : { type: "file", data: part.file.file_data, filename: part.file.filename },
+  );
+}
+
+/** A request's messages as `chatContext` reads them (`rlm serve` and OpenAI lines of `rlm batch`). */
+export function chatMessagesOf(messages: RequestMessage[]): ChatContextMessage[] {
+  return messages.map((message) => ({ role: message.role, parts: partsOf(message.content) }));
 }

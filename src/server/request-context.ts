@@ -2,10 +2,9 @@ import {
   type ChatContext,
   ChatContextError,
   type ChatContextLocation,
-  type ChatContextMessage,
   chatContext,
 } from "../inputs/index.js";
-import type { ChatRequest, RequestMessage } from "./chat-request.js";
+import { type ChatRequest, chatMessagesOf } from "./chat-request.js";
 import { HttpError } from "./http-error.js";
 
 /**
@@ -18,16 +17,6 @@ import { HttpError } from "./http-error.js";
 
 export type RequestContext = ChatContext;
 
-function partsOf(content: RequestMessage["content"]): ChatContextMessage["parts"] {
-  if (content === null) return [];
-  if (typeof content === "string") return [{ type: "text", text: content }];
-  return content.map((part) =>
-    part.type === "text"
-      ? { type: "text", text: part.text }
-      : { type: "file", data: part.file.file_data, filename: part.file.filename },
-  );
-}
-
 function paramOf(location: ChatContextLocation | undefined): string | undefined {
   if (location === undefined) return undefined;
   if (location.message !== undefined) return `messages.${location.message}.${location.field}`;
@@ -35,10 +24,7 @@ function paramOf(location: ChatContextLocation | undefined): string | undefined 
 }
 
 export async function requestContext(request: ChatRequest): Promise<RequestContext> {
-  const messages = request.messages.map((message) => ({
-    role: message.role,
-    parts: partsOf(message.content),
-  }));
+  const messages = chatMessagesOf(request.messages);
   try {
     return await chatContext(messages, { context: request.rlm_context, contextField: "rlm_context" });
   } catch (error) {

@@ -3,11 +3,12 @@
  * downloaded one), showing a trajectory written by a real RLM run against a fake model server.
  */
 
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, hasChromium, launchChromium } from "./__fixtures__/chromium.js";
 import { compilePage } from "./__fixtures__/compile-page.js";
 import { measureViewer, writeFanOutTrajectory } from "./__fixtures__/fan-out-trajectory.js";
 import {
@@ -25,8 +26,6 @@ import { parseTrajectoryText } from "./page/parse-trajectory-text.js";
 import { type Bar, layoutTimeline, TIMELINE_GEOMETRY } from "./page/timeline-layout.js";
 import { type RunningViewer, startViewer } from "./serve.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`Skipping the viewer browser tests: ${CHROMIUM} is missing (apt-get install chromium).`);
 
@@ -41,19 +40,7 @@ describe.skipIf(!hasChromium)("viewer page in chromium", () => {
     pageDirectory = compiled;
     tracePath = trace;
     viewer = await startViewer({ tracePath, files: { pageDirectory } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -20,7 +20,7 @@ export {
   sharedDispatcher,
 } from "./http-options.js";
 export { fromDispatcherResponse, fromFetchResponse, type HttpResponse } from "./http-response.js";
-export { findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
+export { connectionFailure, findErrorCode, type NetworkErrorContext, networkError } from "./network-error.js";
 export {
   type JsonRequest,
   type OutgoingRequest,

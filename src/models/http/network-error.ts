@@ -14,6 +14,22 @@ export function findErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** fetch wraps the socket error (`TypeError: fetch failed`, cause ...): the innermost message says what happened. */
+function innermostMessage(error: unknown): string {
+  let current = error;
+  let message = String(error);
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    message = current.message;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+/** Why a request got no answer, for a message: the socket's code (`ECONNREFUSED`), else the innermost message. */
+export function connectionFailure(error: unknown): string {
+  return findErrorCode(error) ?? innermostMessage(error);
+}
+
 export interface NetworkErrorContext {
   /** Who we talked to, for the message ("Ollama at http://127.0.0.1:11434"). */
   target: string;

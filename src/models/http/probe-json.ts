@@ -1,5 +1,5 @@
 import type { HttpOptions } from "./http-options.js";
-import { findErrorCode } from "./network-error.js";
+import { connectionFailure } from "./network-error.js";
 import { sendRequest } from "./post-json.js";
 
 /** What a probe found: the status and the body (JSON when it parses, else the text), or why nothing came. */
@@ -27,17 +27,6 @@ export async function probeJson(
     return { status: response.status, body };
   } catch (error) {
     if (signal.aborted) return { error: "no answer within the timeout" };
-    return { error: findErrorCode(error) ?? innermostMessage(error) };
+    return { error: connectionFailure(error) };
   }
-}
-
-/** fetch wraps the socket error (`TypeError: fetch failed`, cause ...): the innermost message says what happened. */
-function innermostMessage(error: unknown): string {
-  let current = error;
-  let message = String(error);
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    message = current.message;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return message;
 }

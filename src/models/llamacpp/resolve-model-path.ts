@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { RlmError } from "../../errors/index.js";
-import { findErrorCode } from "../http/index.js";
+import { connectionFailure } from "../http/index.js";
 import type { DownloadProgress } from "../model-config.js";
 import { loadNodeLlamaCpp } from "./load-library.js";
 
@@ -48,17 +48,6 @@ function downloadSettings(options: ResolveModelOptions) {
   };
 }
 
-/** fetch wraps the socket's error (`TypeError: fetch failed`, cause ...): the innermost says what happened. */
-function innermostMessage(error: unknown): string {
-  let current = error;
-  let message = String(error);
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    message = current.message;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return message;
-}
-
 /** The server a download starts at: the Hugging Face endpoint for `hf:` URIs, else the URL itself. */
 function downloadServer(model: string, options: ResolveModelOptions): string {
   if (/^https?:\/\//.test(model)) return model;
@@ -92,7 +81,7 @@ async function probeServer(model: string, options: ResolveModelOptions): Promise
     if (options.signal?.aborted) throw options.signal.reason;
     const reason = timeout.aborted
       ? `no answer within ${(options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) / 1000} s`
-      : (findErrorCode(error) ?? innermostMessage(error));
+      : connectionFailure(error);
     throw downloadFailed(model, `the server at ${url} is not reachable (${reason}).`, error);
   }
   // Only a URL names the file itself; an hf: endpoint's root answers whatever it answers.
