@@ -4,6 +4,7 @@
  */
 
 import { contextParts } from "../sandbox/context-encoding.js";
+import { lazyParts } from "../sandbox/context-file.js";
 import type { ContextInput, LoadInfo } from "../sandbox/types.js";
 import type { ContextDescription } from "./prompts.js";
 
@@ -16,6 +17,7 @@ export function describeContext(context: ContextInput, load: LoadInfo, variable:
     partLengths: load.partLengths,
     keys: load.keys,
     json: load.json === true,
+    ...(load.lazy === true ? { lazy: true } : {}),
     preview: preview(context),
     variable,
   };
@@ -23,6 +25,8 @@ export function describeContext(context: ContextInput, load: LoadInfo, variable:
 
 function preview(context: ContextInput): string {
   if (typeof context === "string") return context.slice(0, PREVIEW_CHARS);
+  const lazy = lazyParts(context);
+  if (lazy !== undefined) return (lazy.files[0]?.preview ?? "").slice(0, PREVIEW_CHARS);
   const first = Array.isArray(context) ? context[0] : Object.values(context)[0];
   const text = typeof first === "string" ? first : first === undefined ? "" : JSON.stringify(first);
   return text.slice(0, PREVIEW_CHARS);
@@ -54,6 +58,23 @@ export function describeContextOnHost(
   context: ContextInput,
   variable: string,
 ): ContextDescription | undefined {
+  const lazy = lazyParts(context);
+  if (lazy !== undefined) {
+    // What `_rlm_load_lazy` reports: sizes in bytes, known without reading a byte.
+    const partLengths = lazy.files.map((file) => file.byteLength);
+    const total = partLengths.reduce((sum, length) => sum + length, 0);
+    const info: LoadInfo = {
+      type: lazy.kind,
+      totalChars: total,
+      partLengths,
+      ...(lazy.keys ? { keys: lazy.keys } : {}),
+      lazy: true,
+      replacedBytes: 0,
+      elapsedMs: 0,
+      variable: "context",
+    };
+    return describeContext(context, info, variable);
+  }
   const { kind, parts, keys } = contextParts(context);
   if (kind !== "str" && kind !== "list" && kind !== "dict") return undefined;
   const partLengths = parts.map((part) => (typeof part === "string" ? codePoints(part) : Number.NaN));

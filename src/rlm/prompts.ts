@@ -150,11 +150,22 @@ export interface ContextDescription {
   keys: string[] | undefined;
   /** The parts are JSON values (numbers, lists...), not all str. */
   json?: boolean;
+  /** Files read as Python goes (LazyText): lengths count bytes, and the model is told how to scan. */
+  lazy?: boolean;
   preview: string;
   variable: string;
 }
 
 const LISTED_PARTS = 100;
+
+/** What the first message says about a lazy context: it is too large to hold, so it is scanned. */
+const LAZY_NOTE = [
+  "- it is lazy: each part is a text file read from disk as you go, too large to hold at once.",
+  "  It works like a str for len(), slicing (context[i:j] gives a str), find/rfind/count/in,",
+  "  startswith/endswith, re.search/re.findall/re.finditer(pattern, context) and",
+  "  context.splitlines() (iterate it). Positions count UTF-8 bytes. Read it in pieces:",
+  "  for piece in context.chunks(1_000_000): ...; whole-text methods (split, lower) fail on it.",
+].join("\n");
 /** In the compact first message: parts listed, and characters of the preview. */
 const COMPACT_LISTED_PARTS = 10;
 const COMPACT_PREVIEW_CHARS = 30;
@@ -174,9 +185,10 @@ function compactFirstMessage(query: string, context: ContextDescription, maxIter
     shape = `, lengths [${shown}${parts > COMPACT_LISTED_PARTS ? ", ..." : ""}]`;
   }
   const start = JSON.stringify(context.preview.slice(0, COMPACT_PREVIEW_CHARS));
+  const unit = context.lazy ? "bytes, read from disk as you go (slice it, re.finditer over it)" : "chars";
   return [
     `Query: ${query}`,
-    `\`context\`${also}: ${kind}, ${thousands(context.totalChars)} chars${shape}, starts ${start}. ${maxIterations} turns.`,
+    `\`context\`${also}: ${kind}, ${thousands(context.totalChars)} ${unit}${shape}, starts ${start}. ${maxIterations} turns.`,
   ].join("\n");
 }
 
@@ -203,8 +215,9 @@ export function firstMessage(
       ? "The context is loaded in the REPL as `context`:"
       : `The context is loaded in the REPL as \`context\` (also \`${context.variable}\`):`,
     `- type: ${kind}`,
-    `- total length: ${thousands(context.totalChars)} characters`,
+    `- total length: ${thousands(context.totalChars)} ${context.lazy ? "bytes" : "characters"}`,
   ];
+  if (context.lazy) lines.push(LAZY_NOTE);
   if (context.type !== "str") {
     const shown = context.partLengths.slice(0, LISTED_PARTS).join(", ");
     const more = parts > LISTED_PARTS ? `, ... (${parts - LISTED_PARTS} more)` : "";

@@ -6,6 +6,7 @@
 
 import { describe } from "vitest";
 import { describeContract } from "./common-contract.case.js";
+import { describeLazyContext } from "./common-lazy.case.js";
 import { describeLimits } from "./common-limits.case.js";
 import { describeQueries } from "./common-queries.case.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
@@ -19,7 +20,9 @@ export type SandboxFeature =
   /** `memoryMb` turns a huge allocation into a MemoryError. */
   | "memory-cap"
   /** `input()` returns at once (EOF) instead of waiting on the host's stdin. */
-  | "stdin-closed";
+  | "stdin-closed"
+  /** A `ContextFile` loads as a lazy context that Python reads as it goes. */
+  | "lazy-context";
 
 export interface SandboxUnderTest {
   /** Shown in the suite's title, e.g. "process (python3)". */
@@ -35,5 +38,6 @@ export function runSandboxSuite(runtime: SandboxUnderTest): void {
     describeContract(runtime);
     describeQueries(runtime);
     describeLimits(runtime);
+    describeLazyContext(runtime);
   });
 }

@@ -11,7 +11,8 @@
 
 import { isAscii } from "node:buffer";
 import { RlmError } from "../errors/index.js";
-import type { ContextInput, JsonValue } from "./types.js";
+import { lazyParts } from "./context-file.js";
+import type { ContextInput, JsonValue, LazyFile } from "./types.js";
 
 export type ContextKind = "str" | "list" | "dict" | "bytes" | "json";
 
@@ -30,7 +31,10 @@ export interface EncodedContext {
   byteLength: number;
 }
 
-export function contextParts(context: ContextInput | Uint8Array): ContextParts {
+export function contextParts(input: ContextInput | Uint8Array): ContextParts {
+  if (lazyParts(input) !== undefined)
+    throw badContext("a lazy context (files read as Python goes) has no texts here");
+  const context = input as string | JsonValue[] | { [key: string]: JsonValue } | Uint8Array;
   if (context instanceof Uint8Array) return { kind: "bytes", parts: [context] };
   if (typeof context === "string") return { kind: "str", parts: [context] };
   if (Array.isArray(context)) {
@@ -88,10 +92,19 @@ export interface PlannedLoad {
   sources: (string | Uint8Array)[];
   /** UTF-8 bytes in all. */
   byteLength: number;
+  /** A lazy context's files, one per part: nothing is sent, Python reads them as it goes. */
+  files?: LazyFile[];
 }
 
 /** Checks the context and measures its parts (`Buffer.byteLength` needs no copy: ~20 ms per 100 MB). */
 export function planLoad(context: ContextInput | Uint8Array, variable: string): PlannedLoad {
+  const lazy = lazyParts(context);
+  if (lazy !== undefined) {
+    const { kind, files, keys } = lazy;
+    const parts = files.map((file) => ({ bytes: file.byteLength, ascii: false }));
+    const byteLength = parts.reduce((sum, part) => sum + part.bytes, 0);
+    return { plan: { kind, variable, ...(keys ? { keys } : {}), parts }, sources: [], byteLength, files };
+  }
   const { kind, parts: sources, keys } = contextParts(context);
   const parts = sources.map((source) => {
     if (typeof source !== "string") return { bytes: source.length, ascii: isAscii(source) };

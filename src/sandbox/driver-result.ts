@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** The driver's entry points a runtime's transport calls (`_rlm_load_*` are each transport's own). */
-export type DriverMethod = "_rlm_exec" | "_rlm_get_var" | "_rlm_set_tools";
+export type DriverMethod = "_rlm_exec" | "_rlm_get_var" | "_rlm_set_tools" | "_rlm_load_lazy";
 
 export const driverExecSchema = z.object({
   stdout: z.string(),
@@ -55,6 +55,7 @@ export const driverLoadSchema = z.object({
   partLengths: z.array(z.number()),
   keys: z.array(z.string()).optional(),
   json: z.boolean().optional(),
+  lazy: z.boolean().optional(),
   replacedBytes: z.number(),
   elapsedMs: z.number(),
 });

@@ -3,7 +3,7 @@
  * the compiled JavaScript, so this looks beside this module first and then in the package's `src/`.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the folder holding `driver.py` and `process_main.py`. */
@@ -20,4 +20,13 @@ export function driverPath(): string {
 
 export function processMainPath(): string {
   return `${pythonDirectory()}process_main.py`;
+}
+
+/**
+ * The driver as every runtime runs it: `driver.py` then `lazy_context.py`, one source under one file
+ * name (process_main.py joins the two files the same way).
+ */
+export function driverSource(): string {
+  const directory = pythonDirectory();
+  return `${readFileSync(`${directory}driver.py`, "utf8")}\n${readFileSync(`${directory}lazy_context.py`, "utf8")}`;
 }

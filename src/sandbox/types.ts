@@ -9,11 +9,33 @@ import type { SandboxRuntimeName } from "./runtimes.js";
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
+ * A text file that stays on disk: Python reads it a window at a time (a lazy context, see
+ * context-file.ts and python/lazy_context.py). Made by `ContextFile.open(path)`; only that class's
+ * objects are taken as files.
+ */
+export interface LazyFile {
+  readonly path: string;
+  readonly byteLength: number;
+  /** The decoded start of the file, for the first message. */
+  readonly preview: string;
+  readonly modifiedMs: number;
+  /** `length` bytes at `offset` (fewer at the end), behind `prefix` free bytes of the buffer. */
+  read(offset: number, length: number, prefix?: number): Promise<Uint8Array>;
+}
+
+/**
  * What a user can load as `context`: a string, a list of parts, or named parts (path -> content).
  * Parts that are all strings stream in without a copy; a list or dict with other JSON values
- * (`{"number": 42}`, `[1, 2, "four"]`) is loaded as its JSON, as the official rlm accepts it.
+ * (`{"number": 42}`, `[1, 2, "four"]`) is loaded as its JSON, as the official rlm accepts it. A
+ * `LazyFile`, or a list or dict of them, is not loaded at all: Python reads it as it goes.
  */
-export type ContextInput = string | JsonValue[] | { [key: string]: JsonValue };
+export type ContextInput =
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue }
+  | LazyFile
+  | LazyFile[]
+  | { [key: string]: LazyFile };
 
 /** A call from Python to the host: `llm_query` (kind "llm") or `rlm_query` (kind "rlm"). */
 export interface QueryRequest {
@@ -123,6 +145,8 @@ export interface LoadInfo {
   keys?: string[];
   /** True when the parts are JSON values, not all strings (the context was loaded as JSON). */
   json?: boolean;
+  /** True for a lazy context (files read as Python goes): lengths count UTF-8 bytes, not characters. */
+  lazy?: boolean;
   /** Bytes that were not valid UTF-8 and were replaced (U+FFFD), if any. */
   replacedBytes: number;
   elapsedMs: number;

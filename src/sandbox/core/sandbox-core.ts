@@ -10,6 +10,7 @@
 
 import { RlmError } from "../../errors/index.js";
 import { type PlannedLoad, planLoad } from "../context-encoding.js";
+import { ContextSources, isReadRequest } from "../context-file.js";
 import { driverGetVarSchema, driverLoadSchema, parseDriverExec } from "../driver-result.js";
 import { ExecClock } from "../exec-clock.js";
 import { type CallScope, callScope, type HostCallHandlers, hostCallReply } from "../host-calls.js";
@@ -57,8 +58,13 @@ export class SandboxCore implements Sandbox {
   private closed = false;
   private readonly handlers: HostCallHandlers;
   private readonly toolSpecs: ToolSpec[];
+  /** The files of lazy contexts, which Python reads by number (the host checks every read). */
+  private readonly sources = new ContextSources();
+  /** A read of a lazy context is the code's own work: the exec's clock keeps running. */
   private readonly answer = (request: unknown) =>
-    hostCallReply(request, this.handlers, this.calls(), this.clock);
+    isReadRequest(request)
+      ? this.sources.read(request)
+      : hostCallReply(request, this.handlers, this.calls(), this.clock);
 
   constructor(
     private readonly launcher: SandboxRuntime,
@@ -91,7 +97,8 @@ export class SandboxCore implements Sandbox {
     let planned: PlannedLoad;
     try {
       planned = planLoad(context, variable);
-      this.launcher.admit?.(planned);
+      if (planned.files === undefined) this.launcher.admit?.(planned);
+      else this.launcher.admitLazy?.();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -104,7 +111,7 @@ export class SandboxCore implements Sandbox {
       const timeoutMs = Math.max(this.launcher.timeoutMs, LOAD_TIMEOUT_MS);
       const outcome = await this.supervised(
         transport,
-        transport.load(planned),
+        this.send(transport, planned),
         "load",
         timeoutMs,
         options.signal,
@@ -168,6 +175,19 @@ export class SandboxCore implements Sandbox {
       await transport.exited;
     }
     this.launcher.closed?.();
+  }
+
+  /** Sends a context into a Python: its bytes, or for a lazy one the numbers of its files. */
+  private send(transport: SandboxTransport, planned: PlannedLoad): Promise<TransportReply> {
+    const { files, plan } = planned;
+    if (files === undefined) return transport.load(planned);
+    const parts = files.map((file) => ({
+      source: this.sources.add(file),
+      bytes: file.byteLength,
+      name: file.path,
+    }));
+    const keys = plan.keys === undefined ? {} : { keys: plan.keys };
+    return transport.call("_rlm_load_lazy", [{ kind: plan.kind, variable: plan.variable, ...keys, parts }]);
   }
 
   /** Runs calls one at a time: the driver has one Python thread. */
@@ -236,7 +256,7 @@ export class SandboxCore implements Sandbox {
     const transport = await this.launcher.start(this.answer);
     try {
       if (this.toolSpecs.length > 0) await transport.call("_rlm_set_tools", [this.toolSpecs]);
-      for (const planned of this.loaded) await transport.load(planned);
+      for (const planned of this.loaded) await this.send(transport, planned);
     } catch (error) {
       transport.kill("its set-up failed");
       throw error;

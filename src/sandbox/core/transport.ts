@@ -55,9 +55,11 @@ export class TransportCallError extends Error {
 
 /**
  * Answers one `_rlm_host_call` (`llm_query`, a tool...): takes the request Python sent (parsed JSON),
- * resolves with the reply's JSON text. Never rejects. Calls may overlap (Python threads).
+ * resolves with the reply's JSON text. Never rejects. Calls may overlap (Python threads). A read of a
+ * lazy context (`_rlm_host_read`) resolves with bytes instead: a status byte (0 ok, 1 failed) then
+ * the data or the error's text, which the transport hands to Python as they are.
  */
-export type HostCallAnswer = (request: unknown) => Promise<string>;
+export type HostCallAnswer = (request: unknown) => Promise<string | Uint8Array>;
 
 /** One running Python: a worker, a child process, a fake. */
 export interface SandboxTransport {
@@ -89,6 +91,8 @@ export interface SandboxRuntime {
   start(answer: HostCallAnswer): Promise<SandboxTransport>;
   /** Refuses (throws an `RlmError`) a context this runtime cannot hold, before any byte is sent. */
   admit?(load: PlannedLoad): void;
+  /** Refuses a lazy context where this runtime cannot read one (the memory fake). */
+  admitLazy?(): void;
   /** The sandbox has closed (its last Python was killed). */
   closed?(): void;
 }

@@ -332,7 +332,11 @@ export class FakePython {
 
   /** One blocking host call; an interrupt that came meanwhile is raised once the reply is in. */
   private async host(request: unknown): Promise<unknown> {
-    const answer: unknown = JSON.parse(await this.hostCall(request));
+    const reply = await this.hostCall(request);
+    // The fake never reads a lazy context (its runtime refuses one), so every reply is JSON text.
+    const answer: unknown = JSON.parse(
+      typeof reply === "string" ? reply : Buffer.from(reply).toString("utf8"),
+    );
     this.checkInterrupt();
     return answer;
   }

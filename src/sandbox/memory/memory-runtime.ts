@@ -5,6 +5,7 @@
  * users (config, CLI): its "Python" runs a small subset only.
  */
 
+import { RlmError } from "../../errors/index.js";
 import type { PlannedLoad } from "../context-encoding.js";
 import {
   DEFAULT_MAX_OUTPUT_CHARS,
@@ -75,5 +76,10 @@ export function memoryRuntime(options: SandboxOptions): SandboxRuntime {
     timeoutMs: options.timeoutMs ?? 60_000,
     memoryMb: options.memoryMb ?? 1024,
     start: async (answer) => new MemoryTransport(answer, maxOutputChars),
+    admitLazy: () => {
+      throw new RlmError("sandbox-bad-context", "the in-memory sandbox cannot read a lazy context", {
+        hint: 'Use the "pyodide" or "process" sandbox for contexts read from files as Python goes.',
+      });
+    },
   };
 }

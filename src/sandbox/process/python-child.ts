@@ -269,8 +269,15 @@ export class PythonChild implements SandboxTransport {
   /** Host calls may overlap (Python threads); each reply names the call it answers. */
   private async answer(id: unknown, request: unknown): Promise<void> {
     const result = await this.options.onHostCall(request);
-    if (this.exit === undefined)
-      this.process.stdin.write(`{"type":"reply","id":${JSON.stringify(id ?? null)},"result":${result}}\n`);
+    if (this.exit !== undefined) return;
+    const callId = JSON.stringify(id ?? null);
+    if (typeof result === "string") {
+      this.process.stdin.write(`{"type":"reply","id":${callId},"result":${result}}\n`);
+      return;
+    }
+    // A lazy context's bytes: a header line, then the bytes as they are (as a load sends them).
+    this.process.stdin.write(`{"type":"data","id":${callId},"size":${result.length}}\n`);
+    this.process.stdin.write(result);
   }
 }
 

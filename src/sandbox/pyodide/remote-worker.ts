@@ -172,14 +172,15 @@ export class RemoteWorker implements SandboxTransport, HostedWorker {
 
   /** One blocking `_rlm_host_call`: the process wakes the worker when the reply arrives. */
   private async answer(request: BridgeRequest): Promise<void> {
-    let text: string;
+    let text: string | Uint8Array;
     try {
       const parsed: unknown = JSON.parse(decoder.decode(request.json));
       text = this.hostCalls === undefined ? NOT_SERVED : await this.hostCalls(parsed);
     } catch (error) {
       text = JSON.stringify({ ok: false, error: `malformed host call: ${String(error)}` });
     }
-    const reply = { id: request.id, json: Buffer.from(text, "utf8") };
+    // A read's bytes (a lazy context's) go as they are: `_rlm_host_read` takes the status byte off.
+    const reply = { id: request.id, json: typeof text === "string" ? Buffer.from(text, "utf8") : text };
     this.host.send({ op: "bridge-reply", worker: this.id, reply });
   }
 

@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { RlmError } from "../../errors/index.js";
 import { DEFAULT_MAX_OUTPUT_CHARS } from "../core/transport.js";
-import { driverPath } from "../python-files.js";
+import { driverSource as readDriverSource } from "../python-files.js";
 import type { SandboxOptions } from "../types.js";
 import type { SnapshotLocation } from "./snapshot-store.js";
 import { SNAPSHOT_WARMUP } from "./worker-python.js";
@@ -50,7 +50,7 @@ export function resolveSettings(options: SandboxOptions): PyodideSettings {
   }
   const pyodideDirectory = dirname(createRequire(import.meta.url).resolve("pyodide"));
   const version = JSON.parse(readFileSync(join(pyodideDirectory, "package.json"), "utf8")).version as string;
-  const driverSource = readFileSync(driverPath(), "utf8");
+  const driverSource = readDriverSource();
   return {
     timeoutMs: options.timeoutMs ?? 60_000,
     memoryMb,

@@ -20,6 +20,14 @@ def _rlm_host_call(request):
     reply = _rlm_js_host_call(_rlm_json_bytes(request))
     return _rlm_json.loads(reply.to_bytes())
 
+def _rlm_host_read(request):
+    # A lazy context's bytes: a status byte (0 ok), then the data or the error's text.
+    reply = _rlm_js_host_call(_rlm_json_bytes(request))
+    data = reply.subarray(1).to_bytes()
+    if reply[0] != 0:
+        raise OSError("[error] " + data.decode("utf-8", "replace"))
+    return data
+
 def _rlm_dispatch(method, arguments_json):
     return _rlm_json.dumps(globals()[method](*_rlm_json.loads(arguments_json)))
 `;

@@ -9,6 +9,9 @@ as a real SIGINT (which also wakes `time.sleep`). Messages, one JSON object per 
   host -> python: {"type": "call", "id", "method", "args"}          call a driver entry point
                   {"type": "load", "id", "kind", "variable", "size"} then `size` raw bytes
                   {"type": "reply", "id", "result"}                   answer to a "host" message
+                  {"type": "data", "id", "size"} then `size` raw bytes  answer to a read of a lazy
+                                                                      context: a status byte, then
+                                                                      the data or an error's text
                   {"type": "interrupt"}                               KeyboardInterrupt in user code
   python -> host: {"type": "ready", "python", "pid"}
                   {"type": "result", "id", "value"} | {"type": "failure", "id", "message"}
@@ -76,6 +79,9 @@ class MessageTooLarge(ValueError):
     pass
 
 
+_TOO_LARGE = object()  # a read's bytes that did not fit under the memory cap
+
+
 class _Channel:
     """Messages both ways. Host calls may come from several Python threads at once (a model's
     ThreadPoolExecutor over llm_query): each carries an id and waits for its own reply."""
@@ -125,6 +131,17 @@ class _Channel:
             os._exit(0)
         return result
 
+    def host_read(self, request):
+        """A read of a lazy context: the bytes the host sent, its status byte taken off."""
+        data = self.host_call(request)
+        if data is _TOO_LARGE:
+            raise MemoryError("a read of the context does not fit under the memory cap: read less at once")
+        status = data[0]
+        del data[0]  # a bytearray drops its first byte without moving the rest
+        if status != 0:
+            raise OSError("[error] " + data.decode("utf-8", "replace"))
+        return data
+
     def read_forever(self, main_thread_id):
         try:
             while True:
@@ -140,6 +157,12 @@ class _Channel:
                         box = self._replies.pop(message["id"], None)
                     if box is not None:
                         box.put(message["result"])
+                elif kind == "data":
+                    data = _read_exactly(self._incoming, message["size"])
+                    with self._replies_lock:
+                        box = self._replies.pop(message["id"], None)
+                    if box is not None:
+                        box.put(_TOO_LARGE if data is None else data)
                 else:
                     if kind == "load":
                         message["data"] = _read_exactly(self._incoming, message["size"])
@@ -190,10 +213,16 @@ def main():
         channel.max_bytes = int(config["maxMessageBytes"]) - 64
     send = channel.send
 
-    driver_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "driver.py")
-    driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": channel.host_call}
-    with open(driver_path, encoding="utf-8") as file:
-        exec(compile(file.read(), driver_path, "exec"), driver)
+    # driver.py then lazy_context.py, one source under one name (as python-files.ts driverSource joins them).
+    folder = os.path.dirname(os.path.abspath(__file__))
+    driver_path = os.path.join(folder, "driver.py")
+    driver = {"__name__": "rlm_driver", "__file__": driver_path, "_rlm_host_call": channel.host_call,
+              "_rlm_host_read": channel.host_read}
+    sources = []
+    for name in ("driver.py", "lazy_context.py"):
+        with open(os.path.join(folder, name), encoding="utf-8") as file:
+            sources.append(file.read())
+    exec(compile("\n".join(sources), driver_path, "exec"), driver)
     # The host always sends maxOutputChars; the fallback is DEFAULT_MAX_OUTPUT_CHARS (core/transport.ts).
     driver["_rlm_configure"]({"max_output_chars": config.get("maxOutputChars", 100_000)})
 
