@@ -150,7 +150,7 @@ const ARROWS: Record<string, Record<string, "any" | string[]>> = {
   viewer: { trace: "any", net: "any", replay: ["replay/compare-runs.ts"] },
   replay: { trace: "any", models: ["models/types.ts"], sandbox: ["sandbox/types.ts"] },
   budget: { models: ["models/types.ts"], trace: ["trace/types.ts"] },
-  inputs: { sandbox: ["sandbox/types.ts"] },
+  inputs: { sandbox: ["sandbox/types.ts", "sandbox/context-file.ts"] },
   trace: { models: ["models/types.ts"] },
   models: {},
   sandbox: {},

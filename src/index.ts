@@ -41,7 +41,7 @@ export {
   replay,
 } from "./rlm/index.js";
 export type * from "./rlm/types.js";
-export { bwrapAvailable, bwrapCommand, createSandbox } from "./sandbox/index.js";
+export { bwrapAvailable, bwrapCommand, ContextFile, createSandbox } from "./sandbox/index.js";
 export type * from "./sandbox/types.js";
 export { parseTrajectory, readTrajectory, type Trajectory, type TrajectoryRun } from "./trace/index.js";
 export type * from "./trace/types.js";

@@ -23,6 +23,7 @@ interface AskOptionValues extends SharedOptionValues {
   check?: boolean;
   resume?: string;
   recordContext?: boolean;
+  lazyContext?: boolean;
 }
 
 export function addAskCommand(program: Command): void {
@@ -38,6 +39,10 @@ export function addAskCommand(program: Command): void {
       "continue the run this trajectory recorded (killed, or stopped by a limit): same question and inputs",
     )
     .option("--record-context", "also write the inputs into the trajectory (up to 16 MB), for `rlm replay`")
+    .option(
+      "--lazy-context",
+      "read the files from disk as Python goes, whatever their size (automatic above RLM_LAZY_CONTEXT_BYTES, default 256 MB)",
+    )
     .option("-v, --verbose", "show each reply, code block, output and note to the model on stderr as it runs")
     .option(
       "-q, --quiet",
@@ -69,6 +74,8 @@ async function ask(question: string, paths: string[], values: AskOptionValues): 
     readStdin,
     stdinIsTerminal: process.stdin.isTTY === true,
     maxTotalBytes: config.maxInputBytes,
+    lazyAboveBytes: config.lazyContextBytes,
+    ...(values.lazyContext === true ? { lazy: true } : {}),
   });
   const stderr = process.stderr;
   // -q hides the status line; with -v the verbose output still shows.

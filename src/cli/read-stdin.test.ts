@@ -116,15 +116,11 @@ describe("rlm ask: inputs over the limit (built binary)", () => {
     expect(result.code).toBe(3);
   });
 
-  it("a 1.5 GB file, named or redirected to stdin, is refused from its size with exit 3", async () => {
+  it("a 1.5 GB file redirected to stdin is refused from its size with exit 3; named, it is read lazily", async () => {
     const named = await withFile("/dev/null", (empty) =>
       runWithStdin(["ask", "What is this?", "big.txt"], empty, environment()),
     );
-    expect(named.stderr).toBe(
-      "rlm: Input too large: big.txt is 1.5 GB, over the 1 GB input limit; nothing was read.\n" +
-        "  → Narrow the paths (or add a .gitignore), or split the question over smaller inputs; RLM_MAX_INPUT_BYTES sets the limit in bytes.\n",
-    );
-    expect(named.code).toBe(3);
+    expect(named.stderr).not.toContain("Input too large");
     const redirected = await withFile(join(directory, "big.txt"), (file) =>
       runWithStdin(["ask", "What is this?", "-"], file, environment()),
     );

@@ -1,4 +1,4 @@
-import { MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
+import { LAZY_CONTEXT_BYTES_VARIABLE, MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
 import type { EnvironmentVariable } from "../models/backend.js";
 import { BACKEND_ENVIRONMENT } from "../models/backends.js";
 import { LLAMACPP_SETTINGS } from "./llamacpp-settings.js";
@@ -46,7 +46,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   ...SANDBOX,
   {
     name: MAX_INPUT_BYTES_VARIABLE,
-    meaning: "the limit on `rlm ask`'s input in total: bytes, or `64M`, `2G` (default 1 GB)",
+    meaning:
+      "the limit on `rlm ask`'s input read into memory (stdin, or files under the lazy threshold): bytes, or `64M`, `2G` (default 1 GB)",
+  },
+  {
+    name: LAZY_CONTEXT_BYTES_VARIABLE,
+    meaning:
+      "files above this size together are read from disk as Python goes (a lazy context), with no limit but the disk: bytes, or `64M`, `2G` (default 256 MB)",
   },
 ];
 

@@ -1,5 +1,10 @@
 import type { Limits } from "../budget/index.js";
-import { DEFAULT_MAX_TOTAL_BYTES, MAX_INPUT_BYTES_VARIABLE } from "../inputs/input-limit.js";
+import {
+  DEFAULT_LAZY_ABOVE_BYTES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  LAZY_CONTEXT_BYTES_VARIABLE,
+  MAX_INPUT_BYTES_VARIABLE,
+} from "../inputs/input-limit.js";
 import type { UserRuntimeName } from "../sandbox/runtimes.js";
 import { parseByteSize } from "./byte-size.js";
 import { type ConfigFile, defaultConfigPath, loadConfigFile } from "./config-file.js";
@@ -54,8 +59,10 @@ export interface RlmConfig {
   maxDepth: number | undefined;
   concurrency: number | undefined;
   limits: Limits;
-  /** The limit on `rlm ask`'s inputs together, in bytes (`RLM_MAX_INPUT_BYTES`, default 1 GiB). */
+  /** The limit on `rlm ask`'s inputs read into memory, in bytes (`RLM_MAX_INPUT_BYTES`, default 1 GiB). */
   maxInputBytes: number;
+  /** Files above this many bytes together are read lazily (`RLM_LAZY_CONTEXT_BYTES`, default 256 MiB). */
+  lazyContextBytes: number;
   sandbox: SandboxSettings;
   /** The settings of `llamacpp:` models: flags over `RLM_LLAMA_*` over the config file's `llamacpp`. */
   llamacpp: LlamaCppConfig;
@@ -143,6 +150,7 @@ export async function resolveConfig(
     ...(flags.finalAnswerGraceMs !== undefined ? { finalAnswerGraceMs: flags.finalAnswerGraceMs } : {}),
   };
   const maxInputText = set(environment[MAX_INPUT_BYTES_VARIABLE]);
+  const lazyText = set(environment[LAZY_CONTEXT_BYTES_VARIABLE]);
   const sandbox: SandboxSettings = {
     ...file?.sandbox,
     runtime: flags.sandbox ?? file?.sandbox?.runtime ?? "pyodide",
@@ -159,6 +167,10 @@ export async function resolveConfig(
       maxInputText === undefined
         ? DEFAULT_MAX_TOTAL_BYTES
         : parseByteSize(MAX_INPUT_BYTES_VARIABLE, maxInputText),
+    lazyContextBytes:
+      lazyText === undefined
+        ? DEFAULT_LAZY_ABOVE_BYTES
+        : parseByteSize(LAZY_CONTEXT_BYTES_VARIABLE, lazyText),
     sandbox,
     llamacpp: llamaCppSettings(file?.llamacpp as LlamaCppConfig | undefined, environment, flags.llamacpp),
     environment: backendEnvironment(file, environment),

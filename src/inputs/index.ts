@@ -19,7 +19,13 @@ export {
 } from "./chat-context.js";
 export { decodeText, isBinary } from "./detect-binary.js";
 export { globBase, globToRegExp, isGlob } from "./glob.js";
-export { DEFAULT_MAX_TOTAL_BYTES, formatBytes, MAX_INPUT_BYTES_VARIABLE } from "./input-limit.js";
+export {
+  DEFAULT_LAZY_ABOVE_BYTES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  formatBytes,
+  LAZY_CONTEXT_BYTES_VARIABLE,
+  MAX_INPUT_BYTES_VARIABLE,
+} from "./input-limit.js";
 export {
   type InputFile,
   type InputResult,

@@ -71,9 +71,12 @@ export function inputTooLargeError(detail: TooLargeDetail): RlmError {
   const what = exact ? `${name} is ${formatBytes(bytes)}` : `${name} gave more than ${formatBytes(left)}`;
   const stopped = exact ? "nothing was read" : "reading stopped there";
   return new RlmError("input-too-large", `Input too large: ${what}, over ${room}; ${stopped}.`, {
-    hint: exact
-      ? `Narrow the paths (or add a .gitignore), or split the question over smaller inputs; ${MAX_INPUT_BYTES_VARIABLE} sets the limit in bytes.`
-      : `Give a finite input of the part you need (a file, or: head -c 100M ... | rlm ask ...); ${MAX_INPUT_BYTES_VARIABLE} sets the limit in bytes.`,
+    hint:
+      name === "stdin"
+        ? `Save it to a file and pass the path: large files are read from disk as the run goes, with no limit but the disk; ${MAX_INPUT_BYTES_VARIABLE} sets the limit in bytes.`
+        : exact
+          ? `Narrow the paths (or add a .gitignore), or split the question over smaller inputs; ${MAX_INPUT_BYTES_VARIABLE} sets the limit in bytes.`
+          : `Give a finite input of the part you need (a file, or: head -c 100M ... | rlm ask ...); ${MAX_INPUT_BYTES_VARIABLE} sets the limit in bytes.`,
   });
 }
 

@@ -55,7 +55,7 @@ describe("input limit", () => {
     await sparseText(join(root, "big.txt"), 1500 * MB);
     const before = process.memoryUsage().arrayBuffers;
     const started = performance.now();
-    const failure = await rlmFailure(readInputs(["big.txt"], { cwd: root }));
+    const failure = await rlmFailure(readInputs(["big.txt"], { cwd: root, lazy: false }));
     expect(failure).toBe(
       "input-too-large: Input too large: big.txt is 1.5 GB, over the 1 GB input limit; nothing was read.",
     );
@@ -80,10 +80,10 @@ describe("input limit", () => {
     await writeFile(join(root, "assets", "notes.md"), "# Notes\n");
     await writeFile(join(root, "assets", "disk.img"), "");
     await truncate(join(root, "assets", "disk.img"), 1500 * MB);
-    expect(await rlmFailure(readInputs(["tree"], { cwd: root }))).toMatch(
+    expect(await rlmFailure(readInputs(["tree"], { cwd: root, lazy: false }))).toMatch(
       /^input-too-large: Input too large: tree\/huge\.log is 1\.5 GB, over the 1 GB input limit/,
     );
-    const result = await readInputs(["assets"], { cwd: root });
+    const result = await readInputs(["assets"], { cwd: root, lazy: false });
     expect(result.context).toEqual({ "assets/notes.md": "# Notes\n" });
     expect(result.skipped).toEqual([{ name: "assets/disk.img", reason: "binary" }]);
   });
@@ -147,7 +147,7 @@ describe("input limit", () => {
   it("refuses a text file with more characters than one string holds (no 'unexpected error')", async () => {
     // 600 MB is under the 1 GB limit but over V8's ~512 M characters per string.
     await sparseText(join(root, "long.txt"), 600 * MB);
-    expect(await rlmFailure(readInputs(["long.txt"], { cwd: root }))).toMatch(
+    expect(await rlmFailure(readInputs(["long.txt"], { cwd: root, lazy: false }))).toMatch(
       /^input-too-large: Input too large: long\.txt has more than 536,870,888 characters/,
     );
   });

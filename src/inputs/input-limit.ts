@@ -11,6 +11,16 @@ export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 /** The environment variable the CLI reads the limit from (parsed in src/config). */
 export const MAX_INPUT_BYTES_VARIABLE = "RLM_MAX_INPUT_BYTES";
 
+/**
+ * Files above this size together are not read into memory but opened as a lazy context (Python
+ * reads them from disk as it goes): the input limit above then does not apply, only the disk bounds
+ * them. Below it, reading whole is faster for every later operation.
+ */
+export const DEFAULT_LAZY_ABOVE_BYTES = 256 * 1024 * 1024;
+
+/** The environment variable the CLI reads the lazy threshold from (parsed in src/config). */
+export const LAZY_CONTEXT_BYTES_VARIABLE = "RLM_LAZY_CONTEXT_BYTES";
+
 const UNITS: [number, string][] = [
   [1024 * 1024 * 1024, "GB"],
   [1024 * 1024, "MB"],

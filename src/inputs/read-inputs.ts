@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ContextFile } from "../sandbox/context-file.js";
 import type { ContextInput } from "../sandbox/types.js";
 import type { BoundedBytes } from "./bounded-read.js";
 import { decodeText, isBinary } from "./detect-binary.js";
@@ -14,7 +15,8 @@ import {
   noInputError,
   textTooLongError,
 } from "./input-errors.js";
-import { DEFAULT_MAX_TOTAL_BYTES } from "./input-limit.js";
+import { DEFAULT_LAZY_ABOVE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from "./input-limit.js";
+import { type Candidate, openLazily, stdinWithLazyInputs, totalSize } from "./lazy-inputs.js";
 import { type InputRoom, tryReadFile } from "./read-file.js";
 import { walkDirectory } from "./walk-directory.js";
 
@@ -30,8 +32,15 @@ export interface ReadInputsOptions {
   readStdin?: (limitBytes: number) => Promise<BoundedBytes>;
   /** True when stdin is a terminal (nothing piped): then no paths means no input. */
   stdinIsTerminal?: boolean;
-  /** The limit on all inputs together, in bytes. Default `DEFAULT_MAX_TOTAL_BYTES` (1 GiB). */
+  /** The limit on inputs read into memory together, in bytes. Default `DEFAULT_MAX_TOTAL_BYTES` (1 GiB). */
   maxTotalBytes?: number;
+  /**
+   * Files above this many bytes together are not read but opened as a lazy context (Python reads
+   * them as it goes): bounded by disk, not memory. Default `DEFAULT_LAZY_ABOVE_BYTES` (256 MiB).
+   */
+  lazyAboveBytes?: number;
+  /** true: read lazily at any size; false: never (the input limit applies). Default: by size. */
+  lazy?: boolean;
   /**
    * Called with an absolute path before anything touches it: each path given (before it is looked
    * at), a glob's base directory (before it is walked) and each file a walk or glob found (before
@@ -53,6 +62,8 @@ export interface InputResult {
   files: InputFile[];
   /** Files inside directories or globs left out, with why (binary, unreadable). */
   skipped: { name: string; reason: string }[];
+  /** The files are read lazily (the context is `ContextFile`s; `characters` counts bytes). */
+  lazy: boolean;
 }
 
 /** Turns command-line inputs (files, directories, globs, `-`) into one context. */
@@ -64,44 +75,20 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
     if (options.stdinIsTerminal !== false || !options.readStdin) throw noInputError();
     inputs = ["-"];
   }
-  const entries = new Map<string, { text: string; kind: InputFile["kind"] }>();
-  const skipped: InputResult["skipped"] = [];
-  const room: InputRoom = { usedBytes: 0, limitBytes: maxTotalBytes };
   const nameOf = (absolute: string): string => {
     const local = relative(cwd, absolute);
     const outside = local.startsWith("..") || isAbsolute(local);
     return (outside ? absolute : local).split(sep).join("/");
   };
-  /** Adds the readable files among `paths` (found by a walk or a glob); returns how many were added. */
-  const addMany = async (paths: string[]): Promise<number> => {
-    let added = 0;
-    for (const absolute of paths) {
-      await options.checkPath?.(absolute);
-      const name = nameOf(absolute);
-      const outcome = await tryReadFile(absolute, { name, room, walked: true });
-      // Skipping a file for its size would answer from part of what was asked: never.
-      if (!outcome.ok && outcome.reason === "too large") throw outcome.error;
-      if (!outcome.ok) {
-        skipped.push({ name, reason: outcome.reason });
-        continue;
-      }
-      room.usedBytes += outcome.file.bytes;
-      entries.set(name, { text: outcome.file.text, kind: outcome.file.kind });
-      added++;
-    }
-    return added;
-  };
 
+  // First what the inputs name (nothing is read yet), then how: whole, or lazily when large.
+  const candidates: (Candidate & { glob?: string })[] = [];
+  let stdinAt: number | undefined;
   let single = inputs.length === 1;
   for (const spec of inputs) {
     if (spec === "-") {
       if (!options.readStdin) throw noInputError();
-      const read = await options.readStdin(Math.max(0, maxTotalBytes - room.usedBytes));
-      if (!read.complete)
-        throw inputTooLargeError({ name: "stdin", bytes: read.bytes, exact: read.exact, ...room });
-      if (isBinary(read.bytes)) throw binaryInputError("stdin");
-      room.usedBytes += read.bytes.length;
-      entries.set(STDIN_NAME, { text: decodeStdin(read.bytes), kind: "stdin" });
+      stdinAt = candidates.length;
       continue;
     }
     const absolute = resolve(cwd, spec);
@@ -110,16 +97,17 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       (stats) => (stats.isDirectory() ? "directory" : "file"),
       () => "missing" as const,
     );
+    const walkedFiles = async (paths: string[], glob?: string) => {
+      for (const found of paths) {
+        await options.checkPath?.(found);
+        candidates.push({ name: nameOf(found), absolute: found, walked: true, ...(glob ? { glob } : {}) });
+      }
+    };
     if (kind === "file") {
-      const name = nameOf(absolute);
-      const outcome = await tryReadFile(absolute, { name, room });
-      // A file named on the command line was asked for: failing to read it is an error, not a skip.
-      if (!outcome.ok) throw outcome.error;
-      room.usedBytes += outcome.file.bytes;
-      entries.set(name, { text: outcome.file.text, kind: outcome.file.kind });
+      candidates.push({ name: nameOf(absolute), absolute, walked: false });
     } else if (kind === "directory") {
       single = false;
-      await addMany((await walkDirectory(absolute)).map((path) => join(absolute, path)));
+      await walkedFiles((await walkDirectory(absolute)).map((path) => join(absolute, path)));
     } else if (isGlob(spec)) {
       single = false;
       const base = globBase(spec);
@@ -130,30 +118,113 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
       const matches = found.filter((path) =>
         matcher.test(base === "." ? path : `${base.replace(/\/$/, "")}/${path}`),
       );
-      if ((await addMany(matches.map((path) => join(baseAbsolute, path)))) === 0)
-        throw globMatchedNothingError(spec);
+      if (matches.length === 0) throw globMatchedNothingError(spec);
+      await walkedFiles(
+        matches.map((path) => join(baseAbsolute, path)),
+        spec,
+      );
     } else {
       throw inputNotFoundError(spec);
     }
   }
 
+  const lazyAbove = options.lazyAboveBytes ?? DEFAULT_LAZY_ABOVE_BYTES;
+  const filesBytes = candidates.length > 0 ? await totalSize(candidates) : 0;
+  const lazy = options.lazy === true || (options.lazy !== false && filesBytes > lazyAbove);
+  if (lazy && stdinAt !== undefined) throw stdinWithLazyInputs(filesBytes, lazyAbove);
+  const read = lazy ? await openAll(candidates) : await readAll(candidates, stdinAt, options, maxTotalBytes);
+  for (const candidate of candidates) {
+    if (
+      candidate.glob !== undefined &&
+      !candidates.some((other) => other.glob === candidate.glob && read.entries.has(other.name))
+    )
+      throw globMatchedNothingError(candidate.glob);
+  }
+  const { entries, skipped } = read;
   const files = [...entries].map(([name, entry]) => ({
     name,
     kind: entry.kind,
-    characters: entry.text.length,
+    characters: typeof entry.text === "string" ? entry.text.length : entry.text.byteLength,
   }));
-  if ([...entries.values()].every((entry) => entry.text.trim() === "")) {
+  const empty = (entry: Entry) =>
+    typeof entry.text === "string" ? entry.text.trim() === "" : entry.text.byteLength === 0;
+  if ([...entries.values()].every(empty)) {
     throw emptyInputError(
       inputs.length === 1 ? describeSpec(inputs[0] as string) : "the inputs",
       skipped.length,
     );
   }
-  const first = entries.values().next().value;
+  const texts = [...entries].map(([name, entry]) => [name, entry.text] as const);
+  const first = texts[0]?.[1];
   const context: ContextInput =
-    single && entries.size === 1 && first
-      ? first.text
-      : Object.fromEntries([...entries].map(([name, entry]) => [name, entry.text]));
-  return { context, files, skipped };
+    single && entries.size === 1 && first !== undefined
+      ? first
+      : lazy
+        ? Object.fromEntries(texts as [string, ContextFile][])
+        : Object.fromEntries(texts as [string, string][]);
+  return { context, files, skipped, lazy };
+}
+
+interface Entry {
+  text: string | ContextFile;
+  kind: InputFile["kind"];
+}
+
+interface ReadAll {
+  entries: Map<string, Entry>;
+  skipped: InputResult["skipped"];
+}
+
+/** Reads every candidate (and stdin, in its place) into memory, within the input limit. */
+async function readAll(
+  candidates: Candidate[],
+  stdinAt: number | undefined,
+  options: ReadInputsOptions,
+  maxTotalBytes: number,
+): Promise<ReadAll> {
+  const entries = new Map<string, Entry>();
+  const skipped: InputResult["skipped"] = [];
+  const room: InputRoom = { usedBytes: 0, limitBytes: maxTotalBytes };
+  for (let index = 0; index <= candidates.length; index++) {
+    if (index === stdinAt && options.readStdin) {
+      const read = await options.readStdin(Math.max(0, maxTotalBytes - room.usedBytes));
+      if (!read.complete)
+        throw inputTooLargeError({ name: "stdin", bytes: read.bytes, exact: read.exact, ...room });
+      if (isBinary(read.bytes)) throw binaryInputError("stdin");
+      room.usedBytes += read.bytes.length;
+      entries.set(STDIN_NAME, { text: decodeStdin(read.bytes), kind: "stdin" });
+    }
+    const candidate = candidates[index];
+    if (candidate === undefined) continue;
+    const { name, absolute, walked } = candidate;
+    const outcome = await tryReadFile(absolute, { name, room, walked });
+    // A file named on the command line was asked for: failing to read it is an error, not a skip.
+    // Skipping a file for its size would answer from part of what was asked: never.
+    if (!outcome.ok && (!walked || outcome.reason === "too large")) throw outcome.error;
+    if (!outcome.ok) {
+      skipped.push({ name, reason: outcome.reason });
+      continue;
+    }
+    room.usedBytes += outcome.file.bytes;
+    entries.set(name, { text: outcome.file.text, kind: outcome.file.kind });
+  }
+  return { entries, skipped };
+}
+
+/** Opens every candidate as a lazy context file (nothing is read but each file's start). */
+async function openAll(candidates: Candidate[]): Promise<ReadAll> {
+  const entries = new Map<string, Entry>();
+  const skipped: InputResult["skipped"] = [];
+  for (const candidate of candidates) {
+    const outcome = await openLazily(candidate);
+    if (!outcome.ok && !candidate.walked) throw outcome.error;
+    if (!outcome.ok) {
+      skipped.push({ name: candidate.name, reason: outcome.reason });
+      continue;
+    }
+    entries.set(candidate.name, { text: outcome.file, kind: "text" });
+  }
+  return { entries, skipped };
 }
 
 function decodeStdin(bytes: Uint8Array): string {

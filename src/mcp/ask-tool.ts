@@ -226,6 +226,8 @@ async function readContext(
     stdinIsTerminal: true,
     maxTotalBytes: options.maxInputBytes - textBytes,
     checkPath: (absolute) => guard.check(absolute),
+    // `text` joins the files as one more str: the files must be strs too (a context is lazy or not).
+    ...(text !== undefined ? { lazy: false } : {}),
   });
   for (const skipped of input.skipped) options.log(`skipped ${skipped.name} (${skipped.reason})`);
   if (text === undefined) return input.context;

@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { specOf } from "../models/model-ref.js";
 import { contextDigest } from "../replay/index.js";
+import { lazyParts } from "../sandbox/context-file.js";
 import type { ContextInput } from "../sandbox/types.js";
 import { type MetadataRecord, TRAJECTORY_FORMAT } from "../trace/types.js";
 import type { LoopOutcome } from "./loop.js";
@@ -81,6 +82,12 @@ function durableFields(run: Run, given: RunInputs): Partial<MetadataRecord> {
 }
 
 function recordedContext(run: Run, context: ContextInput): Partial<MetadataRecord> {
+  if (lazyParts(context) !== undefined) {
+    const message =
+      "A lazy context (files read from disk) is not written into the trajectory; replay will need the inputs.";
+    run.emit({ type: "warning", depth: 0, message });
+    return {};
+  }
   const size = typeof context === "string" ? context.length : JSON.stringify(context).length;
   if (size <= RECORDED_CONTEXT_CHARS) return { context_value: context };
   run.emit({

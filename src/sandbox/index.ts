@@ -12,6 +12,7 @@ import { DEFAULT_RUNTIME, describeUserRuntimes, runtimeEntry } from "./runtimes.
 import type { Sandbox, SandboxOptions } from "./types.js";
 
 export { type EncodedContext, encodeContext } from "./context-encoding.js";
+export { ContextFile, isContextFile } from "./context-file.js";
 export { deferredSandbox } from "./deferred-sandbox.js";
 export { answerHostCall, type HostCallHandlers, type HostReply } from "./host-calls.js";
 export { type BwrapOptions, bwrapAvailable, bwrapCommand, createProcessSandbox } from "./process/index.js";
