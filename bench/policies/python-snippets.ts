@@ -33,7 +33,7 @@ def chunk_text(text, size):
 
 export const PROBE_PYTHON = `
 print(type(context).__name__, len(context))
-print(repr(context[:300]) if isinstance(context, str) else list(context)[:20])
+print(list(context)[:20] if isinstance(context, (list, dict)) else repr(context[:300]))
 `;
 
 export const LABEL_PROMPT_PYTHON = `
