@@ -40,6 +40,13 @@ import type { SandboxRuntime, SandboxTransport, TransportReply } from "./transpo
 /** Not the exec timeout: no user code runs during a load, and 100 MB may take seconds on a busy machine. */
 const LOAD_TIMEOUT_MS = 120_000;
 
+/**
+ * With a lazy context loaded and no `timeoutMs` given, an exec may take this long per GB of it on
+ * top of the runtime's default: one regex scan of 10 GB takes minutes (bench/lazy), and a default
+ * meant for in-memory work would stop every whole scan.
+ */
+const LAZY_SCAN_MS_PER_GB = 30_000;
+
 export class SandboxCore implements Sandbox {
   readonly runtime: SandboxRuntimeName;
   private transport: Promise<SandboxTransport>;
@@ -56,6 +63,8 @@ export class SandboxCore implements Sandbox {
   /** The deadline of the call in progress, paused while its host calls are in flight. */
   private clock: ExecClock | undefined;
   private closed = false;
+  /** `SandboxOptions.timeoutMs` was given: it holds as it is, whatever is loaded. */
+  private readonly timeoutGiven: boolean;
   private readonly handlers: HostCallHandlers;
   private readonly toolSpecs: ToolSpec[];
   /** The files of lazy contexts, which Python reads by number (the host checks every read). */
@@ -71,6 +80,7 @@ export class SandboxCore implements Sandbox {
     options: SandboxOptions,
   ) {
     this.runtime = launcher.name;
+    this.timeoutGiven = options.timeoutMs !== undefined;
     const { handlers, specs } = splitTools(options.tools);
     this.toolSpecs = specs;
     this.handlers = { onQuery: options.onQuery, onBatch: options.onBatch, tools: handlers };
@@ -134,7 +144,7 @@ export class SandboxCore implements Sandbox {
       const started = performance.now();
       const { transport, restarted } = await this.live();
       const notice = restarted ? IDLE_RESTART_NOTICE : "";
-      const timeoutMs = options.timeoutMs ?? this.launcher.timeoutMs;
+      const timeoutMs = options.timeoutMs ?? this.execTimeoutMs();
       if (options.signal?.aborted) {
         const result = notRun(NOT_RUN_MESSAGE, notice, restarted, since(started));
         return { ...result, stopped: "aborted" };
@@ -175,6 +185,13 @@ export class SandboxCore implements Sandbox {
       await transport.exited;
     }
     this.launcher.closed?.();
+  }
+
+  /** The exec timeout when none is given: the runtime's, longer by the size of lazy contexts unless set. */
+  private execTimeoutMs(): number {
+    if (this.timeoutGiven) return this.launcher.timeoutMs;
+    const lazyBytes = this.loaded.reduce((sum, load) => sum + (load.files === undefined ? 0 : load.byteLength), 0);
+    return this.launcher.timeoutMs + Math.ceil((lazyBytes / 1024 ** 3) * LAZY_SCAN_MS_PER_GB);
   }
 
   /** Sends a context into a Python: its bytes, or for a lazy one the numbers of its files. */
