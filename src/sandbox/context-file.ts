@@ -114,6 +114,7 @@ export function lazyParts(context: ContextInput | Uint8Array): LazyParts | undef
  */
 export class ContextSources {
   private readonly files: LazyFile[] = [];
+  private queue: Promise<void> = Promise.resolve();
 
   /** The number Python reads `file` by (the same file loaded twice gets one number). */
   add(file: LazyFile): number {
@@ -127,7 +128,18 @@ export class ContextSources {
    * Answers a read: byte 0 is 0 then the data, or 1 then an error message (UTF-8). The data goes
    * straight into the reply buffer, behind its status byte.
    */
-  async read(request: ReadRequest): Promise<Uint8Array> {
+  read(request: ReadRequest): Promise<Uint8Array> {
+    // One read at a time per sandbox: Python threads asking at once cannot make the host hold a
+    // window per thread (each is up to MAX_READ_BYTES).
+    const read = this.queue.then(() => this.readNow(request));
+    this.queue = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
+  }
+
+  private async readNow(request: ReadRequest): Promise<Uint8Array> {
     const { source, offset, length } = request;
     const file = typeof source === "number" && Number.isSafeInteger(source) ? this.files[source] : undefined;
     if (file === undefined) return failure(`no context source ${JSON.stringify(source)} in this sandbox`);

@@ -190,7 +190,10 @@ export class SandboxCore implements Sandbox {
   /** The exec timeout when none is given: the runtime's, longer by the size of lazy contexts unless set. */
   private execTimeoutMs(): number {
     if (this.timeoutGiven) return this.launcher.timeoutMs;
-    const lazyBytes = this.loaded.reduce((sum, load) => sum + (load.files === undefined ? 0 : load.byteLength), 0);
+    const lazyBytes = this.loaded.reduce(
+      (sum, load) => sum + (load.files === undefined ? 0 : load.byteLength),
+      0,
+    );
     return this.launcher.timeoutMs + Math.ceil((lazyBytes / 1024 ** 3) * LAZY_SCAN_MS_PER_GB);
   }
 

@@ -276,10 +276,19 @@ export class PythonChild implements SandboxTransport {
       return;
     }
     // A lazy context's bytes: a header line, then the bytes as they are (as a load sends them).
+    // Replies wait in the host's memory until Python reads them: a child that asks and never reads
+    // (its reader thread held by user code) is killed before they pile up.
+    if (this.process.stdin.writableLength + result.length > MAX_UNREAD_REPLY_BYTES) {
+      this.kill(`it left more than ${MAX_UNREAD_REPLY_BYTES / 1024 / 1024} MB of replies unread`);
+      return;
+    }
     this.process.stdin.write(`{"type":"data","id":${callId},"size":${result.length}}\n`);
     this.process.stdin.write(result);
   }
 }
+
+/** Reply bytes the host holds for a child before it reads them (two of the largest reads, 64 MB). */
+const MAX_UNREAD_REPLY_BYTES = 128 * 1024 * 1024;
 
 export function describeExit(exit: ChildExit): string {
   const how = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
