@@ -193,7 +193,6 @@ async function coldRun(path: string, runtime: UserRuntimeName) {
 }
 
 const MB = 1024 * 1024;
-const GBYTES = 1024 * MB;
 const load = () =>
   loadavg()
     .map((value) => value.toFixed(2))
@@ -211,7 +210,7 @@ for (const runtime of runtimes) {
     `${formatNumber(run.firstMs)} ms ${run.firstMs < 2000 ? "✓" : "✗"}`,
     `${formatNumber(run.untilFirstPeak / MB)} MB ${run.untilFirstPeak < 600 * MB ? "✓" : "✗"}`,
     `${formatNumber(run.peak / MB)} MB`,
-    `${run.scanSeconds.toFixed(1)} s (${formatNumber(largest / GBYTES / run.scanSeconds, 2)} GB/s)`,
+    `${run.scanSeconds.toFixed(1)} s (${formatNumber(largest / 1e9 / run.scanSeconds, 2)} GB/s)`,
     `${native.seconds.toFixed(1)} s`,
     `${ratio.toFixed(2)} ${ratio >= 0.5 ? "✓" : "✗"}`,
     run.answer === String(linearQuestion.expected.value) ? "right" : `wrong: ${run.answer}`,
