@@ -77,4 +77,21 @@ describe("rlm ask: a 1.5 GB file read lazily (built binary)", () => {
       expect(firstMessages.at(-1)).toContain("it is lazy");
     }, 300_000);
   }
+
+  it("replays a lazy run from its trajectory: the inputs are read lazily again, the record answers", async () => {
+    await writeFile(join(directory, "small.log"), "the code is 5\nthe code is 6\n");
+    const env = cleanEnvironment(directory, {
+      RLM_MODEL: `openai-compatible:${server.url}/v1#root`,
+      RLM_SUB_MODEL: `openai-compatible:${server.url}/v1#sub`,
+    });
+    const trace = join(directory, "lazy-run.jsonl");
+    const asked = await startCli(
+      ["ask", "Which codes?", "small.log", "--lazy-context", "--sandbox", "process", "--trace", trace, "-q"],
+      { env, cwd: directory },
+    ).done;
+    expect(asked.stdout.trim()).toBe("codes=5,6 size=28");
+    const replayed = await startCli(["replay", trace, "--sandbox", "process"], { env, cwd: directory }).done;
+    expect(replayed.stderr).toContain("reproduced");
+    expect(replayed.code).toBe(0);
+  }, 120_000);
 });

@@ -86,12 +86,14 @@ async function replayCommand(path: string, paths: string[], values: ReplayOption
 
 /** The paths given; else none (the recorded context is used); else the recorded paths, read again. */
 async function contextFor(path: string, paths: string[]): Promise<ContextInput | undefined> {
+  const [run] = (await readTrajectory(path)).runs;
+  // The inputs are read as the run read them: lazily (from disk) or whole, whatever their size now.
+  const lazy = run?.metadata.context.lazy === true;
   const read = (specs: string[]) =>
-    readInputs(specs, { readStdin, stdinIsTerminal: process.stdin.isTTY === true }).then(
+    readInputs(specs, { readStdin, stdinIsTerminal: process.stdin.isTTY === true, lazy }).then(
       (input) => input.context,
     );
   if (paths.length > 0) return read(paths);
-  const [run] = (await readTrajectory(path)).runs;
   if (run?.metadata.context_value !== undefined) return undefined;
   const inputs = run?.metadata.inputs;
   if (inputs === undefined) {

@@ -56,7 +56,12 @@ export function metadataLine(
     sub_model: specOf(run.subModel),
     max_depth: run.maxDepth,
     depth: 0,
-    context: { type: context.type, total_chars: context.totalChars, parts: context.partLengths.length },
+    context: {
+      type: context.type,
+      total_chars: context.totalChars,
+      parts: context.partLengths.length,
+      ...(context.lazy ? { lazy: true } : {}),
+    },
     limits: { ...run.limits },
     ...(system !== undefined ? { system_prompt: system } : {}),
     ...(run.record !== undefined ? durableFields(run, given) : {}),

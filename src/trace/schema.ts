@@ -174,7 +174,7 @@ export const metadataSchema: z.ZodType<MetadataRecord, z.ZodTypeDef, unknown> = 
     max_depth: z.number().default(1),
     depth: z.number().default(0),
     context: z
-      .object({ type: z.string(), total_chars: z.number(), parts: z.number() })
+      .object({ type: z.string(), total_chars: z.number(), parts: z.number(), lazy: z.boolean().optional() })
       .optional()
       .transform((value) => value ?? { type: "unknown", total_chars: Number.NaN, parts: Number.NaN }),
     limits: z.record(z.preprocess(nullToUndefined, z.number().optional())).default({}),

@@ -111,7 +111,8 @@ export interface MetadataRecord {
   sub_model: string;
   max_depth: number;
   depth: number;
-  context: { type: string; total_chars: number; parts: number };
+  /** `lazy`: files read from disk as Python went (`total_chars` then counts bytes). */
+  context: { type: string; total_chars: number; parts: number; lazy?: boolean };
   limits: Record<string, number | undefined>;
   /** The root model's system prompt (the first message of its conversation), as sent. */
   system_prompt?: string;

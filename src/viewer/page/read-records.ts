@@ -86,6 +86,7 @@ export function readMetadata(fields: Fields): MetadataRecord {
       type: text(context.type) || "unknown",
       total_chars: number(context.total_chars, fields.context === undefined ? Number.NaN : 0),
       parts: number(context.parts, fields.context === undefined ? Number.NaN : 0),
+      ...(context.lazy === true ? { lazy: true } : {}),
     },
     limits,
     ...(typeof fields.system_prompt === "string" ? { system_prompt: fields.system_prompt } : {}),

@@ -141,7 +141,7 @@ function renderMetadata(metadata: MetadataRecord): HTMLElement {
       ["Max depth", String(metadata.max_depth)],
       [
         "Context",
-        `${context.type}, ${formatCount(context.total_chars)} characters in ${formatCount(context.parts)} part${context.parts === 1 ? "" : "s"}`,
+        `${context.type}, ${formatCount(context.total_chars)} ${context.lazy ? "bytes (lazy: read from disk)" : "characters"} in ${formatCount(context.parts)} part${context.parts === 1 ? "" : "s"}`,
       ],
       ["Limits", limits.length > 0 ? limits.map(([name, value]) => `${name} ${value}`).join(", ") : "none"],
       ["Started", metadata.started_at],
