@@ -47,8 +47,10 @@ function standPool(size: number, startingAtOnce = 2) {
   return { pool, made, release: () => settle("release"), fail: () => settle("fail") };
 }
 
-const standOf = async (pooled: { started: Promise<Sandbox> } | undefined) =>
-  ((await pooled?.started) as unknown as { stand: Stand }).stand;
+async function standOf(pooled: { started: Promise<Sandbox> } | undefined): Promise<Stand> {
+  if (pooled === undefined) throw new Error("the pool handed out nothing");
+  return ((await pooled.started) as unknown as { stand: Stand }).stand;
+}
 
 describe("SandboxPool", () => {
   it("fills up to its size, at most startingAtOnce at a time", async () => {
