@@ -82,7 +82,8 @@ export interface RLMOptions {
    * completion runs (0: every child starts its own sandbox). A `SandboxPool`
    * (`RLM.createSandboxPool`): a pool shared by several RLMs, whose roots take from it too (what
    * `rlm serve` does across requests); made with the same `sandbox` and `tools`, closed by its
-   * owner. Default 4.
+   * owner. Default 0 (an own pool made at the first child only adds starts when the machine is
+   * busy; a pool filled ahead is what saves the wait).
    */
   sandboxPool?: number | SandboxPool;
   /** Fraction of the root model's window at which older turns are summarized. Default 0.7. */
