@@ -54,7 +54,7 @@ export function addServeCommand(program: Command): void {
     .option("--max-queued-runs <n>", "requests waiting for a run; beyond, 503 (default 32)", wholeNumber)
     .option(
       "--sandbox-pool <n>",
-      "sandboxes started ahead, each used by one request only (default: --max-concurrent-runs; 2 with pyodide; 0 for none)",
+      "sandboxes started ahead, each used by one request only (default: --max-concurrent-runs; 0 with pyodide; 0 for none)",
       wholeNumber,
     )
     .option(

@@ -22,8 +22,12 @@ import type { RlmServerOptions } from "./server-options.js";
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 8;
 export const DEFAULT_MAX_QUEUED_RUNS = 32;
-/** Pyodide sandboxes kept ready by default: each is a WebAssembly interpreter of about 150 MB. */
-export const DEFAULT_PYODIDE_SANDBOX_POOL = 2;
+/**
+ * Pyodide sandboxes kept ready by default: none. The sandbox host process already boots a spare
+ * worker when one closes; a pool beside it only adds boots of ~150 MB each (bench/server: 1
+ * completion/s with 2, 2-3 with none).
+ */
+export const DEFAULT_PYODIDE_SANDBOX_POOL = 0;
 
 export interface RlmServer {
   server: Server;

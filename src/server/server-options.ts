@@ -37,7 +37,7 @@ export interface RlmServerOptions {
   /**
    * Sandboxes started ahead for the requests' roots and child RLMs, each used by one request only
    * and then closed (a request never sees another's Python). Default: `maxConcurrentRuns` with the
-   * process runtime, 2 with Pyodide (about 150 MB each); 0 for none.
+   * process runtime, 0 with Pyodide (its host process keeps a spare worker of its own); 0 for none.
    */
   sandboxPool?: number;
   /** Largest accepted request body. Default 256 MB. */
