@@ -8,7 +8,12 @@
  * load average printed. The official rlm's figures are quoted from the issue (it cannot be
  * installed offline): depth 2 1.0 s, depth 3 1.5 s and 38 MB.
  *
- *   node --import tsx bench/children/main.ts [--runs 3] [--before DIR]
+ *   node --import tsx bench/children/main.ts [--runs 3] [--before DIR] [--pool N] [--runtime LABEL]
+ *
+ * `--pool N` sets `sandboxPool` (the child sandboxes started ahead; default the engine's);
+ * `--shared N` gives each completion a pool of N sandboxes filled before it starts (as `rlm serve`
+ * keeps one; only this build: the RLM made from `--before` ignores it); `--runtime process` or
+ * `--runtime pyodide` runs one runtime only.
  *
  * `--before DIR` also runs another checkout's engine (`DIR/src/rlm/index.ts`, for example the
  * commit before a change) in the same process, alternating with this one. The process runtime runs
@@ -31,6 +36,10 @@ const TARGET_RSS_MB = 600;
 
 const runs = Math.max(1, Number(argument("runs", "3")));
 const beforeDir = process.argv.includes("--before") ? argument("before", "") : undefined;
+const pool = process.argv.includes("--pool") ? Number(argument("pool", "0")) : undefined;
+/** `--shared N`: a pool of N sandboxes filled before each completion starts (as `rlm serve` keeps one). */
+const shared = process.argv.includes("--shared") ? Number(argument("shared", "0")) : undefined;
+const only = process.argv.includes("--runtime") ? argument("runtime", "") : undefined;
 const engines: { name: string; RLM: typeof RLM }[] = [{ name: "this build", RLM }];
 if (beforeDir) {
   const before = (await import(join(beforeDir, "src", "rlm", "index.ts"))) as { RLM: typeof RLM };
@@ -59,6 +68,7 @@ const runtimes: { label: string; sandbox: SandboxOptions }[] = [
 
 const rows: string[][] = [];
 for (const { label, sandbox } of runtimes) {
+  if (only !== undefined && !label.startsWith(only)) continue;
   for (const maxDepth of [2, 3]) {
     const walls = new Map<string, number[]>(engines.map(({ name }) => [name, []]));
     const peaks = new Map<string, number[]>(engines.map(({ name }) => [name, []]));
@@ -68,6 +78,8 @@ for (const { label, sandbox } of runtimes) {
     for (let run = 0; run <= runs; run++) {
       for (const engine of engines) {
         const before = server.requests.length;
+        const sharedPool = shared ? RLM.createSandboxPool({ sandbox }, shared) : undefined;
+        await sharedPool?.filled();
         const peak = watchPeak(process.pid);
         const rlm = new engine.RLM({
           model: spec("node"),
@@ -75,12 +87,15 @@ for (const { label, sandbox } of runtimes) {
           maxDepth,
           concurrency: 16,
           sandbox,
+          ...(pool !== undefined ? { sandboxPool: pool } : {}),
+          ...(sharedPool ? { sandboxPool: sharedPool } : {}),
         });
         const started = performance.now();
         const result = await rlm.completion("The launch is on 3 May.", "Fan out.");
         const wall = performance.now() - started;
         await rlm.close();
         const peakBytes = peak.stop();
+        await sharedPool?.close();
         if (result.stopReason !== "answer") {
           throw new Error(`${label} depth ${maxDepth}: ${result.stopReason} ${result.error ?? ""}`);
         }
@@ -110,7 +125,7 @@ await server.close();
 const [one, five, fifteen] = loadavg().map((load) => load.toFixed(2));
 console.log(
   renderTable(
-    `Child RLMs: rlm_query_batched of 4 per node, ${LEAF_MS} ms leaves, SIMULATED models, median of ${runs} after a warm-up; ${availableParallelism()} CPUs, load average ${one} ${five} ${fifteen}`,
+    `Child RLMs: rlm_query_batched of 4 per node, ${LEAF_MS} ms leaves${pool !== undefined ? `, sandboxPool ${pool}` : ""}${shared ? `, a shared pool of ${shared} filled ahead` : ""}, SIMULATED models, median of ${runs} after a warm-up; ${availableParallelism()} CPUs, load average ${one} ${five} ${fifteen}`,
     ["tree", "child RLMs / leaves", "wall", "peak RSS (process tree)", "official rlm"],
     rows,
   ),

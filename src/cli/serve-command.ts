@@ -22,6 +22,7 @@ interface ServeOptionValues extends SharedOptionValues {
   insecureNoKey?: boolean;
   maxConcurrentRuns?: number;
   maxQueuedRuns?: number;
+  sandboxPool?: number;
   queue?: string;
   queueName?: string;
 }
@@ -51,6 +52,11 @@ export function addServeCommand(program: Command): void {
     )
     .option("--max-concurrent-runs <n>", "runs at once; later requests wait (default 8)", positiveInteger)
     .option("--max-queued-runs <n>", "requests waiting for a run; beyond, 503 (default 32)", wholeNumber)
+    .option(
+      "--sandbox-pool <n>",
+      "sandboxes started ahead, each used by one request only (default: --max-concurrent-runs; 0 with pyodide; 0 for none)",
+      wholeNumber,
+    )
     .option(
       "--queue <url>",
       "hand each run to the `rlm worker`s of this Redis (redis://host:6379/0) instead of running it here",
@@ -95,6 +101,12 @@ export function addServeCommand(program: Command): void {
       ...(values.insecureNoKey ? { insecureNoKey: true } : {}),
       ...(values.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: values.maxConcurrentRuns } : {}),
       ...(values.maxQueuedRuns !== undefined ? { maxQueuedRuns: values.maxQueuedRuns } : {}),
+      // With --queue the workers run Python: no sandbox is started here.
+      ...(queued
+        ? { sandboxPool: 0 }
+        : values.sandboxPool !== undefined
+          ? { sandboxPool: values.sandboxPool }
+          : {}),
       ...(values.maxBodyMb ? { maxBodyBytes: values.maxBodyMb * 1024 * 1024 } : {}),
       ...(values.traceDir ? { traceDirectory: values.traceDir } : {}),
       onRequestEnd: (log) => {

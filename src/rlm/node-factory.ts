@@ -18,8 +18,17 @@ import { createBatchHandler } from "./preflight.js";
 import { subCallCapacity } from "./prompts.js";
 import { createQueryHandler } from "./query-handler.js";
 import type { Run } from "./run.js";
+import { type PooledSandbox, SandboxPool } from "./sandbox-pool.js";
 import { seedRandom } from "./seed-random.js";
 import type { RLMOptions } from "./types.js";
+
+/**
+ * This RLM's own pool of child sandboxes when `RLMOptions.sandboxPool` is not set: none. Made at
+ * the first child, an own pool only adds starts on a busy machine (bench/children: maxDepth 2
+ * 641 ms with none, 802 ms with 4), since a child already starts its sandbox beside its first
+ * model call; a pool filled ahead (a shared one, as `rlm serve` keeps) is what saves the wait.
+ */
+export const DEFAULT_CHILD_POOL = 0;
 
 export interface RootSetup {
   /** A sandbox started ahead (a warm spare); without it a new one is started. */
@@ -44,9 +53,58 @@ export class NodeFactory {
   private readonly windows = new ContextWindows();
   /** A sandbox started ahead of the next completion or session. */
   private spare: Promise<SeatedSandbox> | undefined;
+  /**
+   * Sandboxes started ahead for child RLMs: the caller's (`sandboxPool` given as a pool, shared by
+   * several RLMs, roots included) or this RLM's own, made at the first child and closed by
+   * `closePool` once no completion runs.
+   */
+  private pool: SandboxPool | undefined;
+  /** One-shot completions running now; only they make an own pool (a session's children start cold). */
+  private completions = 0;
 
   constructor(options: RLMOptions) {
     this.options = options;
+    if (options.sandboxPool instanceof SandboxPool) this.pool = options.sandboxPool;
+  }
+
+  /** A pool whose sandboxes serve the nodes seated in them through `sandboxStarter`. */
+  static createPool(options: Pick<RLMOptions, "sandbox" | "tools">, size: number): SandboxPool {
+    const start = sandboxStarter(options);
+    const runtime = options.sandbox?.runtime ?? DEFAULT_RUNTIME;
+    // One WebAssembly interpreter boots at a time: each takes a core and about 150 MB while it does.
+    return new SandboxPool({ size, start, startingAtOnce: runtime === "pyodide" ? 1 : 2 });
+  }
+
+  /**
+   * Counts a one-shot completion; call what it returns when it ends. The own pool closes when no
+   * completion runs: idle sandboxes would keep the process alive for a caller who never closes.
+   */
+  enterCompletion(): () => Promise<void> {
+    this.completions++;
+    return () => (--this.completions === 0 ? this.closePool() : Promise.resolve());
+  }
+
+  /** A pooled sandbox for a child RLM, if the pool has one (made and filled at the first child). */
+  private takeForChild(): PooledSandbox | undefined {
+    const size = this.options.sandboxPool ?? DEFAULT_CHILD_POOL;
+    if (this.pool === undefined && this.completions > 0 && typeof size === "number" && size > 0) {
+      this.pool = NodeFactory.createPool(this.options, size);
+    }
+    return this.claim(this.pool?.take());
+  }
+
+  /** Seats this factory in a pooled sandbox: its children are made here. */
+  private claim(pooled: PooledSandbox | undefined): PooledSandbox | undefined {
+    if (pooled) pooled.seat.nodes = this;
+    return pooled;
+  }
+
+  /** Closes this RLM's own pool (never a shared one); the next child makes a new one. */
+  async closePool(): Promise<void> {
+    const pool = this.pool;
+    if (pool === undefined || pool === this.options.sandboxPool) return;
+    this.pool = undefined;
+    await pool.close();
   }
 
   get hasSpare(): boolean {
@@ -61,7 +119,7 @@ export class NodeFactory {
 
   /** Hands the spare to a new completion or session; with `keepWarm`, starts the next one now. */
   takeSpare(): Promise<SeatedSandbox> | undefined {
-    const spare = this.spare;
+    const spare = this.spare ?? this.takeShared();
     this.spare = undefined;
     if (this.options.keepWarm) {
       this.spare = this.startSandbox();
@@ -69,6 +127,13 @@ export class NodeFactory {
       this.spare.catch(() => undefined);
     }
     return spare;
+  }
+
+  /** A sandbox from a pool shared by several RLMs (a server's), for a root. */
+  private takeShared(): Promise<SeatedSandbox> | undefined {
+    if (this.pool !== this.options.sandboxPool) return undefined;
+    const pooled = this.claim(this.pool?.take());
+    return pooled?.started.then((sandbox) => ({ sandbox, seat: pooled.seat }));
   }
 
   async closeSpare(): Promise<void> {
@@ -124,10 +189,14 @@ export class NodeFactory {
     const depth = parent.depth + 1;
     run.budget.enterDepth(depth);
     // The prompt is the child's context: loaded while the child's model reads its first message.
-    const early = this.startDeferred(signal, async (sandbox, node) => {
-      await sandbox.load(prompt, { signal });
-      await seedRandom(await node, sandbox);
-    });
+    const early = this.startDeferred(
+      signal,
+      async (sandbox, node) => {
+        await sandbox.load(prompt, { signal });
+        await seedRandom(await node, sandbox);
+      },
+      this.takeForChild(),
+    );
     const opened = await this.open(run, depth, model, early.sandbox).catch(async (error: unknown) => {
       await early.sandbox.sandbox.close();
       throw error;
@@ -172,14 +241,15 @@ export class NodeFactory {
    * costs its model's first reply or its sandbox's start, whichever is longer, not both. A start or
    * preparation that fails aborts the returned signal with `SandboxSetupFailed`: the call in
    * flight stops and the node's loop fails with the sandbox's error. Give the node `signal`, and
-   * hand it to `seat` once made.
+   * hand it to `seat` once made. `pooled`: a sandbox started ahead, used instead of a new one.
    */
   startDeferred(
     base: AbortSignal,
     prepare: (sandbox: Sandbox, node: Promise<RlmNode>) => Promise<void>,
+    pooled?: PooledSandbox,
   ): DeferredStart {
-    const seat: SandboxSeat = { node: undefined };
-    const started = this.startSandbox(seat).then(({ sandbox }) => sandbox);
+    const seat: SandboxSeat = pooled?.seat ?? { node: undefined };
+    const started = pooled?.started ?? this.startSandbox(seat).then(({ sandbox }) => sandbox);
     let seatNode: (node: RlmNode) => void = () => undefined;
     const node = new Promise<RlmNode>((resolve) => {
       seatNode = resolve;
@@ -203,14 +273,22 @@ export class NodeFactory {
 
   /** A new sandbox whose calls are served for the node in `seat`. */
   async startSandbox(seat: SandboxSeat = { node: undefined }): Promise<SeatedSandbox> {
-    const sandbox = await createSandbox({
-      ...this.options.sandbox,
-      ...(this.options.tools ? { tools: this.options.tools } : {}),
-      onQuery: createQueryHandler(seat, this),
+    seat.nodes = this;
+    return { sandbox: await sandboxStarter(this.options)(seat), seat };
+  }
+}
+
+/** Starts sandboxes whose calls are served for the node in the seat, children made by its factory. */
+function sandboxStarter(
+  options: Pick<RLMOptions, "sandbox" | "tools">,
+): (seat: SandboxSeat) => Promise<Sandbox> {
+  return (seat) =>
+    createSandbox({
+      ...options.sandbox,
+      ...(options.tools ? { tools: options.tools } : {}),
+      onQuery: createQueryHandler(seat),
       onBatch: createBatchHandler(seat),
     });
-    return { sandbox, seat };
-  }
 }
 
 /** Seats `node` in its sandbox: the sandbox's calls are served for it from now on. */

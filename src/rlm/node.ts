@@ -11,6 +11,7 @@ import type { ChatMessage, LanguageModel } from "../models/types.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { BatchRecord, SubCallRecord } from "../trace/types.js";
 import type { CallSites } from "./call-sites.js";
+import type { NodeFactory } from "./node-factory.js";
 import type { Run } from "./run.js";
 
 export interface RlmNode {
@@ -47,6 +48,8 @@ export interface RlmNode {
  */
 export interface SandboxSeat {
   node: RlmNode | undefined;
+  /** Makes the children of the node in the seat (set by whoever hands the sandbox out). */
+  nodes?: NodeFactory;
 }
 
 export interface SeatedSandbox {

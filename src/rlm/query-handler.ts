@@ -13,17 +13,16 @@ import type { SubCallRecord } from "../trace/types.js";
 import { allowedModelsOf } from "./allowed-models.js";
 import type { ChildOutcome } from "./child.js";
 import type { SandboxSeat } from "./node.js";
-import type { NodeFactory } from "./node-factory.js";
 import { modelForDepth } from "./options.js";
 import type { Run } from "./run.js";
 
 /** Prompts and responses longer than this are cut in the trajectory (not in the call). */
 const RECORDED_CHARS = 100_000;
 
-export function createQueryHandler(seat: SandboxSeat, nodes: NodeFactory): QueryHandler {
+export function createQueryHandler(seat: SandboxSeat): QueryHandler {
   return async (request, signal) => {
-    const node = seat.node;
-    if (node === undefined) {
+    const { node, nodes } = seat;
+    if (node === undefined || nodes === undefined) {
       throw new RlmError("sandbox-unbound", "llm_query was called outside a completion.", {
         hint: "Models can only be called while a completion runs.",
       });

@@ -8,6 +8,7 @@ import type { ContextInput } from "../sandbox/types.js";
 import { BackgroundWork } from "./background-work.js";
 import { NodeFactory } from "./node-factory.js";
 import { checkOptions } from "./options.js";
+import type { SandboxPool } from "./sandbox-pool.js";
 import { RlmSession } from "./session.js";
 import type { CompletionOptions, CompletionResult, RLMOptions } from "./types.js";
 
@@ -16,6 +17,15 @@ export class RLM {
   private readonly nodes: NodeFactory;
   /** Finished completions still closing their sandbox and pool. */
   private readonly closing = new BackgroundWork();
+
+  /**
+   * A pool of `size` sandboxes started ahead (each handed out once, then closed), to share among
+   * several RLMs made with the same `sandbox` and `tools`: pass it as `sandboxPool`. Their roots and
+   * children take from it. `fill()` starts it; close it when done.
+   */
+  static createSandboxPool(options: Pick<RLMOptions, "sandbox" | "tools">, size: number): SandboxPool {
+    return NodeFactory.createPool(options, size);
+  }
 
   constructor(options: RLMOptions) {
     checkOptions(options);
@@ -30,11 +40,13 @@ export class RLM {
     options: CompletionOptions = {},
   ): Promise<CompletionResult> {
     const session = new RlmSession(this.nodes, false);
+    const left = this.nodes.enterCompletion();
     try {
       return await session.completion(context, query, options);
     } finally {
       // Closing (ending Python) runs after the result is returned; `close()` waits for it.
       this.closing.add(session.close());
+      this.closing.add(left());
     }
   }
 
@@ -62,6 +74,7 @@ export class RLM {
    */
   async close(): Promise<void> {
     await this.nodes.closeSpare();
+    await this.nodes.closePool();
     await this.closing.settled();
   }
 }

@@ -10,6 +10,7 @@ import type { ModelPool, ModelPoolOptions } from "../models/pool/index.js";
 import type { ChatOptions, UsageTotals } from "../models/types.js";
 import type { ContextInput, SandboxOptions, ToolInput } from "../sandbox/types.js";
 import type { RlmEvent, StopReason } from "../trace/types.js";
+import type { SandboxPool } from "./sandbox-pool.js";
 
 export interface RLMOptions {
   /**
@@ -75,6 +76,16 @@ export interface RLMOptions {
    * not wait for Python to start. Call `rlm.close()` when done. Default false.
    */
   keepWarm?: boolean;
+  /**
+   * Sandboxes started ahead for child RLMs (`rlm_query`), each used by one child only and then
+   * closed. A number: this RLM's own pool of that size, made at the first child and closed when no
+   * completion runs (0: every child starts its own sandbox). A `SandboxPool`
+   * (`RLM.createSandboxPool`): a pool shared by several RLMs, whose roots take from it too (what
+   * `rlm serve` does across requests); made with the same `sandbox` and `tools`, closed by its
+   * owner. Default 0 (an own pool made at the first child only adds starts when the machine is
+   * busy; a pool filled ahead is what saves the wait).
+   */
+  sandboxPool?: number | SandboxPool;
   /** Fraction of the root model's window at which older turns are summarized. Default 0.7. */
   compactAt?: number;
   /**

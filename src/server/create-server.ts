@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createSharedModelPool } from "../models/pool/index.js";
 import { allowedHostHeaders } from "../net/allowed-hosts.js";
+import { RLM } from "../rlm/index.js";
 import { RunAdmission } from "./admission.js";
 import { authorize } from "./authorize.js";
 import { checkBindPolicy } from "./bind-policy.js";
@@ -21,6 +22,12 @@ import type { RlmServerOptions } from "./server-options.js";
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 8;
 export const DEFAULT_MAX_QUEUED_RUNS = 32;
+/**
+ * Pyodide sandboxes kept ready by default: none. The sandbox host process already boots a spare
+ * worker when one closes; a pool beside it only adds boots of ~150 MB each (bench/server: 1
+ * completion/s with 2, 2-3 with none).
+ */
+export const DEFAULT_PYODIDE_SANDBOX_POOL = 0;
 
 export interface RlmServer {
   server: Server;
@@ -57,11 +64,21 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
   const sharedPool = serverOptions.rlm.createPool
     ? undefined
     : createSharedModelPool({ ...serverOptions.rlm.pool, concurrency: serverOptions.rlm.concurrency });
-  const options: RlmServerOptions = sharedPool
-    ? { ...serverOptions, rlm: { ...serverOptions.rlm, createPool: () => sharedPool.forRun() } }
-    : serverOptions;
+  const maxRunning = serverOptions.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
+  const pyodide = (serverOptions.rlm.sandbox?.runtime ?? "pyodide") === "pyodide";
+  const poolSize = serverOptions.sandboxPool ?? (pyodide ? DEFAULT_PYODIDE_SANDBOX_POOL : maxRunning);
+  // One pool for every request: each takes fresh sandboxes from it, so none waits for Python to boot.
+  const sandboxPool = poolSize > 0 ? RLM.createSandboxPool(serverOptions.rlm, poolSize) : undefined;
+  const options: RlmServerOptions = {
+    ...serverOptions,
+    rlm: {
+      ...serverOptions.rlm,
+      ...(sharedPool ? { createPool: () => sharedPool.forRun() } : {}),
+      ...(sandboxPool ? { sandboxPool } : {}),
+    },
+  };
   const admission = new RunAdmission({
-    maxRunning: options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
+    maxRunning,
     maxQueued: options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS,
   });
   /** Set by `listen`; derived from the bound address when the caller used `server.listen` itself. */
@@ -145,6 +162,7 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
         server.once("error", reject);
         server.listen(port, host, () => {
           server.off("error", reject);
+          sandboxPool?.fill();
           const address = server.address() as AddressInfo;
           allowedHosts = allowedHostHeaders([host, address.address], address.port);
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -154,7 +172,9 @@ export function createRlmServer(serverOptions: RlmServerOptions): RlmServer {
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve(sharedPool?.close()));
+        server.close(() =>
+          resolve(Promise.all([sharedPool?.close(), sandboxPool?.close()]).then(() => undefined)),
+        );
       }),
   };
 }

@@ -34,6 +34,12 @@ export interface RlmServerOptions {
   maxConcurrentRuns?: number;
   /** Requests waiting for a run beyond `maxConcurrentRuns`; more are refused with 503. Default 32. */
   maxQueuedRuns?: number;
+  /**
+   * Sandboxes started ahead for the requests' roots and child RLMs, each used by one request only
+   * and then closed (a request never sees another's Python). Default: `maxConcurrentRuns` with the
+   * process runtime, 0 with Pyodide (its host process keeps a spare worker of its own); 0 for none.
+   */
+  sandboxPool?: number;
   /** Largest accepted request body. Default 256 MB. */
   maxBodyBytes?: number;
   /**
