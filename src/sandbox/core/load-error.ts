@@ -12,7 +12,9 @@ export function loadError(message: string, byteLength: number, memoryMb: number,
     return new RlmError(
       "sandbox-context-too-large",
       `a context of ${megabytes(byteLength)} does not fit under the sandbox's memory cap of ${memoryMb} MB: ${message}`,
-      { hint: `Raise sandbox.memoryMb (now ${memoryMb}), or split the context and load it in parts.` },
+      {
+        hint: `Keep it on disk as a lazy context (ContextFile.open(path); rlm ask does it above 256 MB), or raise sandbox.memoryMb (now ${memoryMb}).`,
+      },
     );
   }
   return new RlmError(

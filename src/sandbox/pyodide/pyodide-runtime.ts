@@ -38,7 +38,9 @@ export function pyodideRuntime(settings: PyodideSettings): SandboxRuntime {
         throw new RlmError(
           "sandbox-context-too-large",
           `the context is ${megabytes(byteLength)} of UTF-8; the pyodide sandbox takes at most ${megabytes(limit)} with memoryMb=${settings.memoryMb}`,
-          { hint: "Raise sandbox.memoryMb (up to 4000), split the context, or use the process runtime." },
+          {
+            hint: "Keep it on disk as a lazy context (ContextFile.open(path); rlm ask does it above 256 MB), raise sandbox.memoryMb (up to 4000), or use the process runtime.",
+          },
         );
       }
       if (byteLength >= LARGE_CONTEXT_BYTES && settings.spareWorker) {
