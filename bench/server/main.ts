@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { bwrapAvailable, bwrapCommand, type SandboxOptions } from "../../src/sandbox/index.js";
+import { askServer } from "../../test/fakes/chat-client.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
 import { code, turnOf } from "../../test/policies/conversation.js";
 import { argument, median } from "../runner/command-line.js";
@@ -78,20 +79,9 @@ function startServer(
 
 async function ask(url: string, index: number): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      model: "rlm",
-      messages: [
-        { role: "user", content: `Request ${index}: the launch is on 3 May.` },
-        { role: "user", content: "When is the launch?" },
-      ],
-    }),
-  });
-  const body = (await response.json()) as { choices?: { message: { content: string } }[] };
-  if (response.status !== 200 || body.choices?.[0]?.message.content !== "done")
-    throw new Error(`request ${index}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  const answer = await askServer(url, `Request ${index}: the launch is on 3 May.`, "When is the launch?");
+  if (answer.status !== 200 || answer.content !== "done")
+    throw new Error(`request ${index}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
   return performance.now() - started;
 }
 

@@ -8,6 +8,7 @@
 
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { askServer } from "../../test/fakes/chat-client.js";
 import { type FakeServer, startFakeOpenAI } from "../../test/fakes/index.js";
 import { code, lastStdout, lastUserMessage, turnOf } from "../../test/policies/conversation.js";
 import { RLM } from "../rlm/index.js";
@@ -61,20 +62,9 @@ describe.skipIf(!canRun)("rlm serve: requests share no sandbox state (bubblewrap
     open.push(server);
     const url = await server.listen(0);
     const ask = async (query: string) => {
-      const response = await fetch(`${url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          model: "rlm",
-          messages: [
-            { role: "user", content: "some context" },
-            { role: "user", content: query },
-          ],
-        }),
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as { choices: { message: { content: string } }[] };
-      return body.choices[0]?.message.content ?? "";
+      const answer = await askServer(url, "some context", query);
+      expect(answer.status).toBe(200);
+      return answer.content ?? "";
     };
     expect(await ask("write")).toBe("written");
     // A's file lived in its own /tmp, not the host's.
