@@ -25,8 +25,8 @@ import { join } from "node:path";
 import { RLM } from "../../src/rlm/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
-import { code, turnOf } from "../../test/policies/conversation.js";
-import { argument, median } from "../runner/command-line.js";
+import { fanOutPolicy } from "../../test/policies/fan-out.js";
+import { argument, median, optionalArgument } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 import { watchPeak } from "../system/process-memory.js";
 
@@ -35,11 +35,13 @@ const OFFICIAL: Record<number, string> = { 2: "1.0 s (quoted)", 3: "1.5 s, 38 MB
 const TARGET_RSS_MB = 600;
 
 const runs = Math.max(1, Number(argument("runs", "3")));
-const beforeDir = process.argv.includes("--before") ? argument("before", "") : undefined;
-const pool = process.argv.includes("--pool") ? Number(argument("pool", "0")) : undefined;
+const beforeDir = optionalArgument("before");
+const poolOption = optionalArgument("pool", "0");
+const pool = poolOption === undefined ? undefined : Number(poolOption);
 /** `--shared N`: a pool of N sandboxes filled before each completion starts (as `rlm serve` keeps one). */
-const shared = process.argv.includes("--shared") ? Number(argument("shared", "0")) : undefined;
-const only = process.argv.includes("--runtime") ? argument("runtime", "") : undefined;
+const sharedOption = optionalArgument("shared", "0");
+const shared = sharedOption === undefined ? undefined : Number(sharedOption);
+const only = optionalArgument("runtime");
 const engines: { name: string; RLM: typeof RLM }[] = [{ name: "this build", RLM }];
 if (beforeDir) {
   const before = (await import(join(beforeDir, "src", "rlm", "index.ts"))) as { RLM: typeof RLM };
@@ -47,16 +49,7 @@ if (beforeDir) {
 }
 
 const server = await startFakeOpenAI(
-  (request) => {
-    if (request.model === "leaf") return { text: "leaf answer", delayMs: LEAF_MS };
-    // Every RLM node, root or child: fan out 4 ways, then submit.
-    if (turnOf(request) === 1) {
-      return {
-        text: code('r = rlm_query_batched([f"part {i}: " + context[:40] for i in range(4)])\nprint(len(r))'),
-      };
-    }
-    return { text: 'FINAL("done")' };
-  },
+  fanOutPolicy({ call: "rlm_query_batched", leaf: "leaf", leafMs: LEAF_MS }),
   { models: ["node", "leaf"], contextLength: 32_768 },
 );
 const spec = (model: string) => `openai-compatible:${server.url}/v1#${model}`;

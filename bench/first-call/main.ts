@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { bwrapAvailable, bwrapCommand, createSandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
 import { code, lastStdout, turnOf } from "../../test/policies/conversation.js";
-import { argument, median } from "../runner/command-line.js";
+import { argument, median, optionalArgument } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 
 const BINARY = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
@@ -30,7 +30,7 @@ const OFFICIAL_FIRST_CALL = "5-30 ms (quoted, not measured here)";
 
 const runs = Math.max(1, Number(argument("runs", "5")));
 /** `--before DIR`: also time the built `rlm` of another checkout (`DIR/dist/...`), side by side. */
-const before = process.argv.includes("--before") ? argument("before", "") : undefined;
+const before = optionalArgument("before");
 const home = mkdtempSync(join(tmpdir(), "rlm-bench-first-call-"));
 const document = join(home, "notes.md");
 writeFileSync(document, "The vault code is 4471.\n".repeat(1_000));

@@ -21,8 +21,8 @@ import { join } from "node:path";
 import { bwrapAvailable, bwrapCommand, type SandboxOptions } from "../../src/sandbox/index.js";
 import { askServer } from "../../test/fakes/chat-client.js";
 import { startFakeOpenAI } from "../../test/fakes/index.js";
-import { code, turnOf } from "../../test/policies/conversation.js";
-import { argument, median } from "../runner/command-line.js";
+import { fanOutPolicy } from "../../test/policies/fan-out.js";
+import { argument, median, optionalArgument } from "../runner/command-line.js";
 import { formatNumber, renderTable } from "../runner/table.js";
 import { watchPeak } from "../system/process-memory.js";
 
@@ -34,23 +34,15 @@ const TARGET = { perSecond: 20, p50Ms: 1_000, rssMb: 800 };
 const clients = Math.max(1, Number(argument("clients", "20")));
 const perClient = Math.max(1, Number(argument("per-client", "3")));
 const runs = Math.max(1, Number(argument("runs", "1")));
-const pool = process.argv.includes("--pool") ? argument("pool", "") : undefined;
-const only = process.argv.includes("--runtime") ? argument("runtime", "") : undefined;
-const before = process.argv.includes("--before") ? argument("before", "") : undefined;
+const pool = optionalArgument("pool");
+const only = optionalArgument("runtime");
+const before = optionalArgument("before");
 /** `--python PATH`: the interpreter of the process runtime (a venv's skips the site-packages' .pth hooks). */
-const python = process.argv.includes("--python") ? argument("python", "python3") : undefined;
+const python = optionalArgument("python", "python3");
 const home = mkdtempSync(join(tmpdir(), "rlm-bench-server-"));
 
 const backend = await startFakeOpenAI(
-  (request) => {
-    if (request.model === "sub") return { text: "sub answer", delayMs: SUB_MS };
-    if (turnOf(request) === 1) {
-      return {
-        text: code('r = llm_query_batched([f"part {i}: " + context[:40] for i in range(4)])\nprint(len(r))'),
-      };
-    }
-    return { text: 'FINAL("done")' };
-  },
+  fanOutPolicy({ call: "llm_query_batched", leaf: "sub", leafMs: SUB_MS }),
   { models: ["root", "sub"], contextLength: 32_768 },
 );
 const spec = (model: string) => `openai-compatible:${backend.url}/v1#${model}`;

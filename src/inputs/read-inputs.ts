@@ -133,12 +133,13 @@ export async function readInputs(specs: string[], options: ReadInputsOptions = {
   const lazy = options.lazy === true || (options.lazy !== false && filesBytes > lazyAbove);
   if (lazy && stdinAt !== undefined) throw stdinWithLazyInputs(filesBytes, lazyAbove);
   const read = lazy ? await openAll(candidates) : await readAll(candidates, stdinAt, options, maxTotalBytes);
-  for (const candidate of candidates) {
-    if (
-      candidate.glob !== undefined &&
-      !candidates.some((other) => other.glob === candidate.glob && read.entries.has(other.name))
-    )
-      throw globMatchedNothingError(candidate.glob);
+  // A glob whose every match was skipped (binary, unreadable) matched no text file. One pass: a glob
+  // over a large tree has as many candidates as files.
+  const globsRead = new Set(
+    candidates.flatMap((candidate) => (read.entries.has(candidate.name) ? [candidate.glob] : [])),
+  );
+  for (const glob of new Set(candidates.flatMap((candidate) => candidate.glob ?? []))) {
+    if (!globsRead.has(glob)) throw globMatchedNothingError(glob);
   }
   const { entries, skipped } = read;
   const files = [...entries].map(([name, entry]) => ({
