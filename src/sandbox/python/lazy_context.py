@@ -248,15 +248,19 @@ class LazyText:
         start, end = self._bounds(start, end)
         if not needle:
             return max(0, end - start) + 1 if start <= end else 0
-        if _rlm_self_overlapping(needle):  # str.count skips overlaps: find them one by one
-            total, at = 0, self.find(sub, start, end)
-            while at >= 0:
-                total, at = total + 1, self.find(sub, at + len(needle), end)
-            return total
-        # Occurrences of a needle without a border never overlap: count those starting in each window.
-        total = 0
+        # Each window holds the matches that start in it whole. A needle without a border never
+        # overlaps itself, so bytes.count is exact; one with a border ("aa", "\n\n") is counted
+        # match by match, carrying where the last one ended into the next window.
+        overlapping = _rlm_self_overlapping(needle)
+        total, carry = 0, start
         for offset, window in self._windows(start, end, len(needle) - 1):
-            total += window.count(needle)
+            if not overlapping:
+                total += window.count(needle)
+                continue
+            at = window.find(needle, max(0, carry - offset))
+            while 0 <= at < _RLM_LAZY_READ:
+                total, carry = total + 1, offset + at + len(needle)
+                at = window.find(needle, at + len(needle))
         return total
 
     def __contains__(self, sub):
