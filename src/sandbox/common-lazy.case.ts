@@ -110,7 +110,25 @@ export function describeLazyContext(runtime: SandboxUnderTest): void {
       );
       expect(
         await run(probe("{'type': 'read', 'source': '/etc/passwd', 'offset': 0, 'length': 10}")),
-      ).toMatch(/refused|malformed|error/);
+      ).toMatch(/refused: .*no context source "\/etc\/passwd"/);
+      // Judged on the host: a file beside the context, never loaded, whose text exists only on the
+      // host. Whatever the code asks for and prints, that text never comes back.
+      const secret = join(directory, "secret.txt");
+      const marker = "HOST-ONLY-7f3a9c";
+      await writeFile(secret, marker);
+      const sources = ["0", "1", "-1", "0.5", "True", "'0'", JSON.stringify(secret), "[0]", "None", "2**53"];
+      const sweep = [
+        "read = type(context)._fetch.__globals__['_rlm_host_read']",
+        `for source in [${sources.join(", ")}]:`,
+        "    for offset in (0, -1, 2**63):",
+        "        try:",
+        "            print(bytes(read({'type': 'read', 'source': source, 'offset': offset, 'length': 64})))",
+        "        except Exception as error:",
+        "            print('refused', error)",
+      ].join("\n");
+      const swept = await sandbox.exec(sweep);
+      expect(swept.stdout).toContain("refused");
+      expect(`${swept.stdout}${swept.stderr}${swept.error ?? ""}`).not.toContain(marker);
     });
 
     it("binds a dict of files, each read lazily", async () => {
